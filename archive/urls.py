@@ -1,0 +1,8 @@
+from django.urls import path
+
+from archive import views
+
+app_name = "archive"
+urlpatterns = [
+    path("", views.home, name="home"),
+]

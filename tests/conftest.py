@@ -1,0 +1,17 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def article_fixture_files() -> list[str]:
+    """Every fixture file, in load order (their names sort in order)."""
+    return [str(path) for path in sorted(FIXTURES_DIR.glob("*.yaml"))]
+
+
+@pytest.fixture
+def article(db):
+    """The archive's own data: the research article's records, loaded as `make run` loads them."""
+    call_command("loaddata", *article_fixture_files(), verbosity=0)
