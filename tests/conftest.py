@@ -15,3 +15,12 @@ def article_fixture_files() -> list[str]:
 def article(db):
     """The archive's own data: the research article's records, loaded as `make run` loads them."""
     call_command("loaddata", *article_fixture_files(), verbosity=0)
+
+
+def pytest_runtest_setup(item):
+    """Tests marked `postgres` need PostgreSQL; they skip on SQLite (CI runs them)."""
+    if item.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://… (CI does)")

@@ -73,7 +73,14 @@ class Place(Record):
             models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="archive_place_not_own_parent"),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
-                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
                 name="archive_place_coordinates_valid",
             ),
         )

@@ -1,0 +1,60 @@
+"""Pieces every record admin shares: status columns, citation inline, fieldsets."""
+
+from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.utils.translation import gettext_lazy as _
+
+from archive.models import Citation
+
+RECORD_FIELDSET = (
+    _("Publishing"),
+    {
+        "fields": (
+            "public_id",
+            "status",
+            "withdrawn_reason",
+            "restricted",
+            "wikidata_qid",
+            "public_note",
+            "private_note",
+        )
+    },
+)
+DATE_FIELDSET = (_("Date"), {"fields": ("date_start", "date_end", "date_precision", "date_note")})
+
+
+class CitationInline(GenericTabularInline):
+    model = Citation
+    extra = 0
+    autocomplete_fields = ["source", "cited_in"]
+    fields = ["source", "cited_in", "footnote", "page", "quote", "quote_translation", "note"]
+
+
+class NameInline(admin.TabularInline):
+    extra = 0
+    autocomplete_fields = ["language"]
+    fields = ["name", "language", "kind", "note"]
+
+
+class ClaimInline(admin.TabularInline):
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["words", "low", "high", "claimant", "claimant_kind", "source", "footnote", "note"]
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """Base for every record type: status filters, citations, timestamps."""
+
+    list_filter = ["status", "restricted"]
+    readonly_fields = ["created", "updated"]
+    inlines = [CitationInline]
+    list_per_page = 50
+    show_full_result_count = False
+
+    @admin.display(description=_("citations"))
+    def citation_count(self, obj) -> int:
+        return obj.citations.count()
+
+    @admin.display(description=_("date"), ordering="date_start")
+    def date_display(self, obj) -> str:
+        return obj.date_display

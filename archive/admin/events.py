@@ -1,0 +1,80 @@
+from django.contrib import admin
+
+from archive.admin.common import DATE_FIELDSET, RECORD_FIELDSET, CitationInline, ClaimInline, RecordAdmin
+from archive.models import Arrest, ArrestCountClaim, Protest, ProtestSizeClaim, Slogan
+
+
+class ProtestSizeClaimInline(ClaimInline):
+    model = ProtestSizeClaim
+
+
+class ArrestCountClaimInline(ClaimInline):
+    model = ArrestCountClaim
+
+
+class ArrestInline(admin.TabularInline):
+    model = Arrest
+    extra = 0
+    fields = ["public_id", "person", "group_description", "date_start", "date_precision", "outcome", "status"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Slogan)
+class SloganAdmin(admin.ModelAdmin):
+    list_display = ["text", "language", "translation"]
+    list_filter = ["language"]
+    search_fields = ["text", "translation"]
+    autocomplete_fields = ["language"]
+
+
+@admin.register(Protest)
+class ProtestAdmin(RecordAdmin):
+    list_display = ["title", "date_display", "date_precision", "kind", "event_status", "status", "updated"]
+    list_filter = ["kind", "event_status", "date_precision", "status", "restricted", "places"]
+    search_fields = ["title", "description", "places__name", "slogans__text", "slogans__translation", "public_id"]
+    autocomplete_fields = ["places", "organizers", "slogans"]
+    inlines = [ProtestSizeClaimInline, ArrestInline, CitationInline]
+    date_hierarchy = "date_start"
+    fieldsets = [
+        (None, {"fields": ("title", "kind", "event_status", "places", "organizers", "slogans", "description")}),
+        DATE_FIELDSET,
+        RECORD_FIELDSET,
+    ]
+
+
+@admin.register(Arrest)
+class ArrestAdmin(RecordAdmin):
+    list_display = ["__str__", "date_display", "place", "protest", "authority", "outcome", "status"]
+    list_filter = ["outcome", "date_precision", "status", "restricted"]
+    list_select_related = ["person", "place", "protest", "authority"]
+    search_fields = ["group_description", "person__name", "person__other_names__name", "description", "public_id"]
+    autocomplete_fields = ["person", "place", "protest", "authority"]
+    inlines = [ArrestCountClaimInline, CitationInline]
+    date_hierarchy = "date_start"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": (
+                    "person",
+                    "group_description",
+                    "place",
+                    "protest",
+                    "authority",
+                    "accusation",
+                    "formal_charge",
+                    "outcome",
+                    "outcome_date",
+                    "outcome_note",
+                    "description",
+                )
+            },
+        ),
+        DATE_FIELDSET,
+        RECORD_FIELDSET,
+    ]

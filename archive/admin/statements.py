@@ -1,0 +1,65 @@
+from django.contrib import admin
+
+from archive.admin.common import DATE_FIELDSET, RECORD_FIELDSET, CitationInline, ClaimInline, RecordAdmin
+from archive.models import SignatoryClaim, Statement, StatementText
+
+
+class StatementTextInline(admin.StackedInline):
+    model = StatementText
+    extra = 0
+    autocomplete_fields = ["language"]
+    fields = [("language", "is_original", "translator"), "text"]
+
+
+class SignatoryClaimInline(ClaimInline):
+    model = SignatoryClaim
+    fields = ["group", *ClaimInline.fields]
+
+
+@admin.register(Statement)
+class StatementAdmin(RecordAdmin):
+    list_display = ["title", "form", "date_display", "date_precision", "place", "status", "updated"]
+    list_filter = ["form", "date_precision", "status", "restricted"]
+    list_select_related = ["place"]
+    search_fields = [
+        "title",
+        "summary",
+        "speaker_description",
+        "speaker_people__name",
+        "speaker_organizations__name",
+        "texts__text",
+        "public_id",
+    ]
+    autocomplete_fields = [
+        "speaker_people",
+        "speaker_organizations",
+        "place",
+        "reported_in",
+        "about_protests",
+        "about_arrests",
+        "about_statements",
+    ]
+    inlines = [StatementTextInline, SignatoryClaimInline, CitationInline]
+    date_hierarchy = "date_start"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "form",
+                    "speaker_people",
+                    "speaker_organizations",
+                    "speaker_description",
+                    "place",
+                    "summary",
+                    "reported_in",
+                    "about_protests",
+                    "about_arrests",
+                    "about_statements",
+                )
+            },
+        ),
+        DATE_FIELDSET,
+        RECORD_FIELDSET,
+    ]

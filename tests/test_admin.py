@@ -1,0 +1,70 @@
+"""Every model is in the admin, and its pages render with the seeded data."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from archive import models
+
+pytestmark = pytest.mark.django_db
+
+REGISTERED = [model for model in admin.site._registry if model._meta.app_label == "archive"]
+
+
+def test_every_archive_model_is_registered():
+    from django.apps import apps
+
+    assert set(apps.get_app_config("archive").get_models()) - set(REGISTERED) <= {
+        models.PlaceName,
+        models.PersonName,
+        models.OrganizationName,
+        models.OutletName,
+        models.Affiliation,
+        models.ProtestSizeClaim,
+        models.ArrestCountClaim,
+        models.SignatoryClaim,
+        models.StatementText,
+    }  # these are edited inline on their owner's page
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m.__name__)
+def test_changelist_add_and_change_pages_render(admin_client, article, model, django_assert_max_num_queries):
+    opts = model._meta
+    with django_assert_max_num_queries(40):
+        changelist = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert changelist.status_code == 200
+    assert admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 200
+    record = model.objects.first()
+    change = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk]))
+    assert change.status_code == 200
+
+
+def test_admin_search_finds_a_place_by_other_name(admin_client, article):
+    response = admin_client.get(reverse("admin:archive_place_changelist"), {"q": "Urmu"})
+    assert response.status_code == 200
+    assert "Urmia" in response.content.decode()
+
+
+def test_invalid_admin_input_is_a_form_error_not_a_500(admin_client, article):
+    response = admin_client.post(
+        reverse("admin:archive_protest_add"),
+        {
+            "title": "Bad dates",
+            "kind": "rally",
+            "event_status": "held",
+            "date_start": "2020-10-18",
+            "date_end": "2020-10-01",
+            "date_precision": "day",
+            "status": "draft",
+            "public_id": "bad-dates",
+            "citations-archive-citation-content_type-object_id-TOTAL_FORMS": "0",
+            "citations-archive-citation-content_type-object_id-INITIAL_FORMS": "0",
+            "size_claims-TOTAL_FORMS": "0",
+            "size_claims-INITIAL_FORMS": "0",
+            "arrests-TOTAL_FORMS": "0",
+            "arrests-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert not models.Protest.objects.filter(public_id="bad-dates").exists()
