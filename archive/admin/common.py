@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.translation import gettext_lazy as _
 
+from archive import search
 from archive.models import Citation
 
 RECORD_FIELDSET = (
@@ -50,6 +51,17 @@ class RecordAdmin(admin.ModelAdmin):
     inlines = [CitationInline]
     list_per_page = 50
     show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search names, aliases and text through the search module (folding, scripts, syntax)."""
+        if not search_term.strip():
+            return queryset, False
+        try:
+            ids = search.matching_ids(self.model, search_term)
+        except search.SearchQueryError as error:
+            self.message_user(request, str(error), level="error")
+            return queryset.none(), False
+        return queryset.filter(pk__in=ids), False
 
     @admin.display(description=_("citations"))
     def citation_count(self, obj) -> int:

@@ -14,6 +14,7 @@ from archive.models.events import (
 )
 from archive.models.media import MediaOutlet, OutletAffiliation, OutletBase, OutletKind, OutletName
 from archive.models.places import Place, PlaceKind, PlaceName
+from archive.models.search import SearchEntry
 from archive.models.sources import Citation, Source, SourceKind
 from archive.models.statements import SignatoryClaim, Statement, StatementForm, StatementText
 
@@ -45,6 +46,7 @@ __all__ = [
     "ProtestSizeClaim",
     "Record",
     "RecordQuerySet",
+    "SearchEntry",
     "SignatoryClaim",
     "Slogan",
     "Source",

@@ -1,0 +1,46 @@
+"""GET /api/v1/search/?q=…&type=…: the search module over HTTP."""
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from archive import search
+
+
+class SearchParams(serializers.Serializer):
+    q = serializers.CharField(allow_blank=True, trim_whitespace=True, max_length=search.MAX_QUERY_LENGTH)
+    type = serializers.MultipleChoiceField(choices=list(search.PUBLIC_TYPES), required=False)
+    limit = serializers.IntegerField(min_value=1, max_value=search.MAX_RESULTS, default=20)
+
+
+class SearchView(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        params = SearchParams(data={**request.query_params.dict(), "type": request.query_params.getlist("type")})
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        try:
+            results = search.search(data["q"], types=sorted(data.get("type") or []), limit=data["limit"])
+        except search.SearchQueryError as error:
+            raise ValidationError({"q": [str(error)]}) from error
+        return Response(
+            {
+                "query": data["q"],
+                "count": len(results),
+                "results": [
+                    {
+                        "type": result.record_type,
+                        "id": result.record.public_id,
+                        "title": result.title,
+                        "snippet": result.snippet,
+                        "exact_name_match": result.exact,
+                    }
+                    for result in results
+                ],
+                "detail": "" if data["q"] else _("Type something to search for."),
+            }
+        )

@@ -1,0 +1,62 @@
+"""Fold text so that spellings people type match spellings sources print.
+
+Folding is done once, in Python, both for what is stored in the search index
+and for every query, so the two always agree whatever the database. It:
+
+- normalizes compatibility forms (NFKC), then lower-cases;
+- strips diacritics (ş→s, ç→c, ğ→g, ö→o, ü→u, â→a, ё→е, Arabic harakat and hamza);
+- folds letters that decomposition leaves alone: dotless ı→i, schwa ə→a (English
+  transliterations write Ərdəbil as Ardabil);
+- unifies Persian/Arabic letter variants (ي/ى→ی, ك→ک, ة→ه) and digits (۱۲۳, ١٢٣ → 123);
+- drops zero-width (non-)joiners, tatweel, and bidirectional control characters;
+- turns punctuation into spaces and collapses whitespace.
+"""
+
+import re
+import unicodedata
+
+_LETTERS = {
+    "ı": "i",
+    "ə": "a",
+    "ß": "ss",
+    "ø": "o",
+    "đ": "d",
+    "ł": "l",
+    "æ": "ae",
+    "œ": "oe",
+    "ي": "ی",
+    "ى": "ی",
+    "ك": "ک",
+    "ة": "ه",
+    "ۀ": "ه",
+    "ٱ": "ا",
+}
+_DIGITS = {chr(0x06F0 + n): str(n) for n in range(10)} | {chr(0x0660 + n): str(n) for n in range(10)}
+# Zero-width characters, tatweel, and bidi controls (LRM, RLM, embeddings, overrides, isolates).
+_DROP = [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x0640, 0x200E, 0x200F, 0x061C]
+_DROP += list(range(0x202A, 0x202F)) + list(range(0x2066, 0x206A))
+_TABLE = str.maketrans({**_LETTERS, **_DIGITS, **dict.fromkeys(map(chr, _DROP))})
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def clean(text: str) -> str:
+    """Remove what cannot be stored or searched: NUL and control characters, lone surrogates."""
+    text = text.encode("utf-8", "ignore").decode("utf-8")
+    return "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch) not in {"Cc", "Cs", "Co"})
+
+
+def fold(text: str) -> str:
+    """Fold `text` for matching; see the module docstring."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", clean(text)).lower().translate(_TABLE)
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    stripped = unicodedata.normalize("NFC", stripped).translate(_TABLE)
+    return _NON_WORD.sub(" ", stripped).strip()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`."""
+    return fold(text).split()
