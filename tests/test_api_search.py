@@ -1,0 +1,99 @@
+import pytest
+
+from archive import models, search
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/search/"
+
+
+@pytest.fixture
+def places(db):
+    az = factories.LanguageFactory(code="az-Latn", name="Azerbaijani (Latin)")
+    ardabil = factories.PlaceFactory(name="Ardabil", public_id="ardabil")
+    models.PlaceName.objects.create(owner=ardabil, name="Ərdəbil", language=az)
+    factories.ProtestFactory(title="Rally in Ardabil", public_id="ardabil-rally")
+    return ardabil
+
+
+def test_search_returns_typed_results_with_snippets(client, places):
+    response = client.get(URL, {"q": "Ərdəbil"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["results"][0] == {
+        "type": "place",
+        "id": "ardabil",
+        "title": "Ardabil",
+        "snippet": "",
+        "exact_name_match": True,
+    }
+    assert {r["id"] for r in body["results"]} == {"ardabil", "ardabil-rally"}
+
+
+def test_search_narrows_by_type(client, places):
+    body = client.get(URL, {"q": "Ardabil", "type": "protest"}).json()
+    assert [r["id"] for r in body["results"]] == ["ardabil-rally"]
+
+
+def test_several_types(client, places):
+    body = client.get(f"{URL}?q=Ardabil&type=protest&type=place").json()
+    assert body["count"] == 2
+
+
+def test_unknown_type_is_a_400_with_a_message(client, places):
+    response = client.get(URL, {"q": "Ardabil", "type": "spaceship"})
+    assert response.status_code == 400
+    assert "type" in response.json()
+
+
+def test_missing_query_is_a_400(client, places):
+    response = client.get(URL)
+    assert response.status_code == 400
+    assert "q" in response.json()
+
+
+def test_empty_query_is_an_empty_result(client, places):
+    response = client.get(URL, {"q": "   "})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["a" * 10_000, " ".join(["w"] * 5000), "w " * (search.MAX_TERMS + 1)],
+    ids=["10k-chars", "5000-terms", "too-many-terms"],
+)
+def test_oversized_queries_are_a_400_with_a_message(client, places, query):
+    response = client.get(URL, {"q": query})
+    assert response.status_code == 400
+    assert response.json()["q"]
+
+
+@pytest.mark.parametrize("query", ["%", "_", "\x00", "\u202e", ".*[", "'; drop table x; --", "-", '"unclosed', "!!!"])
+def test_nasty_queries_never_500(client, places, query):
+    response = client.get(URL, {"q": query})
+    assert response.status_code in {200, 400}
+    assert response.json()
+
+
+@pytest.mark.parametrize("raw", ["%ED%A0%80", "%FF%FE", "%00", "%C0%AF", "%E2%80%AE%D8%A7"])
+def test_undecodable_bytes_never_500(client, places, raw):
+    response = client.get(f"{URL}?q={raw}")
+    assert response.status_code in {200, 400}
+    assert response.json()
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "101", "abc", "1e1000000", "99999999999999999999"])
+def test_bad_limits_are_a_400(client, places, limit):
+    assert client.get(URL, {"q": "Ardabil", "limit": limit}).status_code == 400
+
+
+def test_limit_is_respected(client, places):
+    assert client.get(URL, {"q": "Ardabil", "limit": "1"}).json()["count"] == 1
+
+
+def test_draft_records_are_not_served(client, places):
+    factories.PlaceFactory(name="Ardabil Draft", public_id="ardabil-draft", status=models.Status.DRAFT)
+    ids = {r["id"] for r in client.get(URL, {"q": "Ardabil"}).json()["results"]}
+    assert "ardabil-draft" not in ids
