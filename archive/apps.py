@@ -8,6 +8,9 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from archive import search
+        from django.db.models.signals import post_migrate
+
+        from archive import roles, search
 
         search.connect_signals()
+        post_migrate.connect(roles.on_post_migrate, sender=self, dispatch_uid="archive-roles")

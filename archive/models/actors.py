@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from archive.models.base import (
     Language,
@@ -12,6 +13,7 @@ from archive.models.base import (
     RecordQuerySet,
     choices_check,
     record_constraints,
+    record_permissions,
 )
 from archive.models.places import Place
 
@@ -44,10 +46,13 @@ class Person(Record):
 
     objects = PersonQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        permissions = record_permissions("person")
         constraints = record_constraints()
 
     def __str__(self) -> str:
@@ -139,10 +144,13 @@ class Organization(Record):
     )
     description = models.TextField(_("description"), blank=True, help_text=_("Public description."))
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
+        permissions = record_permissions("organization")
         constraints = record_constraints(
             choices_check("kind", OrganizationKind),
             models.CheckConstraint(
@@ -194,6 +202,8 @@ class Affiliation(PartialDate):
     role = models.CharField(
         _("role"), max_length=300, help_text=_("E.g. “Minister of Foreign Affairs”, “MP for Tabriz”.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["person", "date_start"]

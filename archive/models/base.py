@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from archive import dates
 from archive.dates import DatePrecision
@@ -195,6 +196,15 @@ def record_constraints(*extra) -> list:
     return [*Record._meta.constraints, *extra]
 
 
+def record_permissions(model_name: str) -> list[tuple[str, str]]:
+    """Workflow and bulk permissions every record type has, beyond add/change/delete/view."""
+    return [
+        (f"publish_{model_name}", f"Can publish, withdraw and restrict {model_name} records"),
+        (f"import_{model_name}", f"Can import {model_name} records"),
+        (f"export_{model_name}", f"Can export {model_name} records"),
+    ]
+
+
 def dated_record_constraints(*extra) -> list:
     return [*Record._meta.constraints, *PartialDate._meta.constraints, *extra]
 
@@ -267,6 +277,8 @@ class OtherName(models.Model):
     )
     note = models.CharField(_("note"), max_length=500, blank=True, help_text=_("Where this form appears, if notable."))
 
+    history = HistoricalRecords(inherit=True)
+
     class Meta:
         abstract = True
         ordering = ["language", "name"]
@@ -333,6 +345,8 @@ class CountClaim(models.Model):
     note = models.CharField(
         _("note"), max_length=500, blank=True, help_text=_("E.g. which other claim this contradicts.")
     )
+
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True

@@ -3,9 +3,18 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from archive.models.actors import Organization, Person
-from archive.models.base import CountClaim, Language, PartialDate, Record, choices_check, dated_record_constraints
+from archive.models.base import (
+    CountClaim,
+    Language,
+    PartialDate,
+    Record,
+    choices_check,
+    dated_record_constraints,
+    record_permissions,
+)
 from archive.models.places import Place
 
 
@@ -43,6 +52,8 @@ class Slogan(models.Model):
     note = models.CharField(
         _("note"), max_length=500, blank=True, help_text=_("E.g. that only a translation is known.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["text"]
@@ -87,10 +98,13 @@ class Protest(Record, PartialDate):
     )
     description = models.TextField(_("description"), blank=True, help_text=_("Public account of what happened."))
 
+    history = HistoricalRecords(m2m_fields=[places, organizers, slogans])
+
     class Meta:
         ordering = ["date_start", "title"]
         verbose_name = _("protest")
         verbose_name_plural = _("protests")
+        permissions = record_permissions("protest")
         constraints = dated_record_constraints(
             choices_check("kind", ProtestKind), choices_check("event_status", EventStatus)
         )
@@ -187,10 +201,13 @@ class Arrest(Record, PartialDate):
     outcome_note = models.TextField(_("outcome details"), blank=True, help_text=_("Sentence, bail terms and the like."))
     description = models.TextField(_("description"), blank=True, help_text=_("Public account."))
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["date_start", "pk"]
         verbose_name = _("arrest")
         verbose_name_plural = _("arrests")
+        permissions = record_permissions("arrest")
         constraints = dated_record_constraints(
             choices_check("outcome", ArrestOutcome),
             models.CheckConstraint(

@@ -3,9 +3,10 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from archive.models.actors import Organization
-from archive.models.base import Language, OtherName, Record, choices_check, record_constraints
+from archive.models.base import Language, OtherName, Record, choices_check, record_constraints, record_permissions
 from archive.models.places import Place
 
 
@@ -104,10 +105,13 @@ class MediaOutlet(Record):
     url = models.URLField(_("web address"), max_length=500, blank=True, help_text=_("Home page or channel address."))
     description = models.TextField(_("description"), blank=True, help_text=_("Public description."))
 
+    history = HistoricalRecords(m2m_fields=[languages])
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("media outlet")
         verbose_name_plural = _("media outlets")
+        permissions = record_permissions("mediaoutlet")
         constraints = record_constraints(
             choices_check("kind", OutletKind),
             choices_check("base", OutletBase),

@@ -3,8 +3,17 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from archive.models.base import Language, OtherName, Record, RecordQuerySet, choices_check, record_constraints
+from archive.models.base import (
+    Language,
+    OtherName,
+    Record,
+    RecordQuerySet,
+    choices_check,
+    record_constraints,
+    record_permissions,
+)
 
 
 class PlaceKind(models.TextChoices):
@@ -64,10 +73,13 @@ class Place(Record):
 
     objects = PlaceQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("place")
         verbose_name_plural = _("places")
+        permissions = record_permissions("place")
         constraints = record_constraints(
             choices_check("kind", PlaceKind),
             models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="archive_place_not_own_parent"),

@@ -4,9 +4,17 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from archive.models.actors import Person
-from archive.models.base import Language, PartialDate, Record, choices_check, dated_record_constraints
+from archive.models.base import (
+    Language,
+    PartialDate,
+    Record,
+    choices_check,
+    dated_record_constraints,
+    record_permissions,
+)
 from archive.models.media import MediaOutlet
 
 
@@ -78,10 +86,13 @@ class Source(Record, PartialDate):
         help_text=_("The reference exactly as the citing work prints it, errors included."),
     )
 
+    history = HistoricalRecords(m2m_fields=[author_people])
+
     class Meta:
         ordering = ["date_start", "title"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
+        permissions = record_permissions("source")
         constraints = dated_record_constraints(choices_check("kind", SourceKind))
 
     def __str__(self) -> str:
@@ -130,6 +141,8 @@ class Citation(models.Model):
     note = models.CharField(
         _("note"), max_length=1000, blank=True, help_text=_("What this citation supports, or a caveat.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["footnote", "pk"]

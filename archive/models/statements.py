@@ -3,9 +3,18 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from archive.models.actors import Organization, Person
-from archive.models.base import CountClaim, Language, PartialDate, Record, choices_check, dated_record_constraints
+from archive.models.base import (
+    CountClaim,
+    Language,
+    PartialDate,
+    Record,
+    choices_check,
+    dated_record_constraints,
+    record_permissions,
+)
 from archive.models.events import Arrest, Protest
 from archive.models.media import MediaOutlet
 from archive.models.places import Place
@@ -92,10 +101,22 @@ class Statement(Record, PartialDate):
         help_text=_("Statements it answers or refers to."),
     )
 
+    history = HistoricalRecords(
+        m2m_fields=[
+            speaker_people,
+            speaker_organizations,
+            reported_in,
+            about_protests,
+            about_arrests,
+            about_statements,
+        ]
+    )
+
     class Meta:
         ordering = ["date_start", "title"]
         verbose_name = _("statement")
         verbose_name_plural = _("statements")
+        permissions = record_permissions("statement")
         constraints = dated_record_constraints(choices_check("form", StatementForm))
 
     def __str__(self) -> str:
@@ -126,6 +147,8 @@ class StatementText(models.Model):
     translator = models.CharField(
         _("translated by"), max_length=300, blank=True, help_text=_("Who translated it, e.g. “the article’s author”.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-is_original", "language"]
