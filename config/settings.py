@@ -116,6 +116,15 @@ REST_FRAMEWORK = {
 ARCHIVE_TWO_PERSON_RULE = env_bool("ARCHIVE_TWO_PERSON_RULE", True)
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 
+# django-import-export (formats are set in archive/admin/importexport.py): import and export need their own
+# permissions (import_<model>, export_<model>); whole imports run in one transaction.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Largest file an archivist may upload for import (bytes); bigger files use `manage.py import_records`.
+ARCHIVE_IMPORT_MAX_BYTES = env_int("ARCHIVE_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -3,8 +3,10 @@
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from archive import search
+from archive.admin.importexport import RecordImportExportMixin
 from archive.models import Citation
 
 RECORD_FIELDSET = (
@@ -43,7 +45,7 @@ class ClaimInline(admin.TabularInline):
     fields = ["words", "low", "high", "claimant", "claimant_kind", "source", "footnote", "note"]
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(RecordImportExportMixin, SimpleHistoryAdmin):
     """Base for every record type: status filters, citations, timestamps."""
 
     list_filter = ["status", "restricted"]
