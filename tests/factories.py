@@ -90,3 +90,25 @@ class StatementFactory(factory.django.DjangoModelFactory):
     form = models.StatementForm.PRESS_STATEMENT
     date_start = dt.date(2020, 9, 29)
     status = models.Status.PUBLISHED
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Citation
+
+    record = None
+    source = factory.SubFactory(SourceFactory)
+    footnote = 16
+    quote = "On October 18, the second big demonstration took place"
+
+
+
+def user_in_role(role: str, username: str | None = None):
+    """A staff user in the Archivist or Editor group (created by the roles migration)."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username=username or f"{role.lower()}-{User.objects.count()}", password="pw-12345!x")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=role))
+    return User.objects.get(pk=user.pk)  # fresh, so permission caches are empty

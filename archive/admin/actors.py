@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from archive.admin.common import RECORD_FIELDSET, CitationInline, NameInline, RecordAdmin
+from archive.admin.curation import MergeMixin
 from archive.models import Affiliation, Organization, OrganizationName, Person, PersonName
 
 
@@ -20,7 +21,8 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(RecordAdmin):
+class PersonAdmin(MergeMixin, RecordAdmin):
+    actions = [*RecordAdmin.actions, *MergeMixin.actions]
     list_display = ["name", "at_risk", "status", "restricted", "updated"]
     list_filter = ["at_risk", "status", "restricted"]
     search_fields = ["name", "other_names__name", "public_id"]
@@ -30,7 +32,8 @@ class PersonAdmin(RecordAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(RecordAdmin):
+class OrganizationAdmin(MergeMixin, RecordAdmin):
+    actions = [*RecordAdmin.actions, *MergeMixin.actions]
     list_display = ["name", "kind", "country", "based_in", "founded_year", "status", "updated"]
     list_filter = ["kind", "status", "restricted"]
     list_select_related = ["country", "based_in"]

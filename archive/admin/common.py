@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive import search
+from archive.admin.curation import CurationMixin
 from archive.admin.importexport import RecordImportExportMixin
 from archive.models import Citation
 
@@ -45,7 +46,7 @@ class ClaimInline(admin.TabularInline):
     fields = ["words", "low", "high", "claimant", "claimant_kind", "source", "footnote", "note"]
 
 
-class RecordAdmin(RecordImportExportMixin, SimpleHistoryAdmin):
+class RecordAdmin(CurationMixin, RecordImportExportMixin, SimpleHistoryAdmin):
     """Base for every record type: status filters, citations, timestamps."""
 
     list_filter = ["status", "restricted"]

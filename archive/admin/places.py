@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from archive.admin.common import RECORD_FIELDSET, CitationInline, NameInline, RecordAdmin
+from archive.admin.curation import MergeMixin
 from archive.models import Language, Place, PlaceName
 
 
@@ -15,7 +16,8 @@ class PlaceNameInline(NameInline):
 
 
 @admin.register(Place)
-class PlaceAdmin(RecordAdmin):
+class PlaceAdmin(MergeMixin, RecordAdmin):
+    actions = [*RecordAdmin.actions, *MergeMixin.actions]
     list_display = ["name", "kind", "parent", "latitude", "longitude", "status", "updated"]
     list_filter = ["kind", "status", "restricted"]
     list_select_related = ["parent"]

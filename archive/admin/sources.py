@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from archive.admin.common import DATE_FIELDSET, RECORD_FIELDSET, CitationInline, NameInline, RecordAdmin
+from archive.admin.curation import MergeMixin
 from archive.models import Citation, MediaOutlet, OutletName, Source
 
 
@@ -9,7 +10,8 @@ class OutletNameInline(NameInline):
 
 
 @admin.register(MediaOutlet)
-class MediaOutletAdmin(RecordAdmin):
+class MediaOutletAdmin(MergeMixin, RecordAdmin):
+    actions = [*RecordAdmin.actions, *MergeMixin.actions]
     list_display = ["name", "kind", "affiliation", "base", "active_from", "active_until", "status", "updated"]
     list_filter = ["kind", "affiliation", "base", "languages", "status", "restricted"]
     search_fields = ["name", "other_names__name", "public_id"]

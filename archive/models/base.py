@@ -110,7 +110,7 @@ class Record(models.Model):
         help_text=_("When the record last changed; API clients sync on it."),
     )
 
-    citations = GenericRelation("archive.Citation", related_query_name="%(class)s")
+    citations = GenericRelation("archive.Citation", related_query_name="cited_%(class)s")
 
     objects = RecordQuerySet.as_manager()
 

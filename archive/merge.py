@@ -1,0 +1,90 @@
+"""Merging duplicate people, organizations, places and media outlets."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from archive.models import Citation, Language, Record
+
+MERGEABLE = {"person", "organization", "place", "mediaoutlet"}
+
+
+class MergeError(Exception):
+    pass
+
+
+def _save(obj, user, reason: str) -> None:
+    obj._history_user = user
+    obj._change_reason = reason[:100]
+    obj.save()
+
+
+def _move_other_names(survivor, duplicate, user, reason: str) -> None:
+    taken = set(survivor.other_names.values_list("name", "language_id"))
+    for alias in duplicate.other_names.all():
+        if (alias.name, alias.language_id) in taken or (alias.name == survivor.name):
+            alias._history_user = user
+            alias.delete()
+            continue
+        alias.owner = survivor
+        _save(alias, user, reason)
+        taken.add((alias.name, alias.language_id))
+    language_id = duplicate.name_language_id or survivor.name_language_id or "en"
+    if duplicate.name != survivor.name and (duplicate.name, language_id) not in taken:
+        alias_model = survivor.other_names.model
+        alias = alias_model(
+            owner=survivor,
+            name=duplicate.name,
+            language=Language.objects.get_or_create(code=language_id, defaults={"name": language_id})[0],
+            note=_("Name of merged record %(id)s") % {"id": duplicate.public_id},
+        )
+        _save(alias, user, reason)
+
+
+def _move_references(survivor, duplicate, user, reason: str) -> None:
+    for relation in duplicate._meta.related_objects:
+        if relation.related_model is survivor.other_names.model:
+            continue
+        accessor = relation.get_accessor_name()
+        if relation.many_to_many:
+            for related in getattr(duplicate, accessor).all():
+                manager = getattr(related, relation.field.name)
+                manager.add(survivor)
+                manager.remove(duplicate)
+        elif relation.one_to_many:
+            for related in getattr(duplicate, accessor).all():
+                target = survivor if related.pk != survivor.pk else None
+                setattr(related, relation.field.name, target)
+                _save(related, user, reason)
+    content_type = ContentType.objects.get_for_model(duplicate)
+    for citation in Citation.objects.filter(content_type=content_type, object_id=duplicate.pk):
+        citation.object_id = survivor.pk
+        _save(citation, user, reason)
+
+
+@transaction.atomic
+def entity_merge(*, survivor: Record, duplicates: list[Record], user, reason: str = "") -> Record:
+    """Move every reference from each duplicate to `survivor`, keep the duplicates'
+    names as aliases, then delete the duplicates — each step recorded in history."""
+    kind = survivor._meta.model_name
+    if kind not in MERGEABLE:
+        raise MergeError(_("Only people, organizations, places and media outlets can be merged."))
+    if not user.has_perm(f"archive.delete_{kind}"):
+        raise MergeError(_("You may not merge these records."))
+    duplicates = [d for d in duplicates if d.pk != survivor.pk]
+    if not duplicates:
+        raise MergeError(_("Choose at least two different records to merge."))
+    for duplicate in duplicates:
+        if type(duplicate) is not type(survivor):
+            raise MergeError(_("Only records of the same type can be merged."))
+        why = reason or _("Merged %(dup)s into %(keep)s") % {"dup": duplicate.public_id, "keep": survivor.public_id}
+        _move_other_names(survivor, duplicate, user, why)
+        _move_references(survivor, duplicate, user, why)
+        for field in ("description", "wikidata_qid", "public_note"):
+            if hasattr(survivor, field) and not getattr(survivor, field) and getattr(duplicate, field, ""):
+                setattr(survivor, field, getattr(duplicate, field))
+        duplicate._history_user = user
+        duplicate._change_reason = why[:100]
+        duplicate.delete()
+    _save(survivor, user, reason or _("Merged duplicates into this record"))
+    return survivor
