@@ -53,7 +53,9 @@ def _move_references(survivor, duplicate, user, reason: str) -> None:
                 manager.remove(duplicate)
         elif relation.one_to_many:
             for related in getattr(duplicate, accessor).all():
-                target = survivor if related.pk != survivor.pk else None
+                # A record cannot become its own parent: the survivor's own link is dropped.
+                is_survivor = type(related) is type(survivor) and related.pk == survivor.pk
+                target = None if is_survivor else survivor
                 setattr(related, relation.field.name, target)
                 _save(related, user, reason)
     content_type = ContentType.objects.get_for_model(duplicate)
