@@ -30,8 +30,9 @@ def test_merging_people_moves_arrests_statements_citations_and_aliases(editor, a
     statement = factories.StatementFactory()
     statement.speaker_people.add(dup)
     CitationFactory(record=dup)
+    dup_pk = dup.pk
     entity_merge(survivor=keep, duplicates=[dup], user=editor)
-    assert not Person.objects.filter(pk=dup.pk).exists()
+    assert not Person.objects.filter(pk=dup_pk).exists()
     arrest.refresh_from_db()
     assert arrest.person == keep
     assert list(statement.speaker_people.all()) == [keep]
@@ -43,8 +44,9 @@ def test_merge_is_recorded_in_history(editor, az):
     keep = factories.PersonFactory(name="Ahmad Obali")
     dup = factories.PersonFactory(name="Ahmed Obali", public_id="person-dup")
     arrest = factories.ArrestFactory(person=dup, group_description="")
+    dup_pk = dup.pk
     entity_merge(survivor=keep, duplicates=[dup], user=editor)
-    deleted = Person.history.get(id=dup.pk, history_type="-")
+    deleted = Person.history.get(id=dup_pk, history_type="-")
     assert deleted.history_user == editor and "person-dup" in deleted.history_change_reason
     assert arrest.history.first().history_user == editor
 
