@@ -37,9 +37,7 @@ def protest_form(protest: Protest, **changes) -> dict:
         "kind": protest.kind,
         "event_status": protest.event_status,
         "description": protest.description,
-        "date_start": protest.date_start.isoformat() if protest.date_start else "",
-        "date_end": "",
-        "date_precision": protest.date_precision,
+        "date_text": protest.date_start.isoformat() if protest.date_start else "undated",
         "date_note": "",
         "public_id": protest.public_id,
         "wikidata_qid": "",
@@ -179,7 +177,9 @@ def test_withdraw_action_asks_for_a_public_reason(editor_client):
     url = reverse("admin:archive_protest_changelist")
     form_page = editor_client.post(url, {"action": "withdraw", "_selected_action": [protest.pk]})
     assert form_page.status_code == 200 and "Public reason" in form_page.content.decode()
-    editor_client.post(url, {"action": "withdraw", "_selected_action": [protest.pk], "apply": "1", "reason": "Duplicate"})
+    editor_client.post(
+        url, {"action": "withdraw", "_selected_action": [protest.pk], "apply": "1", "reason": "Duplicate"}
+    )
     protest.refresh_from_db()
     assert (protest.status, protest.withdrawn_reason) == (Status.WITHDRAWN, "Duplicate")
 
@@ -202,7 +202,9 @@ def test_editor_reverts_to_an_earlier_version(editor_client):
     url = reverse("admin:archive_protest_simple_history", args=[protest.pk, first.history_id])
     page = editor_client.get(url)
     assert page.status_code == 200
-    data = protest_form(protest, description="First", loaded_version=page.context["adminform"].form.initial["loaded_version"])
+    data = protest_form(
+        protest, description="First", loaded_version=page.context["adminform"].form.initial["loaded_version"]
+    )
     response = editor_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     protest.refresh_from_db()
@@ -238,3 +240,41 @@ def test_archivist_cannot_recover_but_editor_can(archivist_client, editor_client
     recovered = Protest.objects.get(pk=pk)
     assert recovered.title == "Deleted rally"
     assert recovered.citations.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "start", "end", "precision"),
+    [
+        ("2020", "2020-01-01", None, "year"),
+        ("2020-10", "2020-10-01", None, "month"),
+        ("mid-October 2020", "2020-10-01", None, "mid-month"),
+        ("18 October 2020", "2020-10-18", None, "day"),
+        ("14 Aban 1399", "2020-11-04", None, "day"),
+        ("6–13 April 1993", "1993-04-06", "1993-04-13", "day"),
+        ("undated", None, None, "undated"),
+    ],
+)
+def test_archivist_types_dates_as_the_sources_give_them(archivist_client, typed, start, end, precision):
+    protest = factories.ProtestFactory(status=Status.DRAFT)
+    response = archivist_client.post(change_url(protest), protest_form(protest, date_text=typed))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    protest.refresh_from_db()
+    as_text = (
+        str(protest.date_start) if protest.date_start else None,
+        str(protest.date_end) if protest.date_end else None,
+    )
+    assert (*as_text, protest.date_precision) == (start, end, precision)
+
+
+@pytest.mark.parametrize("typed", ["2020-02-30", "30 Esfand 1400", "next Tuesday", "2020-10-18..2020-10-01", ""])
+def test_bad_dates_are_form_errors(archivist_client, typed):
+    protest = factories.ProtestFactory(status=Status.DRAFT)
+    response = archivist_client.post(change_url(protest), protest_form(protest, date_text=typed))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["date_text"]
+
+
+def test_change_form_shows_both_calendars(archivist_client):
+    protest = factories.ProtestFactory(status=Status.DRAFT, date_start="2020-11-04")
+    page = archivist_client.get(change_url(protest)).content.decode()
+    assert "14 Aban 1399" in page and "۱۴ آبان ۱۳۹۹" in page

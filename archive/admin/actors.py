@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from archive.admin.common import RECORD_FIELDSET, CitationInline, NameInline, RecordAdmin
-from archive.admin.curation import MergeMixin
+from archive.admin.curation import DatedInlineForm, MergeMixin
 from archive.models import Affiliation, Organization, OrganizationName, Person, PersonName
 
 
@@ -15,9 +15,10 @@ class OrganizationNameInline(NameInline):
 
 class AffiliationInline(admin.TabularInline):
     model = Affiliation
+    form = DatedInlineForm
     extra = 0
     autocomplete_fields = ["organization"]
-    fields = ["role", "organization", "date_start", "date_end", "date_precision", "date_note"]
+    fields = ["role", "organization", "date_text", "date_note"]
 
 
 @admin.register(Person)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive import search
-from archive.admin.curation import CurationMixin
+from archive.admin.curation import CurationMixin, DatedCurationForm, calendars_display
 from archive.admin.importexport import RecordImportExportMixin
 from archive.models import Citation
 
@@ -24,7 +24,7 @@ RECORD_FIELDSET = (
         )
     },
 )
-DATE_FIELDSET = (_("Date"), {"fields": ("date_start", "date_end", "date_precision", "date_note")})
+DATE_FIELDSET = (_("Date"), {"fields": ("date_text", "date_calendars", "date_note")})
 
 
 class CitationInline(GenericTabularInline):
@@ -44,6 +44,15 @@ class ClaimInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["source"]
     fields = ["words", "low", "high", "claimant", "claimant_kind", "source", "footnote", "note"]
+
+
+class DatedRecordAdmin:
+    """For record types with a partial date: one text box in either calendar."""
+
+    form = DatedCurationForm
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "date_calendars"]
 
 
 class RecordAdmin(CurationMixin, RecordImportExportMixin, SimpleHistoryAdmin):
@@ -69,6 +78,10 @@ class RecordAdmin(CurationMixin, RecordImportExportMixin, SimpleHistoryAdmin):
     @admin.display(description=_("citations"))
     def citation_count(self, obj) -> int:
         return obj.citations.count()
+
+    @admin.display(description=_("stored as (Gregorian · Solar Hijri)"))
+    def date_calendars(self, obj) -> str:
+        return calendars_display(obj)
 
     @admin.display(description=_("date"), ordering="date_start")
     def date_display(self, obj) -> str:

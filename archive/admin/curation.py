@@ -70,6 +70,96 @@ def edit_conflict(record, loaded_version: str) -> str:
     ) % {"detail": detail}
 
 
+DATE_HELP = gettext_lazy(
+    "As the sources give it: 2020, 2020-10, 2020-10-18, 18.10.2020, mid-October 2020, about 18 October 2020, "
+    "1990s, ranges such as 6–13 April 1993 or 2020-09-27..2020-11-10, Solar Hijri such as 14 Aban 1399 "
+    "or 1399-08-14 SH, or “undated”."
+)
+
+
+class PartialDateField(forms.CharField):
+    """One text box for a partial date, in either calendar; cleans to a PartialDateValue."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", gettext_lazy("Date"))
+        kwargs.setdefault("help_text", DATE_HELP)
+        kwargs.setdefault("max_length", 100)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        from archive.date_input import DateInputError, parse_partial_date
+
+        text = super().clean(value)
+        if not text and not self.required:
+            return None
+        try:
+            return parse_partial_date(text)
+        except DateInputError as error:
+            raise ValidationError(str(error), code="invalid_date") from error
+
+
+class PartialDateFormMixin:
+    """Replaces date_start / date_end / date_precision with one text box."""
+
+    def _init_date(self):
+        from archive.date_input import format_partial_date_input
+
+        instance = self.instance
+        if instance.pk or instance.date_start:
+            self.initial.setdefault(
+                "date_text",
+                format_partial_date_input(instance.date_start, instance.date_end, instance.date_precision),
+            )
+
+    def _apply_date(self):
+        value = self.cleaned_data.get("date_text")
+        if value is not None:
+            self.instance.date_start = value.start
+            self.instance.date_end = value.end
+            self.instance.date_precision = value.precision
+
+
+class DatedCurationForm(PartialDateFormMixin, CurationForm):
+    date_text = PartialDateField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._init_date()
+
+    def clean(self):
+        cleaned = super().clean()
+        self._apply_date()
+        return cleaned
+
+
+class DatedInlineForm(PartialDateFormMixin, forms.ModelForm):
+    date_text = PartialDateField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._init_date()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_text") is None and not self.instance.date_start:
+            from archive.date_input import parse_partial_date
+
+            cleaned["date_text"] = parse_partial_date("undated")
+        self._apply_date()
+        return cleaned
+
+
+def calendars_display(record) -> str:
+    """The stored date in Gregorian and Solar Hijri, for the admin form."""
+    from archive.date_input import format_jalali
+
+    if record is None or record.date_start is None:
+        return _("undated")
+    solar = format_jalali(record.date_start, record.date_precision, lang="en", end=record.date_end)
+    persian = format_jalali(record.date_start, record.date_precision, lang="fa", end=record.date_end)
+    return f"{record.date_display} · {solar} · {persian}"
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Public reason for withdrawal"), widget=forms.Textarea, max_length=2000)
 

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from archive.admin.common import DATE_FIELDSET, RECORD_FIELDSET, CitationInline, ClaimInline, RecordAdmin
+from archive.admin.common import (
+    DATE_FIELDSET,
+    RECORD_FIELDSET,
+    CitationInline,
+    ClaimInline,
+    DatedRecordAdmin,
+    RecordAdmin,
+)
 from archive.models import Arrest, ArrestCountClaim, Protest, ProtestSizeClaim, Slogan
 
 
@@ -33,7 +40,7 @@ class SloganAdmin(admin.ModelAdmin):
 
 
 @admin.register(Protest)
-class ProtestAdmin(RecordAdmin):
+class ProtestAdmin(DatedRecordAdmin, RecordAdmin):
     list_display = ["title", "date_display", "date_precision", "kind", "event_status", "status", "updated"]
     list_filter = ["kind", "event_status", "date_precision", "status", "restricted", "places"]
     search_fields = ["title", "description", "places__name", "slogans__text", "slogans__translation", "public_id"]
@@ -48,7 +55,7 @@ class ProtestAdmin(RecordAdmin):
 
 
 @admin.register(Arrest)
-class ArrestAdmin(RecordAdmin):
+class ArrestAdmin(DatedRecordAdmin, RecordAdmin):
     list_display = ["__str__", "date_display", "place", "protest", "authority", "outcome", "status"]
     list_filter = ["outcome", "date_precision", "status", "restricted"]
     list_select_related = ["person", "place", "protest", "authority"]

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from archive.admin.common import DATE_FIELDSET, RECORD_FIELDSET, CitationInline, NameInline, RecordAdmin
+from archive.admin.common import (
+    DATE_FIELDSET,
+    RECORD_FIELDSET,
+    CitationInline,
+    DatedRecordAdmin,
+    NameInline,
+    RecordAdmin,
+)
 from archive.admin.curation import MergeMixin
 from archive.models import Citation, MediaOutlet, OutletName, Source
 
@@ -42,7 +49,7 @@ class MediaOutletAdmin(MergeMixin, RecordAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(RecordAdmin):
+class SourceAdmin(DatedRecordAdmin, RecordAdmin):
     list_display = ["title", "authors", "kind", "outlet", "date_display", "language", "status"]
     list_filter = ["kind", "language", "status", "restricted"]
     list_select_related = ["outlet", "language"]

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from archive.admin.common import DATE_FIELDSET, RECORD_FIELDSET, CitationInline, ClaimInline, RecordAdmin
+from archive.admin.common import (
+    DATE_FIELDSET,
+    RECORD_FIELDSET,
+    CitationInline,
+    ClaimInline,
+    DatedRecordAdmin,
+    RecordAdmin,
+)
 from archive.models import SignatoryClaim, Statement, StatementText
 
 
@@ -17,7 +24,7 @@ class SignatoryClaimInline(ClaimInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(RecordAdmin):
+class StatementAdmin(DatedRecordAdmin, RecordAdmin):
     list_display = ["title", "form", "date_display", "date_precision", "place", "status", "updated"]
     list_filter = ["form", "date_precision", "status", "restricted"]
     list_select_related = ["place"]
