@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from archive.admin.common import (
     DATE_FIELDSET,
@@ -41,11 +42,34 @@ class SloganAdmin(admin.ModelAdmin):
 
 @admin.register(Protest)
 class ProtestAdmin(DatedRecordAdmin, RecordAdmin):
-    list_display = ["title", "date_display", "date_precision", "kind", "event_status", "status", "updated"]
+    list_display = [
+        "title",
+        "date_display",
+        "date_precision",
+        "kind",
+        "event_status",
+        "place_list",
+        "size_as_written",
+        "status",
+        "restricted",
+        "updated",
+    ]
     list_filter = ["kind", "event_status", "date_precision", "status", "restricted", "places"]
     search_fields = ["title", "description", "places__name", "slogans__text", "slogans__translation", "public_id"]
     autocomplete_fields = ["places", "organizers", "slogans"]
     inlines = [ProtestSizeClaimInline, ArrestInline, CitationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("places", "size_claims")
+
+    @admin.display(description=_("places"))
+    def place_list(self, obj) -> str:
+        return ", ".join(place.name for place in obj.places.all())
+
+    @admin.display(description=_("size as written"))
+    def size_as_written(self, obj) -> str:
+        return "; ".join(str(claim) for claim in obj.size_claims.all())
+
     date_hierarchy = "date_start"
     fieldsets = [
         (None, {"fields": ("title", "kind", "event_status", "places", "organizers", "slogans", "description")}),
@@ -56,12 +80,31 @@ class ProtestAdmin(DatedRecordAdmin, RecordAdmin):
 
 @admin.register(Arrest)
 class ArrestAdmin(DatedRecordAdmin, RecordAdmin):
-    list_display = ["__str__", "date_display", "place", "protest", "authority", "outcome", "status"]
+    list_display = [
+        "__str__",
+        "date_display",
+        "date_precision",
+        "place",
+        "protest",
+        "authority",
+        "number_as_written",
+        "outcome",
+        "status",
+        "restricted",
+    ]
     list_filter = ["outcome", "date_precision", "status", "restricted"]
     list_select_related = ["person", "place", "protest", "authority"]
     search_fields = ["group_description", "person__name", "person__other_names__name", "description", "public_id"]
     autocomplete_fields = ["person", "place", "protest", "authority"]
     inlines = [ArrestCountClaimInline, CitationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("count_claims")
+
+    @admin.display(description=_("number as written"))
+    def number_as_written(self, obj) -> str:
+        return "; ".join(str(claim) for claim in obj.count_claims.all())
+
     date_hierarchy = "date_start"
     fieldsets = [
         (

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from archive.admin.common import (
     DATE_FIELDSET,
@@ -25,7 +26,17 @@ class SignatoryClaimInline(ClaimInline):
 
 @admin.register(Statement)
 class StatementAdmin(DatedRecordAdmin, RecordAdmin):
-    list_display = ["title", "form", "date_display", "date_precision", "place", "status", "updated"]
+    list_display = [
+        "title",
+        "form",
+        "date_display",
+        "date_precision",
+        "place",
+        "signatories",
+        "status",
+        "restricted",
+        "updated",
+    ]
     list_filter = ["form", "date_precision", "status", "restricted"]
     list_select_related = ["place"]
     search_fields = [
@@ -47,6 +58,14 @@ class StatementAdmin(DatedRecordAdmin, RecordAdmin):
         "about_statements",
     ]
     inlines = [StatementTextInline, SignatoryClaimInline, CitationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("signatory_claims")
+
+    @admin.display(description=_("signatories as written"))
+    def signatories(self, obj) -> str:
+        return "; ".join(str(claim) for claim in obj.signatory_claims.all())
+
     date_hierarchy = "date_start"
     fieldsets = [
         (
