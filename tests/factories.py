@@ -102,12 +102,13 @@ class CitationFactory(factory.django.DjangoModelFactory):
     quote = "On October 18, the second big demonstration took place"
 
 
-
 def user_in_role(role: str, username: str | None = None):
     """A staff user in the Archivist or Editor group (created by the roles migration)."""
     from django.contrib.auth.models import Group, User
 
-    user = User.objects.create_user(username=username or f"{role.lower()}-{User.objects.count()}", password="pw-12345!x")
+    user = User.objects.create_user(
+        username=username or f"{role.lower()}-{User.objects.count()}", password="pw-12345!x"
+    )
     user.is_staff = True
     user.save()
     user.groups.add(Group.objects.get(name=role))
