@@ -39,6 +39,7 @@ migrate: install
 
 fixtures: install
 	$(PY) manage.py loaddata fixtures/*.yaml
+	$(PY) manage.py rebuild_search_index
 
 admin-user: install
 	$(PY) manage.py createlocaladmin
