@@ -10,7 +10,8 @@ class ArchiveConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from archive import roles, search
+        from archive import roles, search, sync
 
         search.connect_signals()
+        sync.connect_signals()
         post_migrate.connect(roles.on_post_migrate, sender=self, dispatch_uid="archive-roles")

@@ -9,7 +9,7 @@ from archive.admin.common import (
     RecordAdmin,
 )
 from archive.admin.curation import MergeMixin
-from archive.models import Citation, MediaOutlet, OutletName, Source
+from archive.models import Citation, MediaOutlet, OutletName, Source, Tombstone
 
 
 class OutletNameInline(NameInline):
@@ -88,3 +88,18 @@ class CitationAdmin(admin.ModelAdmin):
     list_select_related = ["source", "cited_in", "content_type"]
     search_fields = ["quote", "source__title", "note"]
     autocomplete_fields = ["source", "cited_in"]
+
+
+@admin.register(Tombstone)
+class TombstoneAdmin(admin.ModelAdmin):
+    """Read-only: written automatically when a public record stops being public."""
+
+    list_display = ["record_type", "public_id", "status", "removed_at"]
+    list_filter = ["record_type", "status"]
+    search_fields = ["public_id"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

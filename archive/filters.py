@@ -1,0 +1,213 @@
+"""One FilterSet per public record type, shared by the site's lists and the API.
+
+Every filter reaches related records through the public gate, so filtering by
+a restricted or unknown id behaves exactly like filtering by an id that does
+not exist. Unknown parameters are refused (a 400), never silently ignored.
+"""
+
+import django_filters as filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from archive import models, search
+from archive.dates import overlaps_q
+
+# Parameters that belong to paging, formats and ordering rather than filtering.
+CONTROL_PARAMS = {"cursor", "page_size", "format", "ordering", "page"}
+
+
+class StrictFilterSet(filters.FilterSet):
+    """Refuses parameters it does not know, instead of ignoring them."""
+
+    search = filters.CharFilter(method="filter_search", label=_("Search"), max_length=search.MAX_QUERY_LENGTH)
+    updated_since = filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gt", label=_("Changed after"))
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.unknown = sorted(set(data or {}) - set(self.filters) - CONTROL_PARAMS)
+
+    def is_valid(self):
+        if not super().is_valid():
+            return False
+        if self.unknown:
+            self.form.add_error(None, _("Unknown parameter(s): %s") % ", ".join(self.unknown))
+        self.check(self.form.cleaned_data)
+        return not self.form.errors
+
+    def check(self, data: dict) -> None:
+        """Cross-field checks; add errors to self.form rather than raising later."""
+        if data.get("search"):
+            try:
+                search.parse(data["search"])
+            except search.SearchQueryError as error:
+                self.form.add_error("search", str(error))
+
+    def filter_search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(pk__in=search.matching_ids(queryset.model, value))
+
+
+class PublicIdFilter(filters.CharFilter):
+    """Filters by a related record's public id, resolved through the public gate."""
+
+    def __init__(self, *args, target, paths, with_descendants=False, **kwargs):
+        self.target, self.paths, self.with_descendants = target, paths, with_descendants
+        kwargs.setdefault("max_length", 64)
+        super().__init__(*args, method=self.apply, **kwargs)
+
+    def apply(self, queryset, name, value):
+        ids = list(self.target.objects.published().filter(public_id=value).values_list("pk", flat=True))
+        if ids and self.with_descendants:
+            ids = list(self.target.objects.descendant_ids(ids))
+        condition = Q()
+        for path in self.paths:
+            condition |= Q(**{f"{path}__in": ids})
+        return queryset.filter(condition).distinct()
+
+
+class DateRangeMixin(filters.FilterSet):
+    date_from = filters.DateFilter(method="filter_dates", label=_("From"))
+    date_to = filters.DateFilter(method="filter_dates", label=_("To"))
+
+    def filter_dates(self, queryset, name, value):
+        return queryset  # both ends are applied together in filter_queryset
+
+    def check(self, data: dict) -> None:
+        super().check(data)
+        lo, hi = data.get("date_from"), data.get("date_to")
+        if lo and hi and lo > hi:
+            self.form.add_error("date_to", _("“To” is before “From”."))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        lo, hi = self.form.cleaned_data.get("date_from"), self.form.cleaned_data.get("date_to")
+        if lo or hi:
+            queryset = queryset.filter(overlaps_q("date", lo, hi))
+        return queryset
+
+
+def place_filter(*paths):
+    return PublicIdFilter(
+        target=models.Place, paths=paths, with_descendants=True, label=_("Place (with the places in it)")
+    )
+
+
+def organization_filter(*paths):
+    return PublicIdFilter(target=models.Organization, paths=paths, label=_("Organization"))
+
+
+def person_filter(*paths):
+    return PublicIdFilter(target=models.Person, paths=paths, label=_("Person"))
+
+
+class ProtestFilter(DateRangeMixin, StrictFilterSet):
+    place = place_filter("places")
+    organization = organization_filter("organizers")
+    kind = filters.MultipleChoiceFilter(choices=models.ProtestKind.choices, label=_("Kind"))
+    event_status = filters.MultipleChoiceFilter(choices=models.EventStatus.choices, label=_("Held or called"))
+    has_arrests = filters.BooleanFilter(
+        method="filter_has_arrests", label=_("Has arrests"), widget=forms.NullBooleanSelect
+    )
+
+    class Meta:
+        model = models.Protest
+        fields = []
+
+    def filter_has_arrests(self, queryset, name, value):
+        public_arrests = models.Arrest.objects.published().values("protest_id")
+        return queryset.filter(pk__in=public_arrests) if value else queryset.exclude(pk__in=public_arrests)
+
+
+class ArrestFilter(DateRangeMixin, StrictFilterSet):
+    place = place_filter("place")
+    organization = organization_filter("authority")
+    person = person_filter("person")
+    protest = PublicIdFilter(target=models.Protest, paths=["protest"], label=_("Protest"))
+    outcome = filters.MultipleChoiceFilter(choices=models.ArrestOutcome.choices, label=_("Outcome"))
+
+    class Meta:
+        model = models.Arrest
+        fields = []
+
+
+class StatementFilter(DateRangeMixin, StrictFilterSet):
+    place = place_filter("place")
+    organization = organization_filter("speaker_organizations")
+    person = person_filter("speaker_people")
+    form = filters.MultipleChoiceFilter(choices=models.StatementForm.choices, label=_("Form"))
+    language = filters.CharFilter(field_name="texts__language", label=_("Language of its text"), distinct=True)
+    protest = PublicIdFilter(target=models.Protest, paths=["about_protests"], label=_("About protest"))
+
+    class Meta:
+        model = models.Statement
+        fields = []
+
+
+class OrganizationFilter(StrictFilterSet):
+    place = place_filter("based_in", "country")
+    kind = filters.MultipleChoiceFilter(choices=models.OrganizationKind.choices, label=_("Kind"))
+    parent = organization_filter("parent")
+
+    class Meta:
+        model = models.Organization
+        fields = []
+
+
+class MediaOutletFilter(StrictFilterSet):
+    kind = filters.MultipleChoiceFilter(choices=models.OutletKind.choices, label=_("Kind"))
+    affiliation = filters.MultipleChoiceFilter(choices=models.OutletAffiliation.choices, label=_("Affiliation"))
+    base = filters.MultipleChoiceFilter(choices=models.OutletBase.choices, label=_("Base"))
+    language = filters.CharFilter(field_name="languages", label=_("Language"), distinct=True)
+    place = place_filter("country")
+
+    class Meta:
+        model = models.MediaOutlet
+        fields = []
+
+
+class PersonFilter(StrictFilterSet):
+    organization = organization_filter("affiliations__organization")
+
+    class Meta:
+        model = models.Person
+        fields = []
+
+
+class PlaceFilter(StrictFilterSet):
+    kind = filters.MultipleChoiceFilter(choices=models.PlaceKind.choices, label=_("Kind"))
+    within = PublicIdFilter(target=models.Place, paths=["parent"], with_descendants=True, label=_("Within"))
+    has_coordinates = filters.BooleanFilter(
+        field_name="latitude",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("Has coordinates"),
+        widget=forms.NullBooleanSelect,
+    )
+
+    class Meta:
+        model = models.Place
+        fields = []
+
+
+class SourceFilter(DateRangeMixin, StrictFilterSet):
+    kind = filters.MultipleChoiceFilter(choices=models.SourceKind.choices, label=_("Kind"))
+    language = filters.CharFilter(field_name="language", label=_("Language"))
+    outlet = PublicIdFilter(target=models.MediaOutlet, paths=["outlet"], label=_("Outlet"))
+
+    class Meta:
+        model = models.Source
+        fields = []
+
+
+FILTERSETS = {
+    models.Protest: ProtestFilter,
+    models.Arrest: ArrestFilter,
+    models.Statement: StatementFilter,
+    models.Organization: OrganizationFilter,
+    models.MediaOutlet: MediaOutletFilter,
+    models.Person: PersonFilter,
+    models.Place: PlaceFilter,
+    models.Source: SourceFilter,
+}

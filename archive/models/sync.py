@@ -1,0 +1,29 @@
+"""Tombstones: public records that stopped being public, for mirrors to remove."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Tombstone(models.Model):
+    """Written when a record that was public is withdrawn, restricted, unpublished,
+    deleted or renamed (a new public id). API clients syncing with
+    ``updated_since`` receive these so their copy can drop the record."""
+
+    record_type = models.CharField(_("type"), max_length=20, help_text=_("protest, arrest, statement…"))
+    public_id = models.CharField(_("public id"), max_length=64, help_text=_("The id the public knew it by."))
+    status = models.CharField(
+        _("status"), max_length=16, help_text=_("withdrawn, restricted, unpublished, deleted or renamed.")
+    )
+    reason = models.TextField(_("public reason"), blank=True, help_text=_("The public reason, for a withdrawal."))
+    removed_at = models.DateTimeField(_("removed at"), db_index=True, help_text=_("When it stopped being public."))
+
+    class Meta:
+        ordering = ["removed_at", "pk"]
+        verbose_name = _("tombstone")
+        verbose_name_plural = _("tombstones")
+        constraints = [
+            models.UniqueConstraint(fields=["record_type", "public_id"], name="archive_tombstone_one_per_record")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.public_id} ({self.status})"

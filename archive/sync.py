@@ -1,0 +1,92 @@
+"""Keeping API mirrors exact: tombstones and dependent timestamps.
+
+A mirror asks "what changed since T" (``updated_since``). For that answer to
+be complete:
+
+- a record that stops being public (withdrawn, restricted, returned to draft,
+  a person marked at risk, deleted, or given a new public id) leaves a
+  Tombstone;
+- when a person, organization, place, outlet, protest or source changes, the
+  records that show it (a detainee's name, a speaker, a place's name) get a
+  new ``updated`` time too, so mirrors refetch them — above all when a name
+  becomes withheld.
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
+
+from archive import models
+from archive.search import PUBLIC_TYPES, TYPE_OF_MODEL
+
+# For each type, the records whose public rendering shows it.
+DEPENDENTS = {
+    "person": ["arrests", "statements", "authored_sources"],
+    "organization": ["protests_organized", "statements", "arrests_made", "children", "outlets"],
+    "place": ["protests", "arrests", "statements", "children"],
+    "mediaoutlet": ["sources", "statements_reported"],
+    "protest": ["arrests", "statements"],
+    "arrest": ["statements"],
+    "source": [],
+    "statement": ["referenced_by"],
+}
+
+
+def _status_word(record) -> str:
+    if record.restricted:
+        return "restricted"
+    if getattr(record, "at_risk", False):
+        return "withheld"
+    if record.status == models.Status.PUBLISHED:
+        return "published"
+    return {"withdrawn": "withdrawn", "draft": "unpublished", "in_review": "unpublished"}[record.status]
+
+
+def bury(record, public_id: str, status: str) -> None:
+    reason = record.withdrawn_reason if status == "withdrawn" else ""
+    models.Tombstone.objects.update_or_create(
+        record_type=TYPE_OF_MODEL[record._meta.model_name],
+        public_id=public_id,
+        defaults={"status": status, "reason": reason, "removed_at": timezone.now()},
+    )
+
+
+def touch_dependents(record) -> None:
+    now = timezone.now()
+    for accessor in DEPENDENTS[record._meta.model_name]:
+        manager = getattr(record, accessor, None)
+        if manager is not None:
+            manager.all().update(updated=now)
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    previous = sender.objects.filter(pk=instance.pk).first() if instance.pk else None
+    instance._sync_previous = (previous.public_id, previous.is_public) if previous else None
+
+
+def _after_save(sender, instance, raw=False, **kwargs):
+    previous = getattr(instance, "_sync_previous", None)
+    if previous is not None:
+        old_id, was_public = previous
+        if was_public and old_id != instance.public_id:
+            bury(instance, old_id, "renamed")
+        if was_public and not instance.is_public:
+            bury(instance, instance.public_id, _status_word(instance))
+    if instance.is_public:
+        models.Tombstone.objects.filter(
+            record_type=TYPE_OF_MODEL[sender._meta.model_name], public_id=instance.public_id
+        ).delete()
+    if not raw:
+        touch_dependents(instance)
+
+
+def _after_delete(sender, instance, **kwargs):
+    if instance.is_public:
+        bury(instance, instance.public_id, "deleted")
+
+
+def connect_signals() -> None:
+    for model in PUBLIC_TYPES.values():
+        uid = model.__name__
+        pre_save.connect(_before_save, sender=model, dispatch_uid=f"sync-pre-{uid}")
+        post_save.connect(_after_save, sender=model, dispatch_uid=f"sync-post-{uid}")
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=f"sync-delete-{uid}")
