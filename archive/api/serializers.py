@@ -32,12 +32,15 @@ def summary(record, request=None) -> dict | None:
     """{id, type, name, url} of a public record, or None if the public may not see it."""
     if record is None or not record.is_public:
         return None
-    return {
+    data = {
         "id": record.public_id,
         "type": record._meta.model_name,
         "name": label(record),
         "url": api_url(record, request),
     }
+    if getattr(record, "latitude", None) is not None and record.longitude is not None:
+        data["coordinates"] = [float(record.longitude), float(record.latitude)]
+    return data
 
 
 def summaries(records, request=None) -> list[dict]:

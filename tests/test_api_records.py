@@ -1,0 +1,249 @@
+"""The read API: public gate, filters, ordering, paging, formats, caching."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from archive.models import ArrestCountClaim, PlaceName, Status
+from tests import factories
+from tests.factories import CitationFactory
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINTS = ["protests", "arrests", "statements", "organizations", "media-outlets", "people", "places", "sources"]
+FACTORY = {
+    "protests": factories.ProtestFactory,
+    "arrests": factories.ArrestFactory,
+    "statements": factories.StatementFactory,
+    "organizations": factories.OrganizationFactory,
+    "media-outlets": factories.MediaOutletFactory,
+    "people": factories.PersonFactory,
+    "places": factories.PlaceFactory,
+    "sources": factories.SourceFactory,
+}
+
+
+def ids(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [row["id"] for row in response.json()["results"]]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_list_and_detail_show_only_public_records(client, endpoint):
+    make = FACTORY[endpoint]
+    public = make(public_id=f"{endpoint}-public")
+    make(public_id=f"{endpoint}-draft", status=Status.DRAFT)
+    make(public_id=f"{endpoint}-restricted", restricted=True)
+    assert ids(client.get(f"/api/v1/{endpoint}/")) == [public.public_id]
+    assert client.get(f"/api/v1/{endpoint}/{public.public_id}/").json()["id"] == public.public_id
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_restricted_and_missing_records_give_the_same_404(client, endpoint):
+    FACTORY[endpoint](public_id="hidden-one", restricted=True)
+    hidden = client.get(f"/api/v1/{endpoint}/hidden-one/")
+    missing = client.get(f"/api/v1/{endpoint}/no-such-one/")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
+
+
+def test_withdrawn_record_answers_410_with_its_reason(client):
+    factories.ProtestFactory(public_id="gone", status=Status.WITHDRAWN, withdrawn_reason="Duplicate of another record")
+    response = client.get("/api/v1/protests/gone/")
+    assert response.status_code == 410
+    assert response.json()["reason"] == "Duplicate of another record"
+
+
+def test_at_risk_detainee_is_never_serialized(client):
+    person = factories.PersonFactory(name="Canary Detainee", public_id="canary-person", at_risk=True)
+    factories.ArrestFactory(person=person, group_description="", public_id="arrest-canary")
+    body = client.get("/api/v1/arrests/arrest-canary/").content.decode()
+    assert "Canary" not in body and "canary-person" not in body
+    assert client.get("/api/v1/arrests/arrest-canary/").json()["detainee"] == "a detainee, name withheld"
+
+
+def test_private_notes_and_restricted_flags_are_never_serialized(client):
+    factories.ProtestFactory(public_id="p1", private_note="PRIVATE-CANARY")
+    body = client.get("/api/v1/protests/p1/").content.decode() + client.get("/api/v1/protests/").content.decode()
+    assert "PRIVATE-CANARY" not in body and "restricted" not in body and "private_note" not in body
+
+
+def test_related_records_are_summaries_and_pass_the_gate(client):
+    protest = factories.ProtestFactory(public_id="p1")
+    protest.places.add(factories.PlaceFactory(public_id="tabriz", name="Tabriz", latitude="38.08", longitude="46.29"))
+    protest.organizers.add(factories.OrganizationFactory(public_id="draft-org", status=Status.DRAFT))
+    body = client.get("/api/v1/protests/p1/").json()
+    assert body["places"][0]["id"] == "tabriz" and body["places"][0]["url"].endswith("/api/v1/places/tabriz/")
+    assert body["organizers"] == []
+    assert body["date"] == {
+        "start": "2020-09-29",
+        "end": None,
+        "precision": "day",
+        "display": "29 September 2020",
+        "note": "",
+    }
+
+
+def test_counts_as_words_low_high_claimant(client):
+    arrest = factories.ArrestFactory(public_id="a1")
+    ArrestCountClaim.objects.create(arrest=arrest, words="about a hundred", low=80, high=120, claimant="Caner")
+    claim = client.get("/api/v1/arrests/a1/").json()["count_claims"][0]
+    assert (claim["words"], claim["low"], claim["high"], claim["claimant"]) == ("about a hundred", 80, 120, "Caner")
+
+
+def test_citations_carry_footnote_and_quote(client):
+    protest = factories.ProtestFactory(public_id="p1")
+    CitationFactory(record=protest, footnote=16, quote="Nurdüz must be closed")
+    citation = client.get("/api/v1/protests/p1/").json()["citations"][0]
+    assert (citation["footnote"], citation["quote"]) == (16, "Nurdüz must be closed")
+
+
+# --- filters: each once matching and once not ------------------------------------------------
+
+
+@pytest.fixture
+def tabriz_october(db):
+    iran = factories.PlaceFactory(public_id="iran", kind="country")
+    province = factories.PlaceFactory(public_id="east-azerbaijan", kind="province", parent=iran)
+    tabriz = factories.PlaceFactory(public_id="tabriz", parent=province)
+    urmia = factories.PlaceFactory(public_id="urmia")
+    org = factories.OrganizationFactory(public_id="gamac")
+    october = factories.ProtestFactory(public_id="oct", date_start=dt.date(2020, 10, 1), date_precision="month")
+    october.places.add(tabriz)
+    october.organizers.add(org)
+    september = factories.ProtestFactory(public_id="sep", date_start=dt.date(2020, 9, 29), kind="strike")
+    september.places.add(urmia)
+    factories.ArrestFactory(protest=september)
+    return {"tabriz": tabriz}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("date_from=2020-10-18&date_to=2020-10-20", ["oct"]),
+        ("date_from=2020-11-01", []),
+        ("place=iran", ["oct"]),
+        ("place=east-azerbaijan", ["oct"]),
+        ("place=urmia", ["sep"]),
+        ("place=nowhere", []),
+        ("organization=gamac", ["oct"]),
+        ("organization=nobody", []),
+        ("kind=strike", ["sep"]),
+        ("kind=march", []),
+        ("event_status=held", ["oct", "sep"]),
+        ("event_status=called", []),
+        ("has_arrests=true", ["sep"]),
+        ("has_arrests=false", ["oct"]),
+        ("search=Protest", ["oct", "sep"]),
+        ("search=zzzz", []),
+    ],
+)
+def test_protest_filters(client, tabriz_october, query, expected):
+    assert sorted(ids(client.get(f"/api/v1/protests/?{query}"))) == sorted(expected)
+
+
+def test_updated_since_filter(client, tabriz_october):
+    later = (timezone.now() + dt.timedelta(hours=1)).isoformat()
+    earlier = (timezone.now() - dt.timedelta(hours=1)).isoformat()
+    assert ids(client.get("/api/v1/protests/", {"updated_since": later})) == []
+    assert len(ids(client.get("/api/v1/protests/", {"updated_since": earlier}))) == 2
+
+
+def test_filtering_by_a_restricted_place_matches_nothing(client, tabriz_october):
+    tabriz = tabriz_october["tabriz"]
+    tabriz.restricted = True
+    tabriz.save()
+    assert ids(client.get("/api/v1/protests/?place=tabriz")) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "colour=red",
+        "ordering=private_note",
+        "ordering=-restricted",
+        "ordering=title",
+        "kind=spaceship",
+        "date_from=2020-13-45",
+        "date_from=2020-10-20&date_to=2020-10-01",
+        "page_size=abc",
+        "page_size=0",
+        "page_size=-5",
+        "cursor=not-a-cursor",
+        "format=xml",
+        "updated_since=yesterday",
+        "search=" + "x" * 300,
+    ],
+)
+def test_bad_parameters_are_400_with_a_message(client, tabriz_october, query):
+    response = client.get(f"/api/v1/protests/?{query}")
+    assert response.status_code == 400, (query, response.status_code)
+    assert response.json()
+
+
+def test_ordering_on_listed_fields(client, tabriz_october):
+    assert ids(client.get("/api/v1/protests/?ordering=date_start")) == ["sep", "oct"]
+    assert ids(client.get("/api/v1/protests/?ordering=-date_start")) == ["oct", "sep"]
+
+
+def test_page_size_is_capped_at_500_and_pages_follow_by_cursor(client):
+    factories.PlaceFactory.create_batch(7)
+    first = client.get("/api/v1/places/?page_size=5").json()
+    assert len(first["results"]) == 5
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 2 and second["next"] is None
+    assert client.get("/api/v1/places/?page_size=100000").json()["page_size"] == 500
+
+
+def test_list_does_not_count_the_table(client, django_assert_max_num_queries):
+    factories.ProtestFactory.create_batch(5)
+    with django_assert_max_num_queries(14) as captured:
+        client.get("/api/v1/protests/")
+    assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
+
+
+def test_csv_export_is_flat_and_formula_escaped(client):
+    factories.ProtestFactory(public_id="p1", title="=HYPERLINK(evil)")
+    response = client.get("/api/v1/protests/?format=csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    body = b"".join(response.streaming_content).decode()
+    header, row = body.splitlines()[:2]
+    assert "date_display" in header and "date_precision" in header
+    assert "'=HYPERLINK(evil)" in row
+
+
+def test_geojson_for_places_with_coordinates(client):
+    factories.PlaceFactory(public_id="tabriz", latitude="38.08", longitude="46.29")
+    factories.PlaceFactory(public_id="nowhere")
+    response = client.get("/api/v1/places/?format=geojson")
+    import json
+
+    data = json.loads(b"".join(response.streaming_content))
+    assert [f["id"] for f in data["features"]] == ["tabriz"]
+    assert data["features"][0]["geometry"] == {"type": "Point", "coordinates": [46.29, 38.08]}
+
+
+def test_geojson_is_refused_for_types_without_places(client):
+    assert client.get("/api/v1/people/?format=geojson").status_code == 400
+
+
+def test_conditional_get_answers_304(client):
+    factories.ProtestFactory(public_id="p1")
+    first = client.get("/api/v1/protests/p1/")
+    assert first["ETag"] and first["Last-Modified"] and "max-age" in first["Cache-Control"]
+    assert client.get("/api/v1/protests/p1/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_etag_changes_when_a_record_changes(client):
+    protest = factories.ProtestFactory(public_id="p1")
+    first = client.get("/api/v1/protests/")
+    protest.title = "Renamed"
+    protest.save()
+    assert client.get("/api/v1/protests/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_search_filter_uses_aliases(client):
+    place = factories.PlaceFactory(public_id="urmia", name="Urmia")
+    PlaceName.objects.create(owner=place, name="Urmu", language=factories.LanguageFactory())
+    assert ids(client.get("/api/v1/places/?search=Urmu")) == ["urmia"]
