@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "simple_history",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "import_export",
     "archive",
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "archive.middleware.PublicApiCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,6 +129,25 @@ REST_FRAMEWORK = {
     # How many reverse proxies in front of the app append to X-Forwarded-For. 0 means: trust only
     # the socket address, so a forged X-Forwarded-For cannot dodge throttling.
     "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0),
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "archive.api.errors.exception_handler",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Karabakh 2020 response archive API",
+    "DESCRIPTION": (
+        "Published statements, organizations, protests, arrests, media outlets, people, places and sources. "
+        "Read-only for the public. Lists page by cursor (`next`); `page_size` ≤ 500. Keep a mirror exact with "
+        "`updated_since` (records changed after that time) and the `tombstones` listed on the first page "
+        "(records that stopped being public: remove them). `?format=csv` streams a whole filtered list as CSV; "
+        "places and protests also offer `?format=geojson`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # Publishing needs a second person: whoever last changed a record cannot publish it.

@@ -11,6 +11,15 @@ def article_fixture_files() -> list[str]:
     return [str(path) for path in sorted(FIXTURES_DIR.glob("*.yaml"))]
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttle counters and cached pages live in the cache: each test starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def article(db):
     """The archive's own data: the research article's records, loaded as `make run` loads them."""

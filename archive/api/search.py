@@ -1,6 +1,7 @@
 """GET /api/v1/search/?q=…&type=…: the search module over HTTP."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -8,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from archive import search
+from archive.api.errors import ErrorResponse
 
 
 class SearchParams(serializers.Serializer):
@@ -16,9 +18,25 @@ class SearchParams(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=search.MAX_RESULTS, default=20)
 
 
+class SearchResult(serializers.Serializer):
+    type = serializers.CharField()
+    id = serializers.CharField()
+    title = serializers.CharField()
+    snippet = serializers.CharField(help_text="HTML-escaped excerpt; matches in <mark>.")
+    exact_name_match = serializers.BooleanField()
+
+
+class SearchResponse(serializers.Serializer):
+    query = serializers.CharField()
+    count = serializers.IntegerField()
+    results = SearchResult(many=True)
+    detail = serializers.CharField()
+
+
 class SearchView(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(parameters=[SearchParams], responses={200: SearchResponse, 400: ErrorResponse})
     def get(self, request):
         params = SearchParams(data={**request.query_params.dict(), "type": request.query_params.getlist("type")})
         params.is_valid(raise_exception=True)

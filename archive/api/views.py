@@ -15,12 +15,15 @@ from django.http import StreamingHttpResponse
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from archive import models
 from archive.api import export, serializers
+from archive.api.errors import ErrorResponse
 from archive.api.pagination import ArchiveCursorPagination
 from archive.filters import FILTERSETS
 from archive.search import TYPE_OF_MODEL
@@ -174,18 +177,41 @@ def _not_modified(response):
     return not_modified
 
 
+class WithdrawnResponse(drf_serializers.Serializer):
+    detail = drf_serializers.CharField()
+    id = drf_serializers.CharField()
+    reason = drf_serializers.CharField()
+
+
+def _documented(viewset, formats):
+    fmt = OpenApiParameter(
+        "format",
+        str,
+        enum=sorted(formats),
+        description="json (paged, default); csv or geojson stream the whole filtered list.",
+    )
+    errors = {400: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse}
+    return extend_schema_view(
+        list=extend_schema(parameters=[fmt], responses={200: viewset.serializer_class(many=True), **errors}),
+        retrieve=extend_schema(responses={200: viewset.serializer_class, 410: WithdrawnResponse, **errors}),
+    )(viewset)
+
+
 def _viewset(model, serializer, ordering, select=(), prefetch=(), formats=("json", "csv")):
-    return type(
-        f"{model.__name__}ViewSet",
-        (PublicRecordViewSet,),
-        {
-            "model": model,
-            "serializer_class": serializer,
-            "ordering_fields": ordering,
-            "select": list(select),
-            "prefetch": list(prefetch),
-            "formats": set(formats),
-        },
+    return _documented(
+        type(
+            f"{model.__name__}ViewSet",
+            (PublicRecordViewSet,),
+            {
+                "model": model,
+                "serializer_class": serializer,
+                "ordering_fields": ordering,
+                "select": list(select),
+                "prefetch": list(prefetch),
+                "formats": set(formats),
+            },
+        ),
+        formats,
     )
 
 

@@ -1,0 +1,26 @@
+"""Every API error is a JSON body with a message; the site keeps its HTML pages."""
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
+from rest_framework import serializers
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class ErrorResponse(serializers.Serializer):
+    """Every error: a message in `detail`, and per-parameter messages beside it."""
+
+    detail = serializers.CharField()
+
+
+def exception_handler(exc, context):
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
+        response.data = {"detail": _("The request has errors; see the fields below."), **response.data}
+    return response
+
+
+def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
