@@ -18,11 +18,12 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters, viewsets
 from rest_framework import serializers as drf_serializers
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from archive import models
-from archive.api import export, serializers
+from archive import models, workflow
+from archive.api import export, serializers, writes
 from archive.api.errors import ErrorResponse
 from archive.api.pagination import ArchiveCursorPagination
 from archive.filters import FILTERSETS
@@ -50,7 +51,11 @@ class StrictOrderingFilter(filters.OrderingFilter):
         return ["pk"]
 
 
-class PublicRecordViewSet(viewsets.ReadOnlyModelViewSet):
+class PublicRecordViewSet(viewsets.ModelViewSet):
+    """Reads through the public gate for everyone; writes for archivists and editors (see writes.py)."""
+
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    permission_classes = [writes.ArchivePermissions]
     lookup_field = "public_id"
     lookup_value_regex = "[A-Za-z0-9_-]{1,64}"
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
@@ -60,8 +65,15 @@ class PublicRecordViewSet(viewsets.ReadOnlyModelViewSet):
     select: list = []
     formats = {"json", "csv"}
 
+    def get_serializer_class(self):
+        if self.request is not None and self.request.method not in {"GET", "HEAD", "OPTIONS"}:
+            return writes.write_serializer_for(self.model)
+        return self.serializer_class
+
     def get_queryset(self):
         model = self.model
+        if self.request is not None and self.request.method not in {"GET", "HEAD", "OPTIONS"}:
+            return model.objects.all()
         queryset = model.objects.published().select_related(*self.select).prefetch_related(*self.prefetch)
         return queryset.prefetch_related(
             Prefetch("citations", queryset=models.Citation.objects.select_related("source", "cited_in"))
@@ -116,6 +128,25 @@ class PublicRecordViewSet(viewsets.ReadOnlyModelViewSet):
         else:
             response = StreamingHttpResponse(export.geojson_chunks(rows), content_type="application/geo+json")
         return response
+
+    def perform_destroy(self, instance):
+        instance._history_user = self.request.user
+        instance._change_reason = _("Deleted through the API")
+        instance.delete()
+
+    @extend_schema(request=writes.StatusChange, responses={200: ErrorResponse, 400: ErrorResponse, 403: ErrorResponse})
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request, public_id=None):
+        """Move a record through the workflow: submit, publish, return-to-draft, withdraw, (un)restrict."""
+        record = self.get_object()
+        params = writes.StatusChange(data=request.data)
+        params.is_valid(raise_exception=True)
+        service = writes.WORKFLOW_ACTIONS[params.validated_data["action"]]
+        try:
+            service(record=record, user=request.user, reason=params.validated_data.get("reason", ""))
+        except workflow.WorkflowError as error:
+            raise ValidationError({"action": [str(error)]}) from error
+        return Response({"detail": _("Done."), "id": record.public_id, "status": record.status})
 
     def retrieve(self, request, *args, **kwargs):
         from django.http import Http404
