@@ -247,3 +247,8 @@ def test_search_filter_uses_aliases(client):
     place = factories.PlaceFactory(public_id="urmia", name="Urmia")
     PlaceName.objects.create(owner=place, name="Urmu", language=factories.LanguageFactory())
     assert ids(client.get("/api/v1/places/?search=Urmu")) == ["urmia"]
+
+
+@pytest.mark.parametrize("size", ["¹2", "٣", "1e3", "1.5", "9999999999999999999999", " 5"])
+def test_odd_page_sizes_are_400(client, size):
+    assert client.get("/api/v1/places/", {"page_size": size}).status_code == 400

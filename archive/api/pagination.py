@@ -1,5 +1,7 @@
 """Cursor pagination: stable while records are added, fast at any depth, no COUNT(*)."""
 
+import re
+
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
@@ -17,7 +19,7 @@ class ArchiveCursorPagination(CursorPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or int(raw) < 1:
+        if not re.fullmatch(r"[0-9]{1,6}", raw) or int(raw) < 1:
             raise ValidationError({"page_size": [_("Give a whole number from 1 to %d.") % MAX_PAGE_SIZE]})
         return min(int(raw), MAX_PAGE_SIZE)
 

@@ -36,7 +36,7 @@ class SearchResponse(serializers.Serializer):
 class SearchView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[SearchParams], responses={200: SearchResponse, 400: ErrorResponse})
+    @extend_schema(parameters=[SearchParams], responses={200: SearchResponse, 400: ErrorResponse, 429: ErrorResponse})
     def get(self, request):
         params = SearchParams(data={**request.query_params.dict(), "type": request.query_params.getlist("type")})
         params.is_valid(raise_exception=True)

@@ -128,7 +128,7 @@ class DatedSerializer(RecordSerializer):
 
 class NamedSerializer(RecordSerializer):
     name = serializers.CharField(read_only=True)
-    name_language = serializers.CharField(source="name_language_id", read_only=True)
+    name_language = serializers.CharField(source="name_language_id", read_only=True, allow_null=True)
     other_names = serializers.SerializerMethodField()
     description = serializers.CharField(read_only=True)
 
@@ -139,8 +139,8 @@ class NamedSerializer(RecordSerializer):
 class PlaceSerializer(NamedSerializer):
     kind = serializers.CharField(read_only=True)
     parent = serializers.SerializerMethodField()
-    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, read_only=True)
-    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, read_only=True)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, read_only=True, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, read_only=True, allow_null=True)
 
     def get_parent(self, obj) -> dict | None:
         return summary(obj.parent, self.request())
@@ -161,8 +161,8 @@ class OrganizationSerializer(NamedSerializer):
     country = serializers.SerializerMethodField()
     based_in = serializers.SerializerMethodField()
     parent = serializers.SerializerMethodField()
-    founded_year = serializers.IntegerField(read_only=True)
-    dissolved_year = serializers.IntegerField(read_only=True)
+    founded_year = serializers.IntegerField(read_only=True, allow_null=True)
+    dissolved_year = serializers.IntegerField(read_only=True, allow_null=True)
 
     def get_country(self, obj) -> dict | None:
         return summary(obj.country, self.request())
@@ -181,8 +181,8 @@ class MediaOutletSerializer(NamedSerializer):
     base = serializers.CharField(read_only=True)
     affiliation = serializers.CharField(read_only=True)
     owner = serializers.SerializerMethodField()
-    active_from = serializers.IntegerField(read_only=True)
-    active_until = serializers.IntegerField(read_only=True)
+    active_from = serializers.IntegerField(read_only=True, allow_null=True)
+    active_until = serializers.IntegerField(read_only=True, allow_null=True)
     web_address = serializers.CharField(source="url", read_only=True)
 
     def get_languages(self, obj) -> list[str]:
@@ -202,9 +202,9 @@ class SourceSerializer(DatedSerializer):
     authors = serializers.CharField(read_only=True)
     outlet = serializers.SerializerMethodField()
     publisher = serializers.CharField(read_only=True)
-    language = serializers.CharField(source="language_id", read_only=True)
+    language = serializers.CharField(source="language_id", read_only=True, allow_null=True)
     web_address = serializers.CharField(source="url", read_only=True)
-    accessed = serializers.DateField(read_only=True)
+    accessed = serializers.DateField(read_only=True, allow_null=True)
     archived_url = serializers.CharField(read_only=True)
     pages = serializers.CharField(read_only=True)
     reference_text = serializers.CharField(read_only=True)
@@ -254,7 +254,7 @@ class ArrestSerializer(DatedSerializer):
     accusation = serializers.CharField(read_only=True)
     formal_charge = serializers.CharField(read_only=True)
     outcome = serializers.CharField(read_only=True)
-    outcome_date = serializers.DateField(read_only=True)
+    outcome_date = serializers.DateField(read_only=True, allow_null=True)
     outcome_note = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
     count_claims = serializers.SerializerMethodField()

@@ -15,6 +15,7 @@ from django.http import StreamingHttpResponse
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters, viewsets
 from rest_framework import serializers as drf_serializers
@@ -222,9 +223,16 @@ def _documented(viewset, formats):
         description="json (paged, default); csv or geojson stream the whole filtered list.",
     )
     errors = {400: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse}
+    streams = {(200, "text/csv"): OpenApiTypes.STR}
+    if "geojson" in formats:
+        streams[(200, "application/geo+json")] = OpenApiTypes.OBJECT
+    listing = {(200, "application/json"): viewset.serializer_class(many=True), **streams, **errors}
     return extend_schema_view(
-        list=extend_schema(parameters=[fmt], responses={200: viewset.serializer_class(many=True), **errors}),
-        retrieve=extend_schema(responses={200: viewset.serializer_class, 410: WithdrawnResponse, **errors}),
+        list=extend_schema(operation_id=f"{viewset.model._meta.model_name}_list", parameters=[fmt], responses=listing),
+        retrieve=extend_schema(
+            operation_id=f"{viewset.model._meta.model_name}_retrieve",
+            responses={200: viewset.serializer_class, 410: WithdrawnResponse, **errors},
+        ),
     )(viewset)
 
 
