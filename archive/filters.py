@@ -31,7 +31,9 @@ class StrictFilterSet(filters.FilterSet):
         if not super().is_valid():
             return False
         if self.unknown:
-            self.form.add_error(None, _("Unknown parameter(s): %s") % ", ".join(self.unknown))
+            # Parameter names come from the client: double any % so no later formatting trips on them.
+            names = ", ".join(self.unknown).replace("%", "%%")
+            self.form.add_error(None, _("Unknown parameter(s): %s") % names)
         self.check(self.form.cleaned_data)
         return not self.form.errors
 
