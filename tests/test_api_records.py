@@ -252,3 +252,12 @@ def test_search_filter_uses_aliases(client):
 @pytest.mark.parametrize("size", ["¹2", "٣", "1e3", "1.5", "9999999999999999999999", " 5"])
 def test_odd_page_sizes_are_400(client, size):
     assert client.get("/api/v1/places/", {"page_size": size}).status_code == 400
+
+
+def test_if_modified_since_answers_304(client):
+    factories.ProtestFactory(public_id="p-one")
+    first = client.get("/api/v1/protests/p-one/")
+    assert client.get("/api/v1/protests/p-one/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    assert (
+        client.get("/api/v1/protests/p-one/", HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2001 00:00:00 GMT").status_code == 200
+    )

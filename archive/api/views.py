@@ -12,7 +12,7 @@ import hashlib
 
 from django.db.models import Max, Prefetch
 from django.http import StreamingHttpResponse
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -195,6 +195,9 @@ class PublicRecordViewSet(viewsets.ModelViewSet):
             response["ETag"] = quote_etag(tag)
             response["Last-Modified"] = http_date(version.timestamp())
             if request.headers.get("If-None-Match") == response["ETag"]:
+                return _not_modified(response)
+            since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+            if "If-None-Match" not in request.headers and since and int(version.timestamp()) <= since:
                 return _not_modified(response)
         return response
 
