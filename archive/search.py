@@ -24,6 +24,7 @@ bulk paths; ``manage.py rebuild_search_index`` rebuilds it from scratch.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import html
 import re
 from dataclasses import dataclass, field
@@ -315,8 +316,32 @@ def _entry_values(record) -> dict:
     }
 
 
+_deferred: contextvars.ContextVar[set | None] = contextvars.ContextVar("search_deferred", default=None)
+
+
+@contextlib.contextmanager
+def deferred():
+    """Batch index writes: inside, reindexing only notes the record; on exit each
+    noted record is reindexed once (a fixture load or import touches a record many
+    times, once per name, text and relation)."""
+    pending: set = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    for model, pk in pending:
+        record = model.objects.filter(pk=pk).first()
+        if record is not None:
+            reindex(record)
+
+
 def reindex(record) -> None:
     """Write (or rewrite) the index entry of one record."""
+    pending = _deferred.get()
+    if pending is not None:
+        pending.add((type(record), record.pk))
+        return
     try:
         values = _entry_values(record)
     except ObjectDoesNotExist:

@@ -20,10 +20,34 @@ def fresh_cache():
     yield
 
 
+@pytest.fixture(scope="module")
+def _article_module(django_db_setup, django_db_blocker):
+    """Load the article once per test module, inside a transaction rolled back afterwards.
+
+    Each test still runs in its own nested transaction (a savepoint), so what one test
+    changes never reaches the next; loading ~1,000 rows once per module instead of once
+    per test keeps the suite fast.
+    """
+    from django.db import transaction
+
+    from archive import search
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with search.deferred():
+                call_command("loaddata", *article_fixture_files(), verbosity=0)
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def article(db):
-    """The archive's own data: the research article's records, loaded as `make run` loads them."""
-    call_command("loaddata", *article_fixture_files(), verbosity=0)
+def article(_article_module, db):
+    """The archive's own data: the research article's records, loaded as `make run` loads them
+    (with search indexing batched to the end, as imports do)."""
 
 
 def pytest_runtest_setup(item):
