@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -63,6 +64,8 @@ class RecordAdmin(CurationMixin, RecordImportExportMixin, SimpleHistoryAdmin):
     inlines = [CitationInline]
     list_per_page = 50
     show_full_result_count = False
+    # Web addresses typed without a scheme are taken as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_search_results(self, request, queryset, search_term):
         """Search names, aliases and text through the search module (folding, scripts, syntax)."""
