@@ -40,6 +40,7 @@ migrate: install
 fixtures: install
 	$(PY) manage.py loaddata fixtures/*.yaml
 	$(PY) manage.py rebuild_search_index
+	$(PY) manage.py build_datapackage
 
 admin-user: install
 	$(PY) manage.py createlocaladmin

@@ -33,6 +33,10 @@ def _article_module(django_db_setup, django_db_blocker):
     from archive import search
 
     with django_db_blocker.unblock():
+        from django.db import connection
+
+        # Requested late (getfixturevalue) it would open inside one test's transaction and vanish after it.
+        assert not connection.in_atomic_block, "take `article` as a fixture argument, not via getfixturevalue"
         outer = transaction.atomic()
         outer.__enter__()
         try:

@@ -1,0 +1,60 @@
+"""Downloads of the whole published archive, as built by ``manage.py build_datapackage``.
+
+Each response opens the file first and takes its ETag and Last-Modified from
+that open file, so a build swapped in mid-request cannot mix two versions.
+"""
+
+import os
+
+from django.http import FileResponse, Http404, HttpResponseNotFound
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
+from django.views.decorators.http import require_safe
+
+from archive import datapackage
+
+NOT_BUILT = "No data package has been built yet. Please try again later.\n"
+
+
+def _serve(request, name: str, content_type: str, download_name: str | None = None):
+    try:
+        handle = datapackage.current_file(name).open("rb")
+    except FileNotFoundError:
+        return HttpResponseNotFound(NOT_BUILT, content_type="text/plain; charset=utf-8")
+    stat = os.fstat(handle.fileno())
+    headers = {
+        "ETag": quote_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}"),
+        "Last-Modified": http_date(stat.st_mtime),
+        "Cache-Control": "public, no-cache",  # caches may keep it, but must ask whether it changed
+    }
+    not_modified = get_conditional_response(request, etag=headers["ETag"], last_modified=int(stat.st_mtime))
+    if not_modified is not None:
+        handle.close()
+        response = not_modified
+    else:
+        response = FileResponse(
+            handle, content_type=content_type, as_attachment=download_name is not None, filename=download_name or ""
+        )
+    for header, value in headers.items():
+        response[header] = value
+    return response
+
+
+@require_safe
+def datapackage_download(request):
+    """The latest package as a zip: datapackage.json and every CSV."""
+    return _serve(request, datapackage.ZIP_NAME, "application/zip", f"{datapackage.NAME}.zip")
+
+
+@require_safe
+def datapackage_json(request):
+    """The latest package's descriptor: tables, schemas, foreign keys, source."""
+    return _serve(request, datapackage.DESCRIPTOR, "application/json")
+
+
+@require_safe
+def datapackage_file(request, filename: str):
+    """One CSV of the latest package, by the path its descriptor gives it."""
+    if filename not in {f"{table.name}.csv" for table in datapackage.tables()}:
+        raise Http404("No such table.")
+    return _serve(request, filename, "text/csv; charset=utf-8")
