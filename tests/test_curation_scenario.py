@@ -69,7 +69,11 @@ def test_archivist_enters_the_18_october_demonstration_and_an_editor_publishes_i
     )
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     protest = Protest.objects.get(public_id="protest-2020-10-18-second-demonstration")
-    assert (protest.status, protest.date_display, protest.citations.get().footnote) == (Status.DRAFT, "18 October 2020", 16)
+    assert (protest.status, protest.date_display, protest.citations.get().footnote) == (
+        Status.DRAFT,
+        "18 October 2020",
+        16,
+    )
     assert not Protest.objects.published().filter(pk=protest.pk).exists()
 
     response = archivist.post(
@@ -92,7 +96,9 @@ def test_archivist_enters_the_18_october_demonstration_and_an_editor_publishes_i
 
     changelist = reverse("admin:archive_protest_changelist")
     archivist.post(changelist, {"action": "submit_for_review", "_selected_action": [protest.pk]})
-    archivist.post(reverse("admin:archive_arrest_changelist"), {"action": "submit_for_review", "_selected_action": [arrest.pk]})
+    archivist.post(
+        reverse("admin:archive_arrest_changelist"), {"action": "submit_for_review", "_selected_action": [arrest.pk]}
+    )
     editor.post(changelist, {"action": "publish", "_selected_action": [protest.pk]})
     editor.post(reverse("admin:archive_arrest_changelist"), {"action": "publish", "_selected_action": [arrest.pk]})
 

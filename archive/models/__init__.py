@@ -15,9 +15,9 @@ from archive.models.events import (
 from archive.models.media import MediaOutlet, OutletAffiliation, OutletBase, OutletKind, OutletName
 from archive.models.places import Place, PlaceKind, PlaceName
 from archive.models.search import SearchEntry
-from archive.models.sync import Tombstone
 from archive.models.sources import Citation, Source, SourceKind
 from archive.models.statements import SignatoryClaim, Statement, StatementForm, StatementText
+from archive.models.sync import Tombstone
 
 __all__ = [
     "Affiliation",
@@ -55,6 +55,6 @@ __all__ = [
     "Statement",
     "StatementForm",
     "StatementText",
-    "Tombstone",
     "Status",
+    "Tombstone",
 ]
