@@ -25,7 +25,9 @@ class PersonQuerySet(RecordQuerySet):
 
 
 class Person(Record):
-    name = models.CharField(_("name"), max_length=200, help_text=_("Primary name, as the archive cites the person."))
+    name = models.CharField(
+        _("name"), db_index=True, max_length=200, help_text=_("Primary name, as the archive cites the person.")
+    )
     name_language = models.ForeignKey(
         Language,
         on_delete=models.PROTECT,
@@ -95,7 +97,9 @@ class OrganizationKind(models.TextChoices):
 
 
 class Organization(Record):
-    name = models.CharField(_("name"), max_length=300, help_text=_("Primary name, usually the English form."))
+    name = models.CharField(
+        _("name"), db_index=True, max_length=300, help_text=_("Primary name, usually the English form.")
+    )
     name_language = models.ForeignKey(
         Language,
         on_delete=models.PROTECT,

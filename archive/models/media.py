@@ -43,7 +43,9 @@ class OutletAffiliation(models.TextChoices):
 
 
 class MediaOutlet(Record):
-    name = models.CharField(_("name"), max_length=300, help_text=_("Primary name as the archive cites it."))
+    name = models.CharField(
+        _("name"), db_index=True, max_length=300, help_text=_("Primary name as the archive cites it.")
+    )
     name_language = models.ForeignKey(
         Language,
         on_delete=models.PROTECT,

@@ -43,7 +43,9 @@ class PlaceQuerySet(RecordQuerySet):
 
 
 class Place(Record):
-    name = models.CharField(_("name"), max_length=200, help_text=_("Primary name, usually the common English form."))
+    name = models.CharField(
+        _("name"), db_index=True, max_length=200, help_text=_("Primary name, usually the common English form.")
+    )
     name_language = models.ForeignKey(
         Language,
         on_delete=models.PROTECT,
