@@ -1,0 +1,304 @@
+"""Columns of an import file and how each one reaches the record.
+
+- `Column`: one model field (text, choice, number, language, one reference).
+- `RelationColumn`: a many-to-many relation, items separated by |.
+- `DateColumn`: the one `date` column, read by archive.date_input.
+- `ExportColumn`: shown on export (status, restricted), never imported.
+- Parts (`ClaimPart`, `OtherNamesPart`, `StatementTextPart`) read several
+  columns into parts of the record (count claims, other names, texts) and
+  write them back on export through `PartColumn`s.
+
+Import happens in two steps so that nothing is written before the whole row
+is known to be valid: `apply()` sets fields on the unsaved instance and
+stashes relations and parts in a `Pending`; the resource saves them later.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import NOT_PROVIDED
+from django.utils.translation import gettext as _
+from import_export.fields import Field
+
+from archive.date_input import DateInputError, format_partial_date_input, parse_partial_date
+from archive.resources.cells import (
+    JOINER,
+    IntegerWidget,
+    TextWidget,
+    cell_text,
+    language_for,
+    split_items,
+    split_tagged,
+)
+from archive.resources.validation import model_errors
+
+
+@dataclass
+class PendingPart:
+    """A part (claim, other name, text) to save once its record is saved."""
+
+    obj: object
+    owner_field: str
+    columns: dict[str, str]  # model field -> column
+    changed: bool
+
+    def validate(self, present=()) -> dict[str, list[str]]:
+        fallback = next(iter(self.columns.values()))
+        return model_errors(
+            self.obj, lambda name: self.columns.get(name, fallback), exclude={self.owner_field}, present=present
+        )
+
+    def save(self, owner, user, reason: str) -> None:
+        setattr(self.obj, self.owner_field, owner)
+        self.obj._history_user = user
+        self.obj._change_reason = reason
+        self.obj.save()
+
+
+@dataclass
+class Pending:
+    """What a row will write besides the record's own fields."""
+
+    relations: dict[str, list] = field(default_factory=dict)
+    parts: list[PendingPart] = field(default_factory=list)
+
+
+class Column(Field):
+    """A column holding one model field."""
+
+    def __init__(self, attribute, widget=None, column_name=None, default=NOT_PROVIDED, import_only=False):
+        super().__init__(
+            attribute=attribute, column_name=column_name or attribute, widget=widget or TextWidget(), default=default
+        )
+        self.import_only = import_only
+        self.model_fields = (attribute,)
+
+    def apply(self, instance, row, pending: Pending) -> None:
+        setattr(instance, self.attribute, self.clean(row))
+
+
+class RaiseOnlyColumn(Column):
+    """A yes/no field an import may switch on but never off (at_risk withholds a name)."""
+
+    def apply(self, instance, row, pending: Pending) -> None:
+        value = self.clean(row)
+        if not instance._state.adding and getattr(instance, self.attribute) and not value:
+            raise ValueError(_("An import cannot lift this; an editor changes it in the admin."))
+        setattr(instance, self.attribute, value)
+
+
+class RelationColumn(Column):
+    """A many-to-many relation; saved after the record."""
+
+    def apply(self, instance, row, pending: Pending) -> None:
+        pending.relations[self.attribute] = self.clean(row)
+
+
+class ExportColumn(Field):
+    """Shown in exports for the reader; ignored on import."""
+
+    def __init__(self, attribute, widget=None):
+        super().__init__(attribute=attribute, column_name=attribute, widget=widget or TextWidget(), readonly=True)
+        self.model_fields = ()
+
+
+class DateColumn(Field):
+    """The `date` column: “2020”, “mid-October 2020”, “14 Aban 1399”, “2020-09-27..2020-11-10”, “undated”."""
+
+    def __init__(self, column_name="date"):
+        super().__init__(attribute=None, column_name=column_name)
+        self.model_fields = ("date_start", "date_end", "date_precision")
+
+    def apply(self, instance, row, pending: Pending) -> None:
+        try:
+            value = parse_partial_date(cell_text(row[self.column_name]))
+        except DateInputError as error:
+            raise ValueError(str(error)) from None
+        instance.date_start, instance.date_end, instance.date_precision = value.start, value.end, value.precision
+
+    def export(self, instance, **kwargs):
+        return format_partial_date_input(instance.date_start, instance.date_end, instance.date_precision)
+
+
+class PartColumn(Field):
+    """One column of a part, for export and the import preview; the part itself reads the row."""
+
+    def __init__(self, part, key, column_name):
+        super().__init__(attribute=None, column_name=column_name, readonly=True)
+        self.part, self.key = part, key
+        self.model_fields = ()
+
+    def export(self, instance, **kwargs):
+        return self.part.export(instance, self.key) if instance.pk else ""
+
+
+def _related(instance, relation: str) -> list:
+    return sorted(getattr(instance, relation).all(), key=lambda part: part.pk) if instance.pk else []
+
+
+class Part:
+    relation: str
+    columns: dict[str, str]  # key (model field) -> column
+
+    def column_fields(self) -> dict[str, PartColumn]:
+        return {column: PartColumn(self, key, column) for key, column in self.columns.items()}
+
+    def part_model(self, model):
+        return model._meta.get_field(self.relation).related_model
+
+    def owner_field(self, model) -> str:
+        return model._meta.get_field(self.relation).field.name
+
+
+class ClaimPart(Part):
+    """One count claim per row (size, number detained, signatories), created or updated.
+
+    The row updates the record's first claim by the same claimant (or, for
+    signatories, the same group), or adds a claim; exports show the first claim.
+    """
+
+    def __init__(self, relation: str, prefix: str, match: str = "claimant", group: str | None = None):
+        self.relation, self.match = relation, match
+        self.columns = {"words": f"{prefix}_as_written", "low": f"{prefix}_low", "high": f"{prefix}_high"}
+        if group:
+            self.columns = {"group": group, **self.columns}
+        else:
+            self.columns["claimant"] = f"{prefix}_claimed_by"
+
+    def plan(self, instance, row) -> list[PendingPart]:
+        given = {key: row[column] for key, column in self.columns.items() if column in row}
+        if not given:
+            return []
+        values, errors = {}, {}
+        for key, raw in given.items():
+            try:
+                values[key] = IntegerWidget().clean(raw) if key in ("low", "high") else cell_text(raw)
+            except ValueError as error:
+                errors[self.columns[key]] = [str(error)]
+        if errors:
+            raise ValidationError(errors)
+        if not values.get("words") and values.get("low") is None and values.get("high") is None:
+            if values.get(self.match):
+                raise ValidationError(
+                    {
+                        self.columns[self.match]: _("Give the figure as written (%(words)s) or a low figure (%(low)s).")
+                        % {"words": self.columns["words"], "low": self.columns["low"]}
+                    }
+                )
+            return []
+        claims = _related(instance, self.relation)
+        if self.match in values:
+            wanted = values[self.match].casefold()
+            existing = next((c for c in claims if getattr(c, self.match).casefold() == wanted), None)
+        else:
+            existing = claims[0] if claims else None
+        claim = existing or self.part_model(type(instance))()
+        changed = existing is None
+        for key, value in values.items():
+            if getattr(claim, key) != value:
+                setattr(claim, key, value)
+                changed = True
+        return [PendingPart(claim, self.owner_field(type(instance)), dict(self.columns), changed)]
+
+    def export(self, instance, key):
+        claims = _related(instance, self.relation)
+        value = getattr(claims[0], key) if claims else None
+        return "" if value is None else str(value)
+
+
+class OtherNamesPart(Part):
+    """`other_names`: “Urmu [az-Latn] | ارومیه [fa]”; names the record lacks are added."""
+
+    relation = "other_names"
+
+    def __init__(self, column="other_names"):
+        self.columns = {"name": column}
+        self.column = column
+
+    def plan(self, instance, row) -> list[PendingPart]:
+        if self.column not in row:
+            return []
+        known = {(n.name, n.language_id) for n in _related(instance, self.relation)}
+        pending, problems = [], []
+        model = self.part_model(type(instance))
+        for item in split_items(row[self.column]):
+            name, code = split_tagged(item)
+            if code is None or not name:
+                problems.append(
+                    _("Write “%(item)s” as a name and its language, e.g. “Urmu [az-Latn]”.") % {"item": item}
+                )
+                continue
+            try:
+                language = language_for(code)
+            except ValueError as error:
+                problems.append(str(error))
+                continue
+            if (name, language.code) in known:
+                continue
+            known.add((name, language.code))
+            columns = {"name": self.column, "language": self.column, "kind": self.column, "note": self.column}
+            pending.append(PendingPart(model(name=name, language=language), "owner", columns, True))
+        if problems:
+            raise ValidationError({self.column: problems})
+        return pending
+
+    def export(self, instance, key):
+        return JOINER.join(f"{n.name} [{n.language_id}]" for n in getattr(instance, self.relation).all())
+
+
+class StatementTextPart(Part):
+    """`text` + `text_language` (the original) and `text_en` (an English translation)."""
+
+    relation = "texts"
+    columns = {"text": "text", "language": "text_language", "text_en": "text_en"}
+
+    def plan(self, instance, row) -> list[PendingPart]:
+        if not any(column in row for column in self.columns.values()):
+            return []
+        texts = _related(instance, self.relation)
+        original = next((t for t in texts if t.is_original), None)
+        english = next((t for t in texts if not t.is_original and t.language_id == "en"), None)
+        model, errors, pending = self.part_model(type(instance)), {}, []
+        text, code = cell_text(row.get("text")), cell_text(row.get("text_language"))
+        language = None
+        if code:
+            try:
+                language = language_for(code)
+            except ValueError as error:
+                errors["text_language"] = [str(error)]
+        if text:
+            if not code and original is None:
+                errors["text_language"] = [_("Give the language of the text, e.g. az-Latn.")]
+            obj = original or model(is_original=True)
+            changed = (
+                original is None or obj.text != text or (language is not None and obj.language_id != language.code)
+            )
+            obj.text = text
+            if language is not None:
+                obj.language = language
+            pending.append(PendingPart(obj, "statement", {"text": "text", "language": "text_language"}, changed))
+        elif language is not None and (original is None or original.language_id != language.code):
+            errors["text_language"] = [_("A language is given but the text is empty.")]
+        translation = cell_text(row.get("text_en"))
+        if translation:
+            try:
+                obj = english or model(is_original=False, language=language_for("en"))
+            except ValueError as error:
+                errors["text_en"] = [str(error)]
+            else:
+                changed = english is None or obj.text != translation
+                obj.text = translation
+                pending.append(PendingPart(obj, "statement", {"text": "text_en", "language": "text_en"}, changed))
+        if errors:
+            raise ValidationError(errors)
+        return pending
+
+    def export(self, instance, key):
+        texts = _related(instance, self.relation)
+        if key == "text_en":
+            english = next((t for t in texts if not t.is_original and t.language_id == "en"), None)
+            return english.text if english else ""
+        original = next((t for t in texts if t.is_original), None)
+        if original is None:
+            return ""
+        return original.text if key == "text" else original.language_id

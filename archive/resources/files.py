@@ -1,0 +1,285 @@
+"""Reading import files safely, and the file formats offered in the admin.
+
+CSV and JSON must be UTF-8 text; XLSX must be a real Office Open XML
+workbook without macros, read by openpyxl through defusedxml, formulas
+refused. A ZIP or binary named .csv, a CSV named .xlsx, an .xlsm, or a file
+too large is an `ImportFileError` with a message, never a 500.
+
+Formula escaping on export: django-import-export 4.4.3's
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT drops a leading “=” (losing data) and
+turns every cell into text, including None into "None". The formats here
+replace that with a reversible escape — an apostrophe before a cell starting
+with = + - @ tab or CR — which the readers undo, so an export re-imports
+unchanged. JSON is not opened by spreadsheets and is never escaped.
+"""
+
+import csv
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import tablib
+from django.conf import settings
+from django.utils.translation import gettext as _
+from import_export.formats import base_formats
+
+from archive.resources.cells import cell_text, escape_formula, unescape_formula
+
+FORMATS = ("csv", "xlsx", "json")
+EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
+REFUSED_EXTENSIONS = {".xlsm", ".xltm", ".xlam", ".xlsb", ".xls", ".xla", ".xlt", ".ods", ".numbers", ".docm"}
+# An XLSX is XML in a ZIP; refuse archives that unpack to more than this (zip bombs).
+XLSX_MAX_UNPACKED = 256 * 1024 * 1024
+csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
+
+
+class ImportFileError(ValueError):
+    """The file cannot be imported at all; str() says why, for the archivist."""
+
+
+def escaping_enabled() -> bool:
+    return getattr(settings, "IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT", False) is True
+
+
+def choose_format(file_name: str, fmt: str | None = None) -> str:
+    """csv, xlsx or json, from the format asked for and the file name, which must agree."""
+    extension = Path(file_name or "").suffix.lower()
+    if extension in REFUSED_EXTENSIONS:
+        raise ImportFileError(
+            _("“%(name)s” is a macro-enabled or other unsupported workbook: save it as .xlsx (Excel Workbook) or .csv.")
+            % {"name": Path(file_name).name}
+        )
+    by_name = EXTENSIONS.get(extension)
+    if fmt is not None:
+        fmt = fmt.lower()
+        if fmt not in FORMATS:
+            raise ImportFileError(_("Unknown format “%(fmt)s”: use csv, xlsx or json.") % {"fmt": fmt})
+        if by_name and by_name != fmt:
+            raise ImportFileError(
+                _("The file name ends in %(ext)s but the format chosen is %(fmt)s.")
+                % {"ext": extension, "fmt": fmt.upper()}
+            )
+        return fmt
+    if by_name is None:
+        raise ImportFileError(_("The file name must end in .csv, .xlsx or .json (or give the format)."))
+    return by_name
+
+
+def _binary_kind(data: bytes) -> str | None:
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        return _("a ZIP archive (perhaps an XLSX workbook)")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return _("an old-style Office file (.xls or .doc, or a password-protected workbook)")
+    if data.startswith(b"%PDF"):
+        return _("a PDF")
+    if b"\x00" in data[:65536]:
+        return _("a binary file")
+    return None
+
+
+def _decode(data: bytes, label: str) -> str:
+    kind = _binary_kind(data)
+    if kind:
+        raise ImportFileError(_("This file is %(kind)s, not %(label)s text.") % {"kind": kind, "label": label})
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            _("This file is not UTF-8 text (unreadable byte at position %(pos)s); in Excel choose “CSV UTF-8”.")
+            % {"pos": error.start}
+        ) from None
+
+
+def _read_csv(data: bytes) -> list[list]:
+    text = _decode(data, "CSV")
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        return list(reader)
+    except csv.Error as error:
+        raise ImportFileError(
+            _("The CSV cannot be read near line %(line)s: %(error)s")
+            % {
+                "line": reader.line_num,
+                "error": error,
+            }
+        ) from None
+
+
+def _read_json(data: bytes) -> list[list]:
+    text = _decode(data, "JSON")
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFileError(
+            _("This is not valid JSON (line %(line)s: %(msg)s).")
+            % {
+                "line": error.lineno,
+                "msg": error.msg,
+            }
+        ) from None
+    if not isinstance(items, list):
+        raise ImportFileError(_("The JSON must be a list of objects, one per record."))
+    headers: list[str] = []
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            raise ImportFileError(_("Row %(row)s of the JSON list is not an object.") % {"row": number})
+        headers += [key for key in item if key not in headers]
+    rows = [headers]
+    for number, item in enumerate(items, 1):
+        row = []
+        for key in headers:
+            value = item.get(key)
+            if isinstance(value, list) and all(not isinstance(v, list | dict) for v in value):
+                value = " | ".join(cell_text(v) for v in value)
+            elif isinstance(value, dict | list):
+                raise ImportFileError(
+                    _("Row %(row)s, column “%(col)s”: nested objects cannot be imported.") % {"row": number, "col": key}
+                )
+            row.append(value)
+        rows.append(row)
+    return rows
+
+
+def _check_workbook(data: bytes) -> None:
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        looks_like_text = _binary_kind(data) is None
+        raise ImportFileError(
+            _("This file is text (perhaps a CSV), not an XLSX workbook.")
+            if looks_like_text
+            else _("This file is not an XLSX workbook.")
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            if "[Content_Types].xml" not in names:
+                raise ImportFileError(_("This ZIP file is not an XLSX workbook."))
+            if any(name.lower().endswith("vbaproject.bin") for name in names):
+                raise ImportFileError(_("This workbook contains macros: save it as a plain .xlsx workbook."))
+            content_types = archive.read("[Content_Types].xml")
+            if b"macroEnabled" in content_types:
+                raise ImportFileError(_("This is a macro-enabled workbook: save it as a plain .xlsx workbook."))
+            if b"spreadsheetml.sheet.main+xml" not in content_types:
+                raise ImportFileError(_("This Office file is not an Excel workbook."))
+            if sum(info.file_size for info in archive.infolist()) > XLSX_MAX_UNPACKED:
+                raise ImportFileError(_("This workbook unpacks to too much data to import."))
+    except zipfile.BadZipFile:
+        raise ImportFileError(_("This workbook is damaged and cannot be read.")) from None
+
+
+_DAY_CODE = re.compile(r"d", re.IGNORECASE)
+
+
+def _xlsx_value(cell, formulas: list):
+    value = cell.value
+    if getattr(cell, "data_type", None) == "f":
+        formulas.append(cell)
+        return None
+    if hasattr(value, "isoformat") and hasattr(value, "year"):
+        time = getattr(value, "time", None)
+        if time is not None and time().hour + time().minute + time().second:
+            return value.isoformat(sep=" ")
+        fmt = re.sub(r'"[^"]*"|\[[^\]]*\]', "", str(getattr(cell, "number_format", "") or ""))
+        if _DAY_CODE.search(fmt) or "y" not in fmt.lower():
+            return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+        if "m" in fmt.lower():
+            return f"{value.year:04d}-{value.month:02d}"
+        return f"{value.year:04d}"
+    return value
+
+
+def _read_xlsx(data: bytes) -> list[list]:
+    import openpyxl
+
+    _check_workbook(data)
+    if openpyxl.DEFUSEDXML is not True:
+        raise ImportFileError(_("XLSX import needs defusedxml, which is not active on this server."))
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises many kinds; the message is what matters here
+        raise ImportFileError(_("This workbook cannot be read: %(error)s") % {"error": error}) from None
+    formulas: list = []
+    try:
+        rows = [[_xlsx_value(cell, formulas) for cell in row] for row in book.active.iter_rows()]
+    finally:
+        book.close()
+    if formulas:
+        where = ", ".join(f"{c.column_letter}{c.row}" for c in formulas[:5])
+        raise ImportFileError(
+            _("Cells %(where)s hold formulas: an import takes values only (copy, then paste as values).")
+            % {"where": where}
+        )
+    return rows
+
+
+READERS = {"csv": _read_csv, "xlsx": _read_xlsx, "json": _read_json}
+
+
+def read_dataset(data: bytes, fmt: str) -> tablib.Dataset:
+    """The file's rows as a Dataset with normalised headers; row n of the Dataset is data row n of the file."""
+    if not data:
+        raise ImportFileError(_("The file is empty."))
+    rows = READERS[fmt](data)
+    if fmt != "json" and escaping_enabled():
+        rows = [[unescape_formula(value) for value in row] for row in rows]
+    while rows and all(cell_text(v) == "" for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise ImportFileError(_("The file is empty."))
+    headers = [re.sub(r"\s+", "_", cell_text(h).lower()) for h in rows[0]]
+    while (
+        headers and not headers[-1] and not any(len(r) >= len(headers) and cell_text(r[len(headers) - 1]) for r in rows)
+    ):
+        headers.pop()
+    if "" in headers:
+        raise ImportFileError(_("Column %(n)s has values but no header.") % {"n": headers.index("") + 1})
+    repeated = sorted({h for h in headers if headers.count(h) > 1})
+    if repeated:
+        raise ImportFileError(_("Columns appear twice: %(cols)s.") % {"cols": ", ".join(repeated)})
+    if len(rows) < 2:
+        raise ImportFileError(_("The file has a header but no rows below it."))
+    dataset = tablib.Dataset(headers=headers)
+    width = len(headers)
+    for number, row in enumerate(rows[1:], 1):
+        row = list(row)
+        if len(row) > width and any(cell_text(v) for v in row[width:]):
+            raise ImportFileError(_("Row %(row)s has more cells than the header has columns.") % {"row": number})
+        dataset.append((row + [None] * width)[:width])
+    return dataset
+
+
+class CSVFormat(base_formats.CSV):
+    def _escape_formulae(self, dataset):
+        for _n in range(len(dataset)):
+            dataset.append([escape_formula(value) for value in dataset.lpop()])
+
+    def export_data(self, dataset, **kwargs):
+        return "\ufeff" + super().export_data(dataset, **kwargs)  # a BOM, so Excel reads UTF-8
+
+    def create_dataset(self, in_stream, **kwargs):
+        data = in_stream.encode("utf-8") if isinstance(in_stream, str) else in_stream
+        return read_dataset(data, "csv")
+
+
+class XLSXFormat(base_formats.XLSX):
+    def _escape_formulae(self, dataset):
+        for _n in range(len(dataset)):
+            dataset.append([escape_formula(value) for value in dataset.lpop()])
+
+    def create_dataset(self, in_stream):
+        return read_dataset(in_stream, "xlsx")
+
+
+class JSONFormat(base_formats.JSON):
+    def _escape_formulae(self, dataset):
+        """JSON is read by programs, not spreadsheets: values are exported as they are."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        data = in_stream.encode("utf-8") if isinstance(in_stream, str) else in_stream
+        return read_dataset(data, "json")
+
+
+FORMAT_CLASSES = {"csv": CSVFormat, "xlsx": XLSXFormat, "json": JSONFormat}

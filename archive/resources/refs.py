@@ -1,0 +1,197 @@
+"""References to other records in a cell: by public id, primary name or other name, never by pk.
+
+A cell that matches nothing, or more than one record, is an error naming
+what it looked for and, when ambiguous, the public ids to choose from.
+"""
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from import_export import widgets
+
+from archive.models import Slogan
+from archive.resources.cells import JOINER, cell_text, language_for, split_items, split_tagged
+
+# The field holding each record type's primary name (None: referenced by public id only).
+NAME_FIELD = {
+    "place": "name",
+    "person": "name",
+    "organization": "name",
+    "mediaoutlet": "name",
+    "protest": "title",
+    "statement": "title",
+    "source": "title",
+    "arrest": None,
+}
+MAX_LISTED = 5
+
+
+def _has_other_names(model) -> bool:
+    return any(rel.name == "other_names" for rel in model._meta.related_objects)
+
+
+def resolve(model, text: str, limit: dict | None = None, what: str | None = None):
+    """The one record of `model` whose public id, name or other name is `text` (case-insensitive names)."""
+    queryset = model.objects.all()
+    if limit:
+        queryset = queryset.filter(**limit)
+    what = what or str(model._meta.verbose_name)
+    found = queryset.filter(public_id=text).first()
+    if found is not None:
+        return found
+    name_field = NAME_FIELD.get(model._meta.model_name)
+    query = Q()
+    if name_field:
+        query |= Q(**{f"{name_field}__iexact": text})
+    if _has_other_names(model):
+        query |= Q(other_names__name__iexact=text)
+    matches = list(queryset.filter(query).distinct()[: MAX_LISTED + 1]) if query else []
+    if not matches:
+        if name_field and _has_other_names(model):
+            message = _("No %(what)s has the public id, name or other name “%(text)s”.")
+        elif name_field:
+            message = _("No %(what)s has the public id or %(field)s “%(text)s”.")
+        else:
+            message = _("No %(what)s has the public id “%(text)s”.")
+        raise ValueError(message % {"what": what, "text": text, "field": name_field})
+    if len(matches) > 1:
+        listed = ", ".join(f"{record.public_id} ({record})" for record in matches[:MAX_LISTED])
+        more = _(" and more") if len(matches) > MAX_LISTED else ""
+        raise ValueError(
+            _("“%(text)s” matches more than one %(what)s: %(listed)s%(more)s. Write the public id of the one you mean.")
+            % {"text": text, "what": what, "listed": listed, "more": more}
+        )
+    return matches[0]
+
+
+class ResolvingMixin:
+    #: A dict caching lookups for one import, or None (set by the resource).
+    cache = None
+
+    def resolve(self, text: str):
+        if self.cache is None:
+            return resolve(self.model, text, self.limit, self.what)
+        if text not in self.cache:
+            try:
+                self.cache[text] = resolve(self.model, text, self.limit, self.what)
+            except ValueError as error:
+                self.cache[text] = error
+        found = self.cache[text]
+        if isinstance(found, ValueError):
+            raise found
+        return found
+
+
+class RecordWidget(ResolvingMixin, widgets.Widget):
+    """One related record; exported as its public id."""
+
+    def __init__(self, model, limit: dict | None = None, what: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.model, self.limit, self.what = model, limit, what
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        return self.resolve(text) if text else None
+
+    def render(self, value, obj=None, **kwargs):
+        return value.public_id if value is not None else ""
+
+
+class RecordsWidget(ResolvingMixin, widgets.ManyToManyWidget):
+    """Several related records separated by |; exported as public ids."""
+
+    def __init__(self, model, limit: dict | None = None, what: str | None = None, **kwargs):
+        super().__init__(model, **kwargs)
+        self.limit, self.what = limit, what
+
+    def clean(self, value, row=None, **kwargs):
+        records, problems = [], []
+        for item in split_items(value):
+            try:
+                record = self.resolve(item)
+            except ValueError as error:
+                problems.append(str(error))
+                continue
+            if record not in records:
+                records.append(record)
+        if problems:
+            raise ValueError(" ".join(problems))
+        return records
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return JOINER.join(sorted(record.public_id for record in value.all()))
+
+
+class LanguagesWidget(widgets.ManyToManyWidget):
+    """Several BCP 47 tags separated by |."""
+
+    def __init__(self, **kwargs):
+        from archive.models import Language
+
+        super().__init__(Language, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        languages, problems = [], []
+        for item in split_items(value):
+            try:
+                language = language_for(item)
+            except ValueError as error:
+                problems.append(str(error))
+                continue
+            if language not in languages:
+                languages.append(language)
+        if problems:
+            raise ValueError(" ".join(problems))
+        return languages
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else JOINER.join(sorted(language.code for language in value.all()))
+
+
+def _slogan_for(item: str) -> Slogan:
+    text, code = split_tagged(item)
+    if not text:
+        raise ValueError(_("“%(item)s” has no slogan text.") % {"item": item})
+    if code is None:
+        matches = list(Slogan.objects.filter(text=text)[:2])
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise ValueError(
+                _("The slogan “%(text)s” exists in several languages: write which, e.g. “%(text)s [%(code)s]”.")
+                % {"text": text, "code": matches[0].language_id}
+            )
+        raise ValueError(
+            _("The slogan “%(text)s” is new: write its language after it, e.g. “%(text)s [az-Latn]”.") % {"text": text}
+        )
+    language = language_for(code)
+    existing = Slogan.objects.filter(text=text, language=language).first()
+    return existing or Slogan(text=text, language=language)
+
+
+class SlogansWidget(widgets.ManyToManyWidget):
+    """Slogans as “text [language]” separated by |; a slogan not yet in the archive is added."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Slogan, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        slogans, problems = [], []
+        for item in split_items(value):
+            try:
+                slogan = _slogan_for(item)
+            except ValueError as error:
+                problems.append(str(error))
+                continue
+            key = (slogan.text, slogan.language_id)
+            if key not in [(s.text, s.language_id) for s in slogans]:
+                slogans.append(slogan)
+        if problems:
+            raise ValueError(" ".join(problems))
+        return slogans
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return JOINER.join(f"{slogan.text} [{slogan.language_id}]" for slogan in value.all())
