@@ -80,3 +80,15 @@ def test_invalid_admin_input_is_a_form_error_not_a_500(admin_client, article):
     assert response.status_code == 200
     assert response.context["adminform"].form.errors
     assert not models.Protest.objects.filter(public_id="bad-dates").exists()
+
+
+def test_admin_place_filter_includes_sub_places(admin_client, article):
+    province = models.Place.objects.get(public_id="place-ardabil-province")
+    response = admin_client.get(reverse("admin:archive_protest_changelist"), {"within": province.pk})
+    assert response.status_code == 200
+    shown = {p.public_id for p in response.context["cl"].result_list}
+    ardabil = models.Place.objects.get(public_id="place-ardabil")
+    assert shown and all(
+        p.places.filter(pk__in=[province.pk, ardabil.pk]).exists() for p in response.context["cl"].result_list
+    )
+    assert "protest-2020-09-29-ardabil-rally" in shown or any("ardabil" in s for s in shown)

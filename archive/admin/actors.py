@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from archive.admin.common import RECORD_FIELDSET, CitationInline, NameInline, RecordAdmin
 from archive.admin.curation import DatedInlineForm, MergeMixin
+from archive.admin.filters import place_within_filter
 from archive.models import Affiliation, Organization, OrganizationName, Person, PersonName
 
 
@@ -36,7 +37,7 @@ class PersonAdmin(MergeMixin, RecordAdmin):
 class OrganizationAdmin(MergeMixin, RecordAdmin):
     actions = [*RecordAdmin.actions, *MergeMixin.actions]
     list_display = ["name", "kind", "country", "based_in", "founded_year", "status", "updated"]
-    list_filter = ["kind", "status", "restricted"]
+    list_filter = ["kind", place_within_filter("based_in", "country"), "status", "restricted"]
     list_select_related = ["country", "based_in"]
     search_fields = ["name", "other_names__name", "public_id"]
     autocomplete_fields = ["name_language", "country", "based_in", "parent"]

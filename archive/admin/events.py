@@ -9,6 +9,7 @@ from archive.admin.common import (
     DatedRecordAdmin,
     RecordAdmin,
 )
+from archive.admin.filters import place_within_filter
 from archive.models import Arrest, ArrestCountClaim, Protest, ProtestSizeClaim, Slogan
 
 
@@ -54,7 +55,7 @@ class ProtestAdmin(DatedRecordAdmin, RecordAdmin):
         "restricted",
         "updated",
     ]
-    list_filter = ["kind", "event_status", "date_precision", "status", "restricted", "places"]
+    list_filter = ["kind", "event_status", "date_precision", place_within_filter("places"), "status", "restricted"]
     search_fields = ["title", "description", "places__name", "slogans__text", "slogans__translation", "public_id"]
     autocomplete_fields = ["places", "organizers", "slogans"]
     inlines = [ProtestSizeClaimInline, ArrestInline, CitationInline]
@@ -92,7 +93,7 @@ class ArrestAdmin(DatedRecordAdmin, RecordAdmin):
         "status",
         "restricted",
     ]
-    list_filter = ["outcome", "date_precision", "status", "restricted"]
+    list_filter = ["outcome", "date_precision", place_within_filter("place"), "status", "restricted"]
     list_select_related = ["person", "place", "protest", "authority"]
     search_fields = ["group_description", "person__name", "person__other_names__name", "description", "public_id"]
     autocomplete_fields = ["person", "place", "protest", "authority"]

@@ -9,6 +9,7 @@ from archive.admin.common import (
     DatedRecordAdmin,
     RecordAdmin,
 )
+from archive.admin.filters import place_within_filter
 from archive.models import SignatoryClaim, Statement, StatementText
 
 
@@ -37,7 +38,14 @@ class StatementAdmin(DatedRecordAdmin, RecordAdmin):
         "restricted",
         "updated",
     ]
-    list_filter = ["form", "date_precision", "status", "restricted"]
+    list_filter = [
+        "form",
+        "date_precision",
+        place_within_filter("place"),
+        ("texts__language", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "restricted",
+    ]
     list_select_related = ["place"]
     search_fields = [
         "title",
