@@ -1,9 +1,16 @@
 """Public pages. Every query goes through the public gate (published())."""
 
+from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.request import Request
 
-from archive import search
+from archive import pages, search
+from archive.api.pagination import ArchiveCursorPagination
+from archive.filters import FILTERSETS
 from archive.models import Arrest, MediaOutlet, Organization, Person, Place, Protest, Source, Statement
 
 PUBLIC_TYPES = [Protest, Arrest, Statement, Organization, MediaOutlet, Person, Place, Source]
@@ -34,3 +41,103 @@ def search_page(request):
         "empty_message": _("Nothing matches that search.") if query and not results and not error else "",
     }
     return render(request, "archive/search.html", context, status=400 if error else 200)
+
+
+# Filters whose options show how many records each would find.
+FACETS = ["kind", "event_status", "outcome", "form", "affiliation", "base"]
+SORTS = {
+    "date": ("date_start", "pk"),
+    "-date": ("-date_start", "-pk"),
+    "name": ("name", "pk"),
+    "title": ("title", "pk"),
+    "updated": ("-updated", "-pk"),
+}
+
+
+def _sorts_for(model) -> dict:
+    names = {f.name for f in model._meta.get_fields()}
+    allowed = {}
+    for key, ordering in SORTS.items():
+        if ordering[0].lstrip("-") in names:
+            allowed[key] = ordering
+    return allowed
+
+
+def _facets(queryset, filterset) -> list[tuple[str, list[tuple[str, str, int]]]]:
+    facets = []
+    for name in FACETS:
+        if name not in filterset.filters:
+            continue
+        labels = dict(filterset.filters[name].extra.get("choices", []))
+        counts = queryset.order_by().values(name).annotate(n=Count("pk", distinct=True))
+        options = [(row[name], labels.get(row[name], row[name]), row["n"]) for row in counts if row[name]]
+        facets.append((str(filterset.filters[name].label), sorted(options, key=lambda o: -o[2])))
+    return facets
+
+
+def record_list(request, kind: str):
+    model = pages.SLUGS.get(kind)
+    if model is None:
+        raise Http404
+    data = request.GET.copy()
+    sort = data.pop("sort", [""])[-1] or (
+        "date" if "date_start" in {f.name for f in model._meta.get_fields()} else "name"
+    )
+    sorts = _sorts_for(model)
+    filterset = FILTERSETS[model](data, queryset=model.objects.published())
+    if not filterset.is_valid() or sort not in sorts:
+        errors = filterset.form.errors if filterset.form.errors else {"sort": [_("Unknown sort order.")]}
+        context = {
+            "plural": model._meta.verbose_name_plural,
+            "kind": kind,
+            "filterset": filterset,
+            "errors": errors,
+            "records": [],
+        }
+        return render(request, "archive/list.html", context, status=400)
+    queryset = filterset.qs
+    paginator = ArchiveCursorPagination()
+    paginator.ordering = sorts[sort]
+    try:
+        records = paginator.paginate_queryset(queryset, Request(request))
+    except ApiValidationError as error:
+        raise Http404(str(error.detail)) from error
+    query = {k: v for k, v in request.GET.items() if k not in {"cursor", "sort"}}
+    context = {
+        "plural": model._meta.verbose_name_plural,
+        "kind": kind,
+        "filterset": filterset,
+        "records": records,
+        "facets": _facets(queryset, filterset),
+        "sort": sort,
+        "sorts": list(sorts),
+        "next_url": paginator.get_next_link(),
+        "previous_url": paginator.get_previous_link(),
+        "csv_url": f"/api/v1/{kind}/?{urlencode({**query, 'format': 'csv'})}",
+        "json_url": f"/api/v1/{kind}/?{urlencode(query)}",
+    }
+    return render(request, "archive/list.html", context)
+
+
+def record_detail(request, kind: str, public_id: str):
+    model = pages.SLUGS.get(kind)
+    if model is None:
+        raise Http404
+    record = model.objects.published().filter(public_id=public_id).first()
+    if record is None:
+        withdrawn = model.objects.withdrawn().filter(restricted=False, public_id=public_id).first()
+        if withdrawn is not None and withdrawn.withdrawn_reason:
+            context = {"record": withdrawn, "singular": model._meta.verbose_name}
+            return render(request, "archive/withdrawn.html", context, status=410)
+        raise Http404
+    context = {
+        "record": record,
+        "singular": model._meta.verbose_name,
+        "plural": model._meta.verbose_name_plural,
+        "kind": kind,
+        "sections": pages.related_sections(record),
+        "citations": pages.public_citations(record),
+        "cited_by": pages.cited_by(record) if isinstance(record, pages.models.Source) else [],
+        "permalink": request.build_absolute_uri(),
+    }
+    return render(request, "archive/detail.html", context)

@@ -1,0 +1,38 @@
+from django import template
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from archive.pages import SLUG_OF, title_of
+
+register = template.Library()
+
+
+@register.filter
+def record_url(record) -> str:
+    return reverse("archive:detail", args=[SLUG_OF[type(record)], record.public_id])
+
+
+@register.filter
+def record_title(record) -> str:
+    return title_of(record)
+
+
+@register.filter
+def type_label(record) -> str:
+    return str(record._meta.verbose_name)
+
+
+@register.filter
+def solar_hijri(record) -> str:
+    """The record's date in the Solar Hijri calendar, for Persian readers."""
+    from archive.date_input import format_jalali
+
+    if getattr(record, "date_start", None) is None:
+        return ""
+    lang = "fa" if (get_language() or "").startswith("fa") else "en"
+    return format_jalali(record.date_start, record.date_precision, lang=lang, end=record.date_end)
+
+
+@register.simple_tag(takes_context=True)
+def show_solar_hijri(context) -> bool:
+    return (get_language() or "").startswith("fa")
