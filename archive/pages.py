@@ -3,6 +3,7 @@ reached through the public gate. Used by the site's record pages."""
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
 from archive import models
@@ -112,12 +113,15 @@ def public_citations(record) -> list:
 
 
 def cited_by(source) -> list:
-    """Records that cite a source, for the source's page."""
+    """Records that cite a source, for the source's page: one query per record type."""
+    ids_by_type: dict = {}
+    for content_type_id, object_id in models.Citation.objects.filter(source=source).values_list(
+        "content_type_id", "object_id"
+    ):
+        ids_by_type.setdefault(content_type_id, set()).add(object_id)
     found = []
-    for citation in models.Citation.objects.filter(source=source).select_related("content_type"):
-        model = citation.content_type.model_class()
+    for content_type_id, ids in ids_by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model in SLUG_OF:
-            record = model.objects.published().filter(pk=citation.object_id).first()
-            if record is not None and record not in found:
-                found.append(record)
+            found.extend(model.objects.published().filter(pk__in=ids))
     return found

@@ -113,3 +113,14 @@ def test_pages_follow_by_cursor(client, article):
     second = client.get(first.context["next_url"])
     assert second.status_code == 200
     assert not set(first.context["records"]) & set(second.context["records"])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_record_pages_have_a_query_budget(client, article, kind, django_assert_max_num_queries):
+    from archive.pages import SLUGS
+
+    busiest = SLUGS[kind].objects.published().order_by("-pk").first()
+    if kind == "sources":
+        busiest = SLUGS[kind].objects.get(public_id="source-article")  # cited by most records
+    with django_assert_max_num_queries(45):
+        assert client.get(f"/en/{kind}/{busiest.public_id}/").status_code == 200
