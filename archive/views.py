@@ -75,6 +75,44 @@ def _facets(queryset, filterset) -> list[tuple[str, list[tuple[str, str, int]]]]
     return facets
 
 
+# Filters on related records whose options are listed with counts: filter name → path from the record.
+RELATION_FACETS = {
+    "protests": {"place": "places", "organization": "organizers"},
+    "arrests": {"place": "place", "organization": "authority", "person": "person"},
+    "statements": {"place": "place", "organization": "speaker_organizations", "person": "speaker_people"},
+    "organizations": {"place": "based_in"},
+    "media-outlets": {"place": "country"},
+    "people": {"organization": "affiliations__organization"},
+    "places": {"within": "parent"},
+    "sources": {"outlet": "outlet"},
+}
+TARGETS = {
+    "place": pages.models.Place,
+    "within": pages.models.Place,
+    "organization": pages.models.Organization,
+    "person": pages.models.Person,
+    "outlet": pages.models.MediaOutlet,
+}
+
+
+def _relation_options(queryset, name: str, path: str) -> list[tuple[str, str, int]]:
+    """(public id, name, count) for each public related record, counting each record once;
+    a place also counts the records of the places inside it."""
+    pairs = set(queryset.order_by().values_list("pk", path).distinct())
+    target = TARGETS[name]
+    public = {pk: (pid, nm) for pk, pid, nm in target.objects.published().values_list("pk", "public_id", "name")}
+    parents = dict(target.objects.values_list("pk", "parent_id")) if target is pages.models.Place else {}
+    holders: dict[int, set] = {}
+    for record_id, related_id in pairs:
+        seen = set()
+        while related_id is not None and related_id not in seen:
+            seen.add(related_id)
+            holders.setdefault(related_id, set()).add(record_id)
+            related_id = parents.get(related_id)
+    options = [(public[pk][0], public[pk][1], len(ids)) for pk, ids in holders.items() if pk in public]
+    return sorted(options, key=lambda o: (-o[2], o[1]))
+
+
 def record_list(request, kind: str):
     model = pages.SLUGS.get(kind)
     if model is None:
@@ -109,6 +147,9 @@ def record_list(request, kind: str):
         "filterset": filterset,
         "records": records,
         "facets": _facets(queryset, filterset),
+        "relation_facets": {
+            name: _relation_options(queryset, name, path) for name, path in RELATION_FACETS[kind].items()
+        },
         "sort": sort,
         "sorts": list(sorts),
         "next_url": paginator.get_next_link(),

@@ -124,3 +124,19 @@ def test_record_pages_have_a_query_budget(client, article, kind, django_assert_m
         busiest = SLUGS[kind].objects.get(public_id="source-article")  # cited by most records
     with django_assert_max_num_queries(45):
         assert client.get(f"/en/{kind}/{busiest.public_id}/").status_code == 200
+
+
+def test_place_options_show_counts_including_sub_places(client, article):
+    options = client.get("/en/protests/").context["relation_facets"]["place"]
+    counts = {public_id: count for public_id, _name, count in options}
+    assert counts["place-iran"] >= counts["place-ardabil-province"] >= counts["place-ardabil"] > 0
+    filtered = client.get("/en/protests/", {"place": "place-ardabil-province"}).context["records"]
+    assert len(filtered) <= counts["place-ardabil-province"]
+
+
+def test_relation_options_only_list_public_records(client, article):
+    from archive.models import Organization
+
+    Organization.objects.filter(public_id="org-gamac").update(status=Status.DRAFT)
+    options = client.get("/en/statements/").context["relation_facets"]["organization"]
+    assert "org-gamac" not in {public_id for public_id, _name, _count in options}

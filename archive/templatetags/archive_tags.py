@@ -36,3 +36,8 @@ def solar_hijri(record) -> str:
 @register.simple_tag(takes_context=True)
 def show_solar_hijri(context) -> bool:
     return (get_language() or "").startswith("fa")
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
