@@ -37,3 +37,8 @@ def test_search_page_without_query_shows_the_form(client, rally):
     response = client.get("/en/search/")
     assert response.status_code == 200
     assert 'role="search"' in response.content.decode()
+
+
+def test_search_results_link_to_record_pages(client, rally):
+    page = client.get("/en/search/", {"q": "ardabil"}).content.decode()
+    assert f'href="/en/protests/{rally.public_id}/"' in page
