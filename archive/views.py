@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 
-from archive import pages, search
+from archive import charts, pages, search
 from archive.api.pagination import ArchiveCursorPagination
 from archive.filters import FILTERSETS
 from archive.models import Arrest, MediaOutlet, Organization, Person, Place, Protest, Source, Statement
@@ -18,7 +18,7 @@ PUBLIC_TYPES = [Protest, Arrest, Statement, Organization, MediaOutlet, Person, P
 
 def home(request):
     counts = [(model._meta.verbose_name_plural, model.objects.published().count()) for model in PUBLIC_TYPES]
-    return render(request, "archive/home.html", {"counts": counts})
+    return render(request, "archive/home.html", {"counts": counts, **charts.home_context()})
 
 
 def search_page(request):
