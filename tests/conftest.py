@@ -20,6 +20,16 @@ def fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Requests to /fa/ and friends leave their language active in the thread: reset it."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="module")
 def _article_module(django_db_setup, django_db_blocker):
     """Load the article once per test module, inside a transaction rolled back afterwards.
