@@ -5,10 +5,14 @@ a restricted or unknown id behaves exactly like filtering by an id that does
 not exist. Unknown parameters are refused (a 400), never silently ignored.
 """
 
+import datetime as dt
+
 import django_filters as filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from archive import models, search
 from archive.dates import overlaps_q
@@ -17,11 +21,28 @@ from archive.dates import overlaps_q
 CONTROL_PARAMS = {"cursor", "page_size", "format", "ordering", "page"}
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time, normalised to UTC so that any offset the client sends is one the database takes."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            raise ValidationError(_("This time is out of range."), code="invalid") from None
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class StrictFilterSet(filters.FilterSet):
     """Refuses parameters it does not know, instead of ignoring them."""
 
     search = filters.CharFilter(method="filter_search", label=_("Search"), max_length=search.MAX_QUERY_LENGTH)
-    updated_since = filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gt", label=_("Changed after"))
+    updated_since = UtcDateTimeFilter(field_name="updated", lookup_expr="gt", label=_("Changed after"))
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)

@@ -261,3 +261,17 @@ def test_if_modified_since_answers_304(client):
     assert (
         client.get("/api/v1/protests/p-one/", HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2001 00:00:00 GMT").status_code == 200
     )
+
+
+@pytest.mark.parametrize(
+    ("since", "status"),
+    [
+        ("0489-07-01T14:13:32+19:50", 200),
+        ("0001-01-01T00:00:00+14:00", 400),
+        ("2020-10-01T00:00:00+03:30", 200),
+        ("9999-12-31T23:59:59-12:00", 400),
+    ],
+)
+def test_updated_since_with_odd_offsets(client, since, status):
+    factories.PlaceFactory()
+    assert client.get("/api/v1/places/", {"updated_since": since}).status_code == status
