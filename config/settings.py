@@ -4,6 +4,7 @@ Defaults are safe for production (DEBUG off, SECRET_KEY required, no hosts
 allowed). `make run` sets what a local demo needs; see the README.
 """
 
+import secrets
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -15,10 +16,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
+# Commands that serve requests need the real key; one-off commands (migrate, makemigrations, loaddata…)
+# sign nothing that outlives them, so they may run with a throwaway key.
+SERVING_COMMANDS = {"runserver", "runserver_plus", "testserver"}
+_command = env_str("ARCHIVE_MANAGE_COMMAND")
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEBUG:
+        SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105 - DEBUG only
+    elif _command and _command not in SERVING_COMMANDS:
+        SECRET_KEY = secrets.token_urlsafe(50)
+    else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105 - DEBUG only
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

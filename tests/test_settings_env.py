@@ -90,3 +90,19 @@ def test_production_with_secret_key_starts_with_safe_defaults():
         text=True,
     )
     assert out.stdout.strip() == "False [] True True"
+
+
+def _manage(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    clean_env = {"PATH": "/usr/bin:/bin", **env}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE, env=clean_env, capture_output=True, text=True)
+
+
+def test_one_off_commands_run_without_a_secret_key():
+    result = _manage(["makemigrations", "--check", "--dry-run"], {})
+    assert result.returncode == 0, result.stderr
+
+
+def test_serving_without_a_secret_key_refuses_to_start():
+    result = _manage(["runserver", "127.0.0.1:1", "--noreload"], {})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
