@@ -10,8 +10,9 @@ class ArchiveConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from archive import roles, search, sync
+        from archive import cache, roles, search, sync
 
+        cache.connect_signals()
         search.connect_signals()
         sync.connect_signals()
         post_migrate.connect(roles.on_post_migrate, sender=self, dispatch_uid="archive-roles")

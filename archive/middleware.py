@@ -1,6 +1,12 @@
-"""CORS for the public API: any origin may GET; nothing else crosses origins."""
+"""Request-wide policies: CORS for the public API, replica pinning, CSP, query timeouts."""
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.db import OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from psycopg.errors import QueryCanceled
+
+from archive import routers
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 
@@ -24,3 +30,65 @@ class PublicApiCorsMiddleware:
             response["Access-Control-Allow-Origin"] = "*"
             response["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Retry-After"
         return response
+
+
+class ReplicaPinMiddleware:
+    """Signed-in requests (session or API token) and every write read from the primary (see routers.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        writer = request.method not in {"GET", "HEAD", "OPTIONS"} or "HTTP_AUTHORIZATION" in request.META
+        signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
+        token = routers.read_from_primary(writer or signed_in)
+        try:
+            return self.get_response(request)
+        finally:
+            routers.release(token)
+
+
+class ContentSecurityPolicyMiddleware:
+    """A Content-Security-Policy on every HTML response: scripts, styles and images from this site only.
+
+    The public pages need nothing inline. The admin (django-simple-history, import-export) sets a few
+    inline style attributes, so admin pages also allow those — never inline scripts.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html") and "Content-Security-Policy" not in response:
+            policy = settings.CONTENT_SECURITY_POLICY
+            if request.path.startswith("/" + settings.ADMIN_PATH):
+                policy += "; style-src-attr 'unsafe-inline'"
+            response["Content-Security-Policy"] = policy
+        return response
+
+
+class QueryTimeoutMiddleware:
+    """A query stopped by PostgreSQL's statement_timeout is an over-broad request, answered with a 400."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError) or not _query_canceled(exception):
+            return None
+        return too_expensive(request)
+
+
+def _query_canceled(exception) -> bool:
+    return isinstance(exception.__cause__, QueryCanceled)
+
+
+def too_expensive(request):
+    message = _("This request took too long to answer. Narrow the filters or the search and try again.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

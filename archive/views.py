@@ -10,17 +10,20 @@ from rest_framework.request import Request
 
 from archive import charts, pages, search
 from archive.api.pagination import ArchiveCursorPagination
+from archive.cache import cache_public
 from archive.filters import FILTERSETS
 from archive.models import Arrest, MediaOutlet, Organization, Person, Place, Protest, Source, Statement
 
 PUBLIC_TYPES = [Protest, Arrest, Statement, Organization, MediaOutlet, Person, Place, Source]
 
 
+@cache_public
 def home(request):
     counts = [(model._meta.verbose_name_plural, model.objects.published().count()) for model in PUBLIC_TYPES]
     return render(request, "archive/home.html", {"counts": counts, **charts.home_context()})
 
 
+@cache_public
 def search_page(request):
     query = request.GET.get("q", "")
     types = [t for t in request.GET.getlist("type") if t in search.PUBLIC_TYPES]
@@ -113,6 +116,7 @@ def _relation_options(queryset, name: str, path: str) -> list[tuple[str, str, in
     return sorted(options, key=lambda o: (-o[2], o[1]))
 
 
+@cache_public
 def record_list(request, kind: str):
     model = pages.SLUGS.get(kind)
     if model is None:
@@ -160,6 +164,7 @@ def record_list(request, kind: str):
     return render(request, "archive/list.html", context)
 
 
+@cache_public
 def record_detail(request, kind: str, public_id: str):
     model = pages.SLUGS.get(kind)
     if model is None:

@@ -81,3 +81,21 @@ def database_from_url(url: str, base_dir: Path) -> dict:
         "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def tune_postgres(database: dict, *, statement_timeout_ms: int, pool_max_size: int, pool_min_size: int) -> None:
+    """Add a statement timeout and, if asked, psycopg's connection pool to a PostgreSQL entry.
+
+    A pool (DATABASE_POOL_MAX_SIZE > 0) suits threaded servers; with one sync gunicorn worker per
+    process, persistent connections (DATABASE_CONN_MAX_AGE) do the same job. Django refuses both at once.
+    """
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return
+    options = database["OPTIONS"]
+    if statement_timeout_ms < 0 or pool_max_size < 0 or pool_min_size < 0:
+        raise ImproperlyConfigured("Database timeouts and pool sizes cannot be negative")
+    if statement_timeout_ms:
+        options["options"] = f"{options.get('options', '')} -c statement_timeout={statement_timeout_ms}".strip()
+    if pool_max_size:
+        options["pool"] = {"min_size": min(pool_min_size, pool_max_size), "max_size": pool_max_size, "timeout": 10}
+        database["CONN_MAX_AGE"] = 0

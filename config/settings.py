@@ -5,12 +5,13 @@ allowed). `make run` sets what a local demo needs; see the README.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_from_url, env_bool, env_int, env_list, env_str
+from config.env import database_from_url, env_bool, env_int, env_list, env_str, tune_postgres
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,11 +47,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "import_export",
+    "axes",
     "archive",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "archive.middleware.ContentSecurityPolicyMiddleware",
+    "archive.middleware.ReplicaPinMiddleware",
     "archive.middleware.PublicApiCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -60,6 +64,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "archive.middleware.QueryTimeoutMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into a 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -83,8 +90,54 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
+# One primary (DATABASE_URL) and any number of read replicas (DATABASE_REPLICA_URLS, comma-separated):
+# anonymous reads go to a replica, writes and signed-in users to the primary (archive/routers.py).
+# In tests each replica mirrors the primary's test database.
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL"), BASE_DIR)}
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    DATABASES[f"replica{_number}"] = database_from_url(_url, BASE_DIR) | {"TEST": {"MIRROR": "default"}}
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["archive.routers.PrimaryReplicaRouter"]
+# A runaway query is cut off (and answered with a 400) instead of tying up a worker. One-off
+# commands (migrate, imports, generate_archive, backups) run without a limit unless one is set.
+_timeout_default = 0 if _command and _command not in SERVING_COMMANDS else 5000
+for _database in DATABASES.values():
+    tune_postgres(
+        _database,
+        statement_timeout_ms=env_int("DATABASE_STATEMENT_TIMEOUT_MS", _timeout_default),
+        pool_max_size=env_int("DATABASE_POOL_MAX_SIZE", 0),
+        pool_min_size=env_int("DATABASE_POOL_MIN_SIZE", 1),
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cached pages and API responses, throttle counters and sign-in lockouts live here. Set REDIS_URL
+# when more than one app server runs, so they share one cache (and its invalidation).
+if env_str("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "archive"}}
+# How long anonymous reads of public pages and the API are cached (archive/cache.py); 0 switches it off.
+# Any change to the archive invalidates every cached response at once.
+ARCHIVE_CACHE_SECONDS = env_int("ARCHIVE_CACHE_SECONDS", 300)
+# With replicas: for this long after a write, responses are not cached (a replica may still lag).
+ARCHIVE_REPLICA_LAG_SECONDS = env_int("ARCHIVE_REPLICA_LAG_SECONDS", 5)
+
+# The admin's address: set ADMIN_PATH to something less guessable than the default.
+ADMIN_PATH = env_str("ADMIN_PATH", "admin/").strip("/") + "/"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in brute force: after AXES_FAILURE_LIMIT failures from one address, that address is locked
+# out for AXES_COOLOFF_MINUTES. The address is found by the same proxy rule as API throttling.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "archive.clientip.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -113,12 +166,19 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 
 # Security: on unless explicitly relaxed (local demos run with DEBUG=1 over http).
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# On every HTML response (archive/middleware.py). Nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -187,3 +247,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Benchmark instrumentation (bench/, archive/benchmark.py): query counts and SQL capture; never set in production.
+if env_bool("ARCHIVE_BENCH", False):
+    MIDDLEWARE.insert(0, "archive.benchmark.BenchmarkMiddleware")

@@ -1,19 +1,25 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from archive import views_data
+from archive.cache import cache_public
 from archive.sitemaps import SITEMAPS
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("sitemap.xml", cache_public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Choosing a language changes nothing but a preference cookie, so it needs no CSRF token — which keeps
+    # public pages free of per-visitor tokens and so cacheable (archive/cache.py).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("api/v1/", include("archive.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("data/datapackage.zip", views_data.datapackage_download, name="datapackage-download"),
     path("data/datapackage.json", views_data.datapackage_json, name="datapackage-json"),
     path("data/<str:filename>", views_data.datapackage_file, name="datapackage-file"),

@@ -8,7 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from archive import search
+from archive import cache, search
 from archive.api.errors import ErrorResponse
 
 
@@ -38,6 +38,9 @@ class SearchView(APIView):
 
     @extend_schema(parameters=[SearchParams], responses={200: SearchResponse, 400: ErrorResponse, 429: ErrorResponse})
     def get(self, request):
+        return cache.cached_response(request, lambda: self.fresh_get(request))
+
+    def fresh_get(self, request):
         params = SearchParams(data={**request.query_params.dict(), "type": request.query_params.getlist("type")})
         params.is_valid(raise_exception=True)
         data = params.validated_data

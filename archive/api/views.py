@@ -23,7 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from archive import models, workflow
+from archive import cache, models, workflow
 from archive.api import export, serializers, writes
 from archive.api.errors import ErrorResponse
 from archive.api.pagination import ArchiveCursorPagination
@@ -91,6 +91,9 @@ class PublicRecordViewSet(viewsets.ModelViewSet):
         return fmt
 
     def list(self, request, *args, **kwargs):
+        return cache.cached_response(request, lambda: self.fresh_list(request))
+
+    def fresh_list(self, request):
         fmt = self.requested_format()
         queryset = self.filter_queryset(self.get_queryset())
         if fmt != "json":
@@ -150,6 +153,9 @@ class PublicRecordViewSet(viewsets.ModelViewSet):
         return Response({"detail": _("Done."), "id": record.public_id, "status": record.status})
 
     def retrieve(self, request, *args, **kwargs):
+        return cache.cached_response(request, lambda: self.fresh_retrieve(request, *args, **kwargs))
+
+    def fresh_retrieve(self, request, *args, **kwargs):
         from django.http import Http404
 
         try:

@@ -35,6 +35,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created admin user {username!r} with password {password}\n"
-                f"Sign in at http://127.0.0.1:8000/admin/ — the password is also saved in {PASSWORD_FILE.name}."
+                f"Sign in at http://127.0.0.1:8000/{settings.ADMIN_PATH} — "
+                f"the password is also saved in {PASSWORD_FILE.name}."
             )
         )

@@ -1,0 +1,116 @@
+"""A shared response cache for anonymous reads of public pages and the API.
+
+Every key carries the archive's *generation*, a number bumped by any write to an archive
+table (save, delete, m2m change — publishing, editing and withdrawing are all writes). A
+bumped generation makes every cached response unreachable at once, so a record that is
+withdrawn or restricted disappears on the very next request, whichever app server (they
+share Redis) answers it. The generation is bumped when the write happens and again when its
+transaction commits, so a reader racing the commit cannot pin the old page.
+
+Signed-in users (a session or an Authorization header) are never served from, nor stored
+in, the cache. Bulk paths that skip model signals (COPY loads, bulk imports) call `bump()`.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponseNotModified
+
+GENERATION_KEY = "archive:generation"
+LAST_WRITE_KEY = "archive:last-write"
+# What makes two anonymous GETs of one URL different responses besides the path.
+VARYING_HEADERS = ("HTTP_ACCEPT",)
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # Start from the clock so a generation lost to eviction never repeats an older one.
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        value = cache.get(GENERATION_KEY) or time.time_ns()
+    return value
+
+
+def bump() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, time.time_ns(), None)
+    cache.set(LAST_WRITE_KEY, time.time(), None)
+
+
+def _replicas_may_lag() -> bool:
+    """Just after a write a replica may still hold the old rows: don't keep what it answered."""
+    if not settings.DATABASE_REPLICAS:
+        return False
+    last_write = cache.get(LAST_WRITE_KEY) or 0
+    return time.time() - last_write < settings.ARCHIVE_REPLICA_LAG_SECONDS
+
+
+def _on_write(sender, **kwargs) -> None:
+    if sender._meta.app_label != "archive":
+        return
+    bump()
+    transaction.on_commit(bump)
+
+
+def connect_signals() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_on_write, dispatch_uid=f"archive-cache-{signal!r}")
+
+
+def _cacheable_request(request) -> bool:
+    if settings.ARCHIVE_CACHE_SECONDS <= 0 or request.method not in {"GET", "HEAD"}:
+        return False
+    signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META
+    return not signed_in
+
+
+def _key(request) -> str:
+    parts = [request.get_full_path(), *(request.META.get(h, "") for h in VARYING_HEADERS)]
+    digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return f"archive:response:{generation()}:{digest}"
+
+
+def _not_modified(request, response):
+    etag = response.get("ETag")
+    if etag and request.headers.get("If-None-Match") == etag:
+        not_modified = HttpResponseNotModified()
+        for header in ("ETag", "Last-Modified", "Cache-Control", "Vary"):
+            if header in response:
+                not_modified[header] = response[header]
+        return not_modified
+    return response
+
+
+def cached_response(request, produce):
+    """Return the cached response for this anonymous read, or `produce()` it and keep it."""
+    if not _cacheable_request(request):
+        return produce()
+    key = _key(request)
+    response = cache.get(key)
+    if response is not None:
+        return _not_modified(request, response)
+    response = produce()
+    if response.status_code == 200 and not response.streaming and not response.cookies and not _replicas_may_lag():
+        if hasattr(response, "render") and not response.is_rendered:
+            response.add_post_render_callback(lambda r: cache.set(key, r, settings.ARCHIVE_CACHE_SECONDS))
+        else:
+            cache.set(key, response, settings.ARCHIVE_CACHE_SECONDS)
+    return response
+
+
+def cache_public(view):
+    """Decorator for public page views: see `cached_response`."""
+
+    def wrapped(request, *args, **kwargs):
+        return cached_response(request, lambda: view(request, *args, **kwargs))
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    wrapped.__wrapped__ = view
+    return wrapped
