@@ -1,0 +1,150 @@
+"""Protests and arrests, with their places, organizers, slogans and count claims."""
+
+import datetime as dt
+
+from archive.synthetic import index, names, phrases, timeline
+from archive.synthetic.actors import event_place
+from archive.synthetic.common import cite, claim, head
+from archive.synthetic.context import CHUNK, Batch
+from archive.synthetic.rng import Weights, stream
+
+PROTEST_KINDS = list(phrases.PROTEST_TITLES)
+PROTEST_KIND = Weights(
+    {"rally": 40, "march": 12, "strike": 10, "celebration": 10, "gathering": 15, "online": 8, "other": 5}
+)
+EVENT_STATUS = Weights({"held": 85, "called": 6, "threatened": 2, "prevented": 5, "unknown": 2})
+TEXT_LANGUAGE = Weights({"en": 70, "az-Latn": 12, "fa": 8, "tr": 5, "ru": 5})
+OUTCOME = Weights({"unknown": 35, "held": 8, "released": 25, "bail": 15, "charged": 7, "sentenced": 8, "acquitted": 2})
+PUBLIC_NOTES = [
+    "Sources disagree on the size; both figures are kept.",
+    "Two spellings of the place appear in the sources.",
+    "",
+]
+
+
+def protest_title(ctx, pk: int) -> str:
+    p = ctx.protests
+    kind = PROTEST_KINDS[p.kind[pk - 1]]
+    return (
+        phrases.PROTEST_TITLES[kind].format(p=ctx.places.name(p.place[pk - 1]))
+        + phrases.TITLE_ENDINGS[p.ending[pk - 1]]
+    )
+
+
+def generate_protests(ctx):
+    for chunk in range(0, ctx.scale.protests, CHUNK):
+        rng, batch = stream(ctx.seed, "protest", chunk), Batch()
+        for i in range(min(CHUNK, ctx.scale.protests - chunk)):
+            _protest(ctx, rng, batch, chunk + i + 1)
+        yield batch
+
+
+def _protest(ctx, rng, batch, pk):
+    h = head(ctx, rng, batch, "protest", pk)
+    start, end, precision, note = timeline.partial_date(rng)
+    kind = rng.weighted(PROTEST_KIND)
+    main = event_place(ctx, rng)
+    extra = rng.ids(len(ctx.places), 1, 3) if rng.chance(0.25) else []
+    place_ids = sorted({main, *extra})
+    organizers = rng.some(ctx.organizers, 1, 2) if rng.chance(0.45) else []
+    slogans = rng.ids(len(ctx.slogans), 1, 3) if rng.chance(0.6) else []
+    p = ctx.protests
+    p.kind.append(PROTEST_KINDS.index(kind))
+    p.place.append(main)
+    p.ending.append(rng.randrange(len(phrases.TITLE_ENDINGS)))
+    p.public.append(h.is_public)
+    title = protest_title(ctx, pk)
+    lang = rng.weighted(TEXT_LANGUAGE)
+    said, english = sentences(ctx, rng, phrases.PROTEST_SENTENCES, lang, main, organizers, 1, 3)
+    description = " ".join(said)
+    batch["protest"].append((*h.row, start, end, precision, note, title, kind, rng.weighted(EVENT_STATUS), description))
+    for place in place_ids:
+        batch["protest_places"].append((ctx.next_id("protest_places"), pk, place))
+    for org in organizers:
+        batch["protest_organizers"].append((ctx.next_id("protest_organizers"), pk, org))
+    for slogan in slogans:
+        batch["protest_slogans"].append((ctx.next_id("protest_slogans"), pk, slogan))
+    for _ in range(rng.choice((0, 0, 1, 1, 1, 1, 1, 2, 2, 2))):
+        batch["protestsizeclaim"].append((ctx.next_id("protestsizeclaim"), *claim(ctx, rng), pk))
+    slogan_texts = [t for s in sorted(ctx.slogans[i - 1] for i in slogans) for t in s]
+    parts = [
+        said,
+        *slogan_texts,
+        *index.sorted_public(ctx.places, place_ids),
+        *index.sorted_public(ctx.organizations, organizers),
+    ]
+    index.entry(ctx, "protest", pk, title, [title], parts, h.is_public, start, h.updated)
+    cite(ctx, rng, batch, "protest", pk, h.is_public, said[0], "" if lang == "en" else english[0])
+
+
+def sentences(ctx, rng, table, lang, place, organizations, low, high) -> tuple[list[str], list[str]]:
+    """A few sentences in one language naming the place and an organization in that language,
+    and the same sentences in English."""
+    chosen = [
+        i for i in rng.sample(range(len(table)), rng.randint(low, high)) if organizations or "{o}" not in table[i][0]
+    ]
+    chosen = chosen or [0]
+    out = {}
+    for language in {lang, "en"}:
+        column = names.LANGS.index(language)
+        org = ctx.organizations.form(organizations[0], language) if organizations else ""
+        out[language] = [table[i][column].format(p=ctx.places.forms[place - 1][language], o=org) for i in chosen]
+    return out[lang], out["en"]
+
+
+def generate_arrests(ctx):
+    for chunk in range(0, ctx.scale.arrests, CHUNK):
+        rng, batch = stream(ctx.seed, "arrest", chunk), Batch()
+        for i in range(min(CHUNK, ctx.scale.arrests - chunk)):
+            _arrest(ctx, rng, batch, chunk + i + 1)
+        yield batch
+
+
+def _arrest(ctx, rng, batch, pk):
+    h = head(ctx, rng, batch, "arrest", pk)
+    start, end, precision, note = timeline.partial_date(rng)
+    person = 1 + int(rng.random() * len(ctx.people)) if rng.chance(0.6) else None
+    group = "" if person else rng.pick(phrases.ARREST_GROUPS)
+    protest = 1 + int(rng.random() * len(ctx.protests)) if rng.chance(0.5) else None
+    place = ctx.protests.place[protest - 1] if protest else (event_place(ctx, rng) if rng.chance(0.85) else None)
+    authority = rng.pick(ctx.authorities) if ctx.authorities and rng.chance(0.7) else None
+    accusation = rng.pick(phrases.ACCUSATIONS) if rng.chance(0.8) else ""
+    charge = rng.pick(phrases.CHARGES) if rng.chance(0.3) else ""
+    outcome = rng.weighted(OUTCOME)
+    days = rng.randint(1, 400)
+    outcome_date = start + dt.timedelta(days=days) if start and outcome not in ("unknown", "held") else None
+    outcome_note = rng.pick(phrases.OUTCOME_NOTES[outcome]).format(d=days) if outcome != "unknown" else ""
+    description = rng.pick(phrases.ARREST_SENTENCES)
+    batch["arrest"].append(
+        (
+            *h.row,
+            start,
+            end,
+            precision,
+            note,
+            person,
+            group,
+            place,
+            protest,
+            authority,
+            accusation,
+            charge,
+            outcome,
+            outcome_date,
+            outcome_note,
+            description,
+        )
+    )
+    if not person:
+        for _ in range(rng.choice((1, 1, 1, 2))):
+            batch["arrestcountclaim"].append((ctx.next_id("arrestcountclaim"), *claim(ctx, rng), pk))
+    label = group
+    if person:
+        label = ctx.people.name(person) if ctx.people.is_public(person) else ctx.withheld_label
+    parts = [description, accusation]
+    if place and ctx.places.is_public(place):
+        parts.append(ctx.places.name(place))
+    if protest and ctx.protests.public[protest - 1]:
+        parts.append(protest_title(ctx, protest))
+    index.entry(ctx, "arrest", pk, label, [label], parts, h.is_public, start, h.updated)
+    cite(ctx, rng, batch, "arrest", pk, h.is_public, description)

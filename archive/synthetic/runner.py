@@ -1,0 +1,144 @@
+"""Generate a whole archive: check the database is empty, then write every phase's
+rows in one transaction, the search index after the records, then rebuild what
+was dropped, reset sequences and ANALYZE."""
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from archive import models as m
+from archive.synthetic import actors, events, pgbulk, sources, statements
+from archive.synthetic.context import Context
+from archive.synthetic.loader import sink_for
+from archive.synthetic.scales import Scale
+from archive.synthetic.schema import RECORD_MODELS, build_tables
+
+LANGUAGES_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "00_languages.yaml"
+PHASES = [
+    ("places", actors.generate_places),
+    ("organizations", actors.generate_organizations),
+    ("people", actors.generate_people),
+    ("outlets", actors.generate_outlets),
+    ("sources", sources.generate_sources),
+    ("slogans", sources.generate_slogans),
+    ("protests", events.generate_protests),
+    ("arrests", events.generate_arrests),
+    ("statements", statements.generate_statements),
+]
+
+
+class NotEmpty(Exception):
+    """The database already holds archive data; the message lists it."""
+
+
+@dataclass
+class Report:
+    counts: dict = field(default_factory=dict)
+    phases: list = field(default_factory=list)
+    rebuilt: list = field(default_factory=list)
+    deleted: dict = field(default_factory=dict)
+
+
+def history_models() -> list:
+    return [model for model in apps.get_app_config("archive").get_models() if model.__name__.startswith("Historical")]
+
+
+def existing_data(tables) -> dict[str, int]:
+    """Rows already in the tables the generator fills, or in their history."""
+    models = [t.model for t in tables.values()] + history_models()
+    found = {}
+    for model in models:
+        if model._default_manager.exists():
+            found[model._meta.label] = model._default_manager.count()
+    return found
+
+
+def _wipe(tables) -> None:
+    """Delete what --force replaces: every generated table and the history of those records."""
+    models = [t.model for t in tables.values()] + history_models()
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(qn(mo._meta.db_table) for mo in models)}")
+        else:
+            for model in reversed(models):
+                cursor.execute(f"DELETE FROM {qn(model._meta.db_table)}")  # noqa: S608 - names from models
+
+
+def ensure_languages() -> None:
+    """The language tags names and texts use, from the archive's own fixture."""
+    for entry in yaml.safe_load(LANGUAGES_FIXTURE.read_text(encoding="utf-8")):
+        m.Language.objects.get_or_create(code=entry["pk"], defaults=entry["fields"])
+
+
+def _context(scale: Scale, seed: int) -> Context:
+    types = {model._meta.model_name: ContentType.objects.get_for_model(model).pk for model in RECORD_MODELS}
+    with translation.override(settings.LANGUAGE_CODE):
+        withheld = _("a detainee, name withheld")
+    ctx = Context(seed=seed, scale=scale, content_types=types, withheld_label=withheld)
+    # Ids are known before the rows exist, so early rows may cite later ones.
+    ctx.sources, ctx.arrests, ctx.statements = scale.sources, scale.arrests, scale.statements
+    return ctx
+
+
+def generate(scale: Scale, seed: int, *, force: bool = False, drop_indexes: bool | None = None, log=print) -> Report:
+    tables = build_tables()
+    report = Report()
+    found = existing_data(tables)
+    if found and not force:
+        shown = [f"{label}: {n}" for label, n in sorted(found.items(), key=lambda item: -item[1])]
+        more = f" and {len(shown) - 6} more tables" if len(shown) > 6 else ""
+        raise NotEmpty(", ".join(shown[:6]) + more)
+    ensure_languages()
+    ctx = _context(scale, seed)
+    postgres = connection.vendor == "postgresql"
+    if drop_indexes is None:
+        drop_indexes = postgres and scale.events >= 100_000
+    db_tables = [t.db_table for t in tables.values()]
+    with translation.override("en"), transaction.atomic():
+        if found:
+            _wipe(tables)
+            report.deleted = found
+        freeze = postgres and pgbulk.truncate_for_freeze(connection, db_tables)
+        rebuild = pgbulk.drop_secondary(connection, db_tables, everything=True) if postgres and drop_indexes else []
+        sink = sink_for(connection, freeze=freeze)
+        for name, producer in PHASES:
+            started = time.perf_counter()
+            for batch in producer(ctx):
+                for table in tables.values():
+                    sink.write(table, batch.get(table.name))
+            report.phases.append((name, time.perf_counter() - started))
+            log(f"  {name}: {report.phases[-1][1]:.1f} s")
+        _timed(report, log, "search index", lambda: _write_index(ctx, sink, tables["searchentry"]))
+        if rebuild:
+            _timed(
+                report,
+                log,
+                "indexes and constraints",
+                lambda: report.rebuilt.extend(pgbulk.rebuild(connection, rebuild)),
+            )
+        pgbulk.reset_sequences(connection, [t.model for t in tables.values()])
+        if postgres:
+            _timed(report, log, "analyze", lambda: pgbulk.analyze(connection, db_tables))
+    report.counts = dict(sink.counts)
+    return report
+
+
+def _write_index(ctx, sink, table) -> None:
+    for rows in ctx.search.batches():
+        sink.write(table, rows)
+
+
+def _timed(report, log, name, work) -> None:
+    started = time.perf_counter()
+    work()
+    report.phases.append((name, time.perf_counter() - started))
+    log(f"  {name}: {report.phases[-1][1]:.1f} s")
