@@ -1,5 +1,6 @@
 """Public pages. Every query goes through the public gate (published())."""
 
+from django.core.cache import cache as django_cache
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 
-from archive import charts, pages, search
+from archive import cache, charts, pages, search
 from archive.api.pagination import ArchiveCursorPagination
 from archive.cache import cache_public
 from archive.filters import FILTERSETS
@@ -100,20 +101,58 @@ TARGETS = {
 
 def _relation_options(queryset, name: str, path: str) -> list[tuple[str, str, int]]:
     """(public id, name, count) for each public related record, counting each record once;
-    a place also counts the records of the places inside it."""
-    pairs = set(queryset.order_by().values_list("pk", path).distinct())
+    a place also counts the records of the places inside it.
+
+    Counting runs in the database: records linked to one place add their count to that place and
+    its ancestors; only records linked to several places are walked one by one, so a record under
+    two cities of one province still counts once for the province.
+    """
     target = TARGETS[name]
-    public = {pk: (pid, nm) for pk, pid, nm in target.objects.published().values_list("pk", "public_id", "name")}
-    parents = dict(target.objects.values_list("pk", "parent_id")) if target is pages.models.Place else {}
-    holders: dict[int, set] = {}
-    for record_id, related_id in pairs:
-        seen = set()
-        while related_id is not None and related_id not in seen:
-            seen.add(related_id)
-            holders.setdefault(related_id, set()).add(record_id)
-            related_id = parents.get(related_id)
-    options = [(public[pk][0], public[pk][1], len(ids)) for pk, ids in holders.items() if pk in public]
+    records = queryset.order_by()
+    if target is not pages.models.Place:
+        rows = records.filter(**{f"{path}__isnull": False}).values(path).annotate(n=Count("pk", distinct=True))
+        counts = {row[path]: row["n"] for row in rows}
+    else:
+        counts = _place_counts(records, path)
+    public = target.objects.published().filter(pk__in=list(counts)).values_list("pk", "public_id", "name")
+    options = [(public_id, label, counts[pk]) for pk, public_id, label in public]
     return sorted(options, key=lambda o: (-o[2], o[1]))
+
+
+def _place_counts(records, path: str) -> dict[int, int]:
+    parents = _place_parents()
+    linked = records.filter(**{f"{path}__isnull": False}).values("pk").annotate(links=Count(path, distinct=True))
+    counts: dict[int, int] = {}
+    single = records.filter(pk__in=linked.filter(links=1).values("pk")).values(path).annotate(n=Count("pk"))
+    for row in single:
+        for place in _ancestry(row[path], parents):
+            counts[place] = counts.get(place, 0) + row["n"]
+    reached: dict[int, set] = {}
+    for record_id, place_id in records.filter(pk__in=linked.filter(links__gt=1).values("pk")).values_list("pk", path):
+        reached.setdefault(record_id, set()).update(_ancestry(place_id, parents))
+    for places in reached.values():
+        for place in places:
+            counts[place] = counts.get(place, 0) + 1
+    return counts
+
+
+def _place_parents() -> dict[int, int | None]:
+    """Every place's parent, kept in the cache until the archive next changes (places change rarely)."""
+    key = f"archive:place-parents:{cache.generation()}"
+    parents = django_cache.get(key)
+    if parents is None:
+        parents = dict(pages.models.Place.objects.values_list("pk", "parent_id"))
+        django_cache.set(key, parents, 3600)
+    return parents
+
+
+def _ancestry(place_id, parents: dict) -> list[int]:
+    """The place and every place it lies in (a cycle cannot loop forever)."""
+    chain: list[int] = []
+    while place_id is not None and place_id not in chain:
+        chain.append(place_id)
+        place_id = parents.get(place_id)
+    return chain
 
 
 @cache_public
