@@ -17,9 +17,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
-from archive import models, search
+from archive import models
 from archive.resources import resource_for
 from archive.resources.base import IGNORED_FIELDS
+from archive.resources.cells import languages_cached
 from archive.resources.files import FORMAT_CLASSES, ImportFileError, choose_format, read_dataset
 
 logger = logging.getLogger(__name__)
@@ -190,20 +191,19 @@ def import_records(
     dataset = read_dataset(data, fmt)
     resource = resource_for(model)(progress=progress, preview=preview)
     _check_columns(resource, dataset.headers, model)
-    with transaction.atomic():
-        # Index each touched record once, after the last row and inside the transaction
-        # (a dry run or a failed import has rolled its rows back by then: nothing to index).
-        with search.deferred():
-            result = resource.import_data(
-                dataset,
-                dry_run=dry_run,
-                raise_errors=False,
-                use_transactions=True,
-                rollback_on_validation_errors=True,
-                file_name=file_name,
-                user=user,
-                retain_instance_in_row_result=retain_instances,
-            )
+    with transaction.atomic(), languages_cached():
+        # Rows are written in batches; the search index is rebuilt for the touched records
+        # after the last row, inside the transaction, unless this is a dry run or anything failed.
+        result = resource.import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=False,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            file_name=file_name,
+            user=user,
+            retain_instance_in_row_result=retain_instances,
+        )
         issues = _issues(result, fmt)
         if dry_run or issues:
             transaction.set_rollback(True)

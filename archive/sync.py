@@ -58,6 +58,37 @@ def touch_dependents(record) -> None:
             manager.all().update(updated=now)
 
 
+def touch_dependents_of(model, pks) -> None:
+    """`touch_dependents` for many records of one type, one UPDATE per relation (bulk paths)."""
+    now = timezone.now()
+    for accessor in DEPENDENTS[model._meta.model_name]:
+        relation = model._meta.get_field(accessor)
+        relation.related_model.objects.filter(**{f"{relation.field.name}__in": pks}).update(updated=now)
+
+
+def record_bulk_write(model, records, previous: dict) -> None:
+    """What the save signals below do, for records written in bulk (imports).
+
+    `previous` maps the pk of each record that existed before to its (public_id, is_public) then;
+    the others are new, so nothing shows them yet and they have no dependents to touch.
+    """
+    for record in records:
+        if record.pk in previous:
+            old_id, was_public = previous[record.pk]
+            if was_public and old_id != record.public_id:
+                bury(record, old_id, "renamed")
+            if was_public and not record.is_public:
+                bury(record, record.public_id, _status_word(record))
+    public_ids = [record.public_id for record in records if record.is_public]
+    if public_ids:
+        models.Tombstone.objects.filter(
+            record_type=TYPE_OF_MODEL[model._meta.model_name], public_id__in=public_ids
+        ).delete()
+    existing = [record.pk for record in records if record.pk in previous]
+    if existing:
+        touch_dependents_of(model, existing)
+
+
 def _before_save(sender, instance, raw=False, **kwargs):
     previous = sender.objects.filter(pk=instance.pk).first() if instance.pk else None
     instance._sync_previous = (previous.public_id, previous.is_public) if previous else None

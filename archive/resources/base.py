@@ -1,6 +1,6 @@
 """The import/export resource every record type shares.
 
-Rows are imported one by one through django-import-export's workflow
+Rows are read one by one through django-import-export's workflow
 (`import_data` → `import_row`), customised here so that:
 
 - a row finds its record by `public_id` (a row without one is a new record
@@ -10,38 +10,62 @@ Rows are imported one by one through django-import-export's workflow
 - every error is a ValidationError keyed by the column it concerns; the
   model's own validation (`full_clean`, constraints included) runs on the
   record and on each part before anything is written;
-- records, relations and parts are saved one by one (no bulk_create) with the
-  importing user and “Imported from FILE” in their history, so history and the
-  search index stay current;
+- what a valid row writes is handed to `archive.resources.batch`, which writes
+  rows a batch at a time with the importing user and “Imported from FILE” in
+  their history, and the search index and API sync bookkeeping current;
+- records a window of rows names (by public id, in the public_id column and in
+  reference columns) are read a thousand at a time, and lookups are cached for
+  the import, so reading a row costs no query in the common case;
 - rows that change nothing are skipped, so re-importing an export writes nothing.
 """
 
+import copy
+import secrets
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
-from import_export.resources import ModelResource
+from import_export.resources import Diff, ModelResource
 from import_export.results import RowResult
 
 from archive.models import Status
+from archive.models.base import PUBLIC_ID_ALPHABET
+from archive.resources.batch import BATCH_SIZE, BatchWriter, Entry, fold_key
 from archive.resources.cells import BooleanWidget, cell_text
 from archive.resources.fields import Column, ExportColumn, PartColumn, Pending
 from archive.resources.validation import model_errors
 
 LOCKED = {Status.PUBLISHED, Status.WITHDRAWN}
 IGNORED_FIELDS = {"id", "created", "updated", "status", "restricted", "withdrawn_reason"}
+PREFETCH_ROWS = 1000  # rows whose records and references are read together
 
 
-class NoDiff:
-    """Stands in for the row diff when nobody will look at it (confirmed imports, the command)."""
+def quick_public_id() -> str:
+    """What `new_public_id` draws (10 letters of its alphabet, from the OS's random source), in one call."""
+    return "".join(PUBLIC_ID_ALPHABET[byte & 31] for byte in secrets.token_bytes(10))
+
+
+class PreviewDiff(Diff):
+    """The admin preview's diff of a row, taken once the row's batch is written."""
 
     def __init__(self, resource, instance, new):
-        pass
+        super().__init__(resource, instance, new)
+        self.html: list = []  # import-export keeps this list as the row's diff; filled in place
+        self.later = None
 
     def compare_with(self, resource, instance):
-        pass
+        if getattr(instance, "_import_entry", None) is not None:
+            self.later = (resource, instance)
+            instance._import_diff = self
+        else:
+            self.finish(resource, instance)
+
+    def finish(self, resource=None, instance=None):
+        resource, instance = (resource, instance) if resource is not None else self.later
+        super().compare_with(resource, instance)
+        self.html[:] = super().as_html()
 
     def as_html(self):
-        return []
+        return self.html
 
 
 def change_reason(file_name: str | None) -> str:
@@ -57,24 +81,34 @@ class RecordResource(ModelResource):
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
-        use_bulk = False
+        use_bulk = True  # no savepoint per row: rows are written in batches (archive.resources.batch)
         use_transactions = True
         fields = ()
 
-    def __init__(self, progress=None, preview=False, **kwargs):
+    def __init__(self, progress=None, preview=False, batch_size=BATCH_SIZE, **kwargs):
         super().__init__(**kwargs)
         self.progress = progress
-        self.preview = preview  # only the admin's preview shows a diff of each row
+        self.batch_size = batch_size
+        self._meta = copy.copy(self._meta)
+        # Only the admin's preview shows a diff of each row (it costs a deep copy of each record).
+        self._meta.skip_diff = not preview
         self.total_rows = 0
-        model = self._meta.model
+        self.writer: BatchWriter | None = None
+        self._dataset = None
+        self._instances: dict = {}
+        self._entry: Entry | None = None
+        self._self_refs = []
+        self._import_fields = None
+        self._dry_run = False
         for f in self.fields.values():
-            # Lookups of other record types may be cached for the length of an import;
-            # rows may create records of this type, so those are looked up every time.
             if hasattr(f.widget, "cache"):
-                f.widget.cache = {} if getattr(f.widget, "model", None) is not model else None
+                f.widget.cache = {}  # lookups cached for the length of one import
+                if getattr(f.widget, "model", None) is self._meta.model:
+                    f.widget.guard = self._before_self_reference
+                    self._self_refs.append(f.widget)
 
     def get_diff_class(self):
-        return super().get_diff_class() if self.preview else NoDiff
+        return PreviewDiff
 
     # --- columns -------------------------------------------------------------------------------
 
@@ -82,6 +116,11 @@ class RecordResource(ModelResource):
         return tuple(
             name for name in super().get_export_order() if not getattr(self.fields[name], "import_only", False)
         )
+
+    def get_import_fields(self):
+        if self._import_fields is None:  # read for every row: worked out once
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
 
     def importable_columns(self) -> list[str]:
         """The columns an import reads, in file order."""
@@ -108,10 +147,44 @@ class RecordResource(ModelResource):
         public_id = cell_text(row.get("public_id"))
         if not public_id:
             return None
-        return self._meta.model.objects.filter(public_id=public_id).first()
+        if self.writer is not None and self.writer.holds(public_id):
+            self.writer.flush()  # an earlier row changes this record: read what it wrote
+        instance = self._instances.pop(public_id, None)
+        if instance is None:
+            instance = self._records().filter(public_id=public_id).first()
+        if instance is not None:
+            instance._import_original = {f.name: f.value_from_object(instance) for f in instance._meta.concrete_fields}
+        return instance
+
+    def _records(self):
+        return self._meta.model.objects.prefetch_related(*self.export_prefetch)
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        self._entry = None
+        if row_number is not None and (row_number - 1) % PREFETCH_ROWS == 0:
+            self._prefetch(row_number - 1)
+
+    def _prefetch(self, start: int) -> None:
+        """Read the records and references of the next rows by public id, a thousand per query."""
+        headers, rows = self._dataset.headers, self._dataset[start : start + PREFETCH_ROWS]
+        self._instances = {}
+        if "public_id" in headers:
+            column = headers.index("public_id")
+            ids = sorted({cell_text(r[column]) for r in rows} - {""})
+            self._instances = {obj.public_id: obj for obj in self._records().filter(public_id__in=ids)}
+        for f in self.get_import_fields():
+            if hasattr(f.widget, "prefetch") and f.column_name in headers:
+                column = headers.index(f.column_name)
+                f.widget.prefetch([text for r in rows for text in f.widget.items(r[column])])
+
+    def _before_self_reference(self, text: str) -> None:
+        """A row names a record of the type being imported: first write earlier rows that may add or rename it."""
+        if self.writer is not None and self.writer.may_name(text):
+            self.writer.flush()
 
     def init_instance(self, row=None):
-        return self._meta.model()  # an unrestricted draft with a generated public id
+        # An unrestricted draft with a generated public id (the model's default, drawn faster).
+        return self._meta.model(public_id=quick_public_id())
 
     def import_row(self, row, instance_loader, **kwargs):
         if all(cell_text(value) == "" for value in row.values()):  # a blank line between records
@@ -152,29 +225,30 @@ class RecordResource(ModelResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or instance._state.adding:
             return False
-        if not self._changes(instance, original):
+        if not self._changes(instance):
             return True
-        if original.status in LOCKED:
+        status = instance._import_original["status"]
+        if status in LOCKED:
             raise ValidationError(
                 {
                     "public_id": _("%(id)s is %(status)s: published records are edited in the admin, not by import.")
-                    % {"id": original.public_id, "status": original.get_status_display()}
+                    % {"id": instance.public_id, "status": Status(status).label}
                 }
             )
         return False
 
-    def _changes(self, instance, original) -> bool:
+    def _changes(self, instance) -> bool:
+        original = instance._import_original
         for f in instance._meta.concrete_fields:
             if f.name in {"updated", "created"}:
                 continue
-            if f.value_from_object(instance) != f.value_from_object(original):
+            if f.value_from_object(instance) != original[f.name]:
                 return True
         pending = getattr(instance, "_import_pending", Pending())
         for attribute, wanted in pending.relations.items():
             if any(obj.pk is None for obj in wanted):
                 return True
-            current = set(getattr(instance, attribute).values_list("pk", flat=True))
-            if current != {obj.pk for obj in wanted}:
+            if {obj.pk for obj in getattr(instance, attribute).all()} != {obj.pk for obj in wanted}:
                 return True
         return any(part.changed for part in pending.parts)
 
@@ -184,15 +258,18 @@ class RecordResource(ModelResource):
             errors.setdefault(column, []).extend(ValidationError(messages).messages)
         exclude = {name for f in self.fields.values() if f.column_name in errors for name in f.model_fields}
         present = getattr(instance, "_import_columns", set())
-        for column, messages in model_errors(instance, self.column_for, exclude, present).items():
+        found = model_errors(instance, self.column_for, exclude, present, unique_known={"public_id"})
+        for column, messages in found.items():
             errors.setdefault(column, []).extend(messages)
         pending = getattr(instance, "_import_pending", Pending())
         for attribute, objs in pending.relations.items():
             column = self.column_for(attribute)
             for obj in objs:
-                if obj.pk is None and column not in errors:  # a slogan new to the archive
-                    for messages in model_errors(obj, lambda _name, c=column: c).values():
-                        errors.setdefault(column, []).extend(messages)
+                if obj.pk is None and column not in errors:  # a slogan new to the archive, checked once
+                    if not hasattr(obj, "_import_errors"):
+                        obj._import_errors = [m for ms in model_errors(obj, lambda _name: "").values() for m in ms]
+                    if obj._import_errors:
+                        errors.setdefault(column, []).extend(obj._import_errors)
         for part in pending.parts:
             if part.changed and not any(column in errors for column in part.columns.values()):
                 for column, messages in part.validate(present).items():
@@ -203,33 +280,90 @@ class RecordResource(ModelResource):
     # --- writing -------------------------------------------------------------------------------
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        instance._history_user = kwargs.get("user")
-        instance._change_reason = change_reason(kwargs.get("file_name"))
-        with transaction.atomic(using=self.get_db_connection_name()):
-            instance.save(force_insert=is_create)
+        """Hand the row's writes to the batch writer (relations and parts included)."""
+        previous = None
+        if not is_create:
+            original = instance._import_original
+            public = original["status"] == Status.PUBLISHED and not original["restricted"]
+            previous = (original["public_id"], public)
+        pending = getattr(instance, "_import_pending", Pending())
+        entry = Entry(instance, is_create, pending, kwargs.get("row_number", 0), row, previous=previous)
+        if self._self_refs:
+            entry.keys = self._names(instance, pending)
+        instance._import_entry = entry
+        self.writer.add(entry)
+        self._entry = entry
+
+    def _names(self, instance, pending) -> set[str]:
+        """What a reference to this record may say, before and after the row (folded)."""
+        names = [getattr(instance, self._name_field(), "") or ""]
+        if not instance._state.adding:
+            names.append(instance._import_original.get(self._name_field()) or "")
+            if hasattr(instance, "other_names"):
+                names += [n.name for n in instance.other_names.all()]
+        names += [part.obj.name for part in pending.parts if hasattr(part.obj, "name")]
+        return {key for name in names if name for key in fold_key(name)}
+
+    def _name_field(self) -> str:
+        from archive.resources.refs import NAME_FIELD
+
+        return NAME_FIELD.get(self._meta.model._meta.model_name) or "public_id"
 
     def save_m2m(self, instance, row, **kwargs):
-        user, reason = kwargs.get("user"), change_reason(kwargs.get("file_name"))
-        pending = getattr(instance, "_import_pending", Pending())
-        with transaction.atomic(using=self.get_db_connection_name()):
-            for attribute, objs in pending.relations.items():
-                for obj in objs:
-                    if obj.pk is None:  # a slogan new to the archive
-                        obj._history_user, obj._change_reason = user, reason
-                        obj.save()
-                getattr(instance, attribute).set(objs)
-            for part in pending.parts:
-                if part.changed:
-                    part.save(instance, user, reason)
+        """Written with the record by the batch writer."""
 
-    # --- progress and export -------------------------------------------------------------------
+    def _flushed(self, entries) -> None:
+        for widget in self._self_refs:
+            widget.forget()  # records of this type may have changed
+        for entry in entries:
+            instance = entry.instance
+            instance._import_entry = None
+            instance.__dict__.pop("_prefetched_objects_cache", None)  # relations and parts were rewritten
+            if entry.result is not None:
+                entry.result.add_instance_info(instance)
+            diff = getattr(instance, "_import_diff", None)
+            if diff is not None and instance.pk is not None:
+                diff.finish()
+
+    # --- progress, batches and errors ----------------------------------------------------------
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        self._dry_run = dry_run
+        return super().import_data(dataset, dry_run=dry_run, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         self.total_rows = len(dataset)
+        self._dataset = dataset
+        self.writer = BatchWriter(
+            self._meta.model,
+            user=kwargs.get("user"),
+            reason=change_reason(kwargs.get("file_name")),
+            size=self.batch_size,
+            index=not self._dry_run,  # a dry run is rolled back: no search entries to keep current
+            on_flush=self._flushed,
+        )
 
     def after_import_row(self, row, row_result, **kwargs):
+        if self._entry is not None:
+            self._entry.result = row_result
+            self._entry = None
+            if self.writer.full:
+                self.writer.flush()
         if self.progress is not None:
             self.progress(kwargs.get("row_number", 0), self.total_rows)
+
+    def after_import(self, dataset, result, **kwargs):
+        self.writer.flush()
+        for entry, error in self.writer.failed:
+            failure = self.get_error_result_class()(error, row=entry.row, number=entry.number)
+            if entry.result is not None:
+                entry.result.import_type = RowResult.IMPORT_TYPE_ERROR
+                entry.result.errors.append(failure)
+            result.append_error_row(entry.number, entry.row, [failure])
+        if not self.writer.failed and not result.has_validation_errors():
+            self.writer.finish()
+
+    # --- export --------------------------------------------------------------------------------
 
     #: Relations to prefetch on export (m2m columns and parts).
     export_prefetch: tuple = ()

@@ -6,10 +6,13 @@ for the archivist; every ``render`` writes the text an export puts in the cell,
 in the form ``clean`` reads back unchanged.
 """
 
+import contextlib
+import contextvars
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import widgets
 
@@ -94,15 +97,25 @@ class ChoiceWidget(widgets.Widget):
     def __init__(self, choices, **kwargs):
         super().__init__(**kwargs)
         self.choices = choices
+        self._known: dict[str | None, dict[str, str]] = {}  # language -> {casefolded value or label: value}
+
+    def _lookup(self) -> dict[str, str]:
+        language = translation.get_language()
+        if language not in self._known:
+            known = {}
+            for stored, label in reversed(self.choices.choices):  # the first match wins, as it always did
+                known[str(label).casefold()] = stored
+                known[str(stored).casefold()] = stored
+            self._known[language] = known
+        return self._known[language]
 
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value)
         if not text:
             return ""
-        wanted = text.casefold()
-        for stored, label in self.choices.choices:
-            if wanted in (str(stored).casefold(), str(label).casefold()):
-                return stored
+        found = self._lookup().get(text.casefold())
+        if found is not None:
+            return found
         allowed = ", ".join(str(stored) for stored, _label in self.choices.choices)
         raise ValueError(_("“%(value)s” is not one of: %(allowed)s.") % {"value": text, "allowed": allowed})
 
@@ -183,6 +196,25 @@ class DayWidget(widgets.Widget):
 _BCP47 = re.compile(r"^(?P<lang>[A-Za-z]{2,3})(?:-(?P<script>[A-Za-z]{4}))?(?:-(?P<region>[A-Za-z]{2}))?$")
 
 
+# The archive's languages by code while an import runs (see `languages_cached`), else None.
+_languages: contextvars.ContextVar[dict | None] = contextvars.ContextVar("import_languages", default=None)
+
+
+@contextlib.contextmanager
+def languages_cached():
+    """Read the (small) language table once for a whole import instead of once per cell."""
+    token = _languages.set({language.code: language for language in Language.objects.all()})
+    try:
+        yield
+    finally:
+        _languages.reset(token)
+
+
+def _language(tag: str) -> Language | None:
+    known = _languages.get()
+    return known.get(tag) if known is not None else Language.objects.filter(code=tag).first()
+
+
 def language_for(code: str) -> Language:
     """The archive's Language for a BCP 47 tag, in any letter case (az-latn is az-Latn)."""
     match = _BCP47.match(code)
@@ -193,7 +225,7 @@ def language_for(code: str) -> Language:
         tag += "-" + match["script"].title()
     if match["region"]:
         tag += "-" + match["region"].upper()
-    language = Language.objects.filter(code=tag).first()
+    language = _language(tag)
     if language is None:
         raise ValueError(
             _("The archive has no language “%(code)s”; add it under Languages first, or use one of: %(known)s.")

@@ -48,12 +48,6 @@ class PendingPart:
             self.obj, lambda name: self.columns.get(name, fallback), exclude={self.owner_field}, present=present
         )
 
-    def save(self, owner, user, reason: str) -> None:
-        setattr(self.obj, self.owner_field, owner)
-        self.obj._history_user = user
-        self.obj._change_reason = reason
-        self.obj.save()
-
 
 @dataclass
 class Pending:

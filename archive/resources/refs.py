@@ -23,19 +23,23 @@ NAME_FIELD = {
     "arrest": None,
 }
 MAX_LISTED = 5
+PREFETCH_CHUNK = 1000
 
 
 def _has_other_names(model) -> bool:
     return any(rel.name == "other_names" for rel in model._meta.related_objects)
 
 
-def resolve(model, text: str, limit: dict | None = None, what: str | None = None):
-    """The one record of `model` whose public id, name or other name is `text` (case-insensitive names)."""
+def resolve(model, text: str, limit: dict | None = None, what: str | None = None, by_public_id: bool = True):
+    """The one record of `model` whose public id, name or other name is `text` (case-insensitive names).
+
+    `by_public_id=False` skips the public-id lookup (the caller already knows no record has it).
+    """
     queryset = model.objects.all()
     if limit:
         queryset = queryset.filter(**limit)
     what = what or str(model._meta.verbose_name)
-    found = queryset.filter(public_id=text).first()
+    found = queryset.filter(public_id=text).first() if by_public_id else None
     if found is not None:
         return found
     name_field = NAME_FIELD.get(model._meta.model_name)
@@ -64,15 +68,52 @@ def resolve(model, text: str, limit: dict | None = None, what: str | None = None
 
 
 class ResolvingMixin:
-    #: A dict caching lookups for one import, or None (set by the resource).
+    """Resolves cells to records, with lookups cached for the length of one import.
+
+    The resource sets `cache` to a dict for an import (None: look up every time)
+    and, for references to the type being imported, a `guard` called with each
+    text before it is looked up: rows not yet written that it might name are
+    written first, so a row can refer to a record an earlier row adds or renames.
+    """
+
     cache = None
+    guard = None
+    #: Texts known (from a prefetch) not to be anyone's public id: only names are looked up.
+    not_public_ids: set = frozenset()
+
+    def items(self, value) -> list[str]:
+        """The references a cell holds."""
+        text = cell_text(value)
+        return [text] if text else []
+
+    def prefetch(self, texts) -> None:
+        """Look up, by public id in one query per thousand, the texts not yet cached."""
+        if self.cache is None:
+            return
+        wanted = sorted({text for text in texts if text not in self.cache})
+        found = set()
+        queryset = self.model.objects.filter(**(self.limit or {}))
+        for start in range(0, len(wanted), PREFETCH_CHUNK):
+            for record in queryset.filter(public_id__in=wanted[start : start + PREFETCH_CHUNK]):
+                self.cache[record.public_id] = record
+                found.add(record.public_id)
+        self.not_public_ids = {*self.not_public_ids, *(set(wanted) - found)}
+
+    def forget(self) -> None:
+        """Drop cached lookups (the records they found may have changed)."""
+        if self.cache is not None:
+            self.cache.clear()
+        self.not_public_ids = frozenset()
 
     def resolve(self, text: str):
+        if self.guard is not None:
+            self.guard(text)
         if self.cache is None:
             return resolve(self.model, text, self.limit, self.what)
         if text not in self.cache:
             try:
-                self.cache[text] = resolve(self.model, text, self.limit, self.what)
+                by_id = text not in self.not_public_ids
+                self.cache[text] = resolve(self.model, text, self.limit, self.what, by_public_id=by_id)
             except ValueError as error:
                 self.cache[text] = error
         found = self.cache[text]
@@ -102,6 +143,9 @@ class RecordsWidget(ResolvingMixin, widgets.ManyToManyWidget):
     def __init__(self, model, limit: dict | None = None, what: str | None = None, **kwargs):
         super().__init__(model, **kwargs)
         self.limit, self.what = limit, what
+
+    def items(self, value) -> list[str]:
+        return split_items(value)
 
     def clean(self, value, row=None, **kwargs):
         records, problems = [], []
@@ -149,38 +193,69 @@ class LanguagesWidget(widgets.ManyToManyWidget):
         return "" if value is None else JOINER.join(sorted(language.code for language in value.all()))
 
 
-def _slogan_for(item: str) -> Slogan:
-    text, code = split_tagged(item)
-    if not text:
-        raise ValueError(_("“%(item)s” has no slogan text.") % {"item": item})
-    if code is None:
-        matches = list(Slogan.objects.filter(text=text)[:2])
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            raise ValueError(
-                _("The slogan “%(text)s” exists in several languages: write which, e.g. “%(text)s [%(code)s]”.")
-                % {"text": text, "code": matches[0].language_id}
-            )
-        raise ValueError(
-            _("The slogan “%(text)s” is new: write its language after it, e.g. “%(text)s [az-Latn]”.") % {"text": text}
-        )
-    language = language_for(code)
-    existing = Slogan.objects.filter(text=text, language=language).first()
-    return existing or Slogan(text=text, language=language)
-
-
 class SlogansWidget(widgets.ManyToManyWidget):
-    """Slogans as “text [language]” separated by |; a slogan not yet in the archive is added."""
+    """Slogans as “text [language]” separated by |; a slogan not yet in the archive is added.
+
+    During an import (`cache` set by the resource) lookups are cached, and a new
+    slogan is one object however many rows name it, written once with the first.
+    """
 
     def __init__(self, **kwargs):
         super().__init__(Slogan, **kwargs)
+        self.cache = None
+        self.new: dict[tuple[str, str], Slogan] = {}
+
+    def forget(self) -> None:
+        """Keep the cache: slogans change only through this widget, which keeps it current."""
+
+    def _lookup(self, item: str) -> Slogan:
+        text, code = split_tagged(item)
+        if not text:
+            raise ValueError(_("“%(item)s” has no slogan text.") % {"item": item})
+        if code is None:
+            matches = list(Slogan.objects.filter(text=text)[:2])
+            matches += [s for (new_text, _code), s in self.new.items() if new_text == text and s not in matches]
+            if len(matches) == 1:
+                return matches[0]
+            if matches:
+                raise ValueError(
+                    _("The slogan “%(text)s” exists in several languages: write which, e.g. “%(text)s [%(code)s]”.")
+                    % {"text": text, "code": matches[0].language_id}
+                )
+            raise ValueError(
+                _("The slogan “%(text)s” is new: write its language after it, e.g. “%(text)s [az-Latn]”.")
+                % {"text": text}
+            )
+        language = language_for(code)
+        key = (text, language.code)
+        if key in self.new:
+            return self.new[key]
+        slogan = Slogan.objects.filter(text=text, language=language).first()
+        if slogan is None:
+            slogan = Slogan(text=text, language=language)
+            if self.cache is not None:
+                self.new[key] = slogan
+                self.cache.pop(text, None)  # “text” without a language may now mean this one too
+        return slogan
+
+    def slogan(self, item: str) -> Slogan:
+        if self.cache is None:
+            return self._lookup(item)
+        if item not in self.cache:
+            try:
+                self.cache[item] = self._lookup(item)
+            except ValueError as error:
+                self.cache[item] = error
+        found = self.cache[item]
+        if isinstance(found, ValueError):
+            raise found
+        return found
 
     def clean(self, value, row=None, **kwargs):
         slogans, problems = [], []
         for item in split_items(value):
             try:
-                slogan = _slogan_for(item)
+                slogan = self.slogan(item)
             except ValueError as error:
                 problems.append(str(error))
                 continue

@@ -91,82 +91,150 @@ _COMPARE = {
 }
 
 
-def _field_value(obj, name: str):
+def _attname(model, name: str) -> str:
     if name == "pk":
-        return obj.pk
+        return model._meta.pk.attname
     try:
-        return getattr(obj, obj._meta.get_field(name).attname)
+        return model._meta.get_field(name).attname
     except (FieldDoesNotExist, AttributeError):
         raise _Unsupported from None
 
 
-def _lookup(obj, key: str, value):
+def _compile_lookup(model, key: str, value) -> Callable:
+    """One `field__op=value` of a condition as a function of an instance: True, False or None (unknown)."""
     name, _sep, op = key.partition("__")
     op = op or "exact"
-    left = _field_value(obj, name)
+    left = _attname(model, name)
     if op == "isnull":
-        return (left is None) == bool(value)
+        wanted = bool(value)
+        return lambda obj: (getattr(obj, left) is None) == wanted
     if op == "exact" and value is None:
-        return left is None  # Django turns exact=None into IS NULL
+        return lambda obj: getattr(obj, left) is None  # Django turns exact=None into IS NULL
     if isinstance(value, F):
-        value = _field_value(obj, value.name)
-    elif hasattr(value, "resolve_expression"):
+        other = _attname(model, value.name)
+        right = lambda obj: getattr(obj, other)  # noqa: E731
+    elif hasattr(value, "resolve_expression") or op not in _COMPARE:
         raise _Unsupported
-    if op not in _COMPARE:
-        raise _Unsupported
-    if left is None or value is None:
-        return None  # SQL's unknown
-    try:
-        return _COMPARE[op](left, value)
-    except TypeError:
-        raise _Unsupported from None
-
-
-def _evaluate(obj, q: Q):
-    """A Q on one instance with SQL's three-valued logic: True, False or None (unknown)."""
-    results = [_evaluate(obj, child) if isinstance(child, Q) else _lookup(obj, *child) for child in q.children]
-    if q.connector == Q.AND:
-        result = False if False in results else None if None in results else True
-    elif q.connector == Q.OR:
-        result = True if True in results else None if None in results else False
     else:
+        right = lambda obj: value  # noqa: E731
+    compare = _COMPARE[op]
+
+    def lookup(obj):
+        a, b = getattr(obj, left), right(obj)
+        if a is None or b is None:
+            return None  # SQL's unknown
+        try:
+            return compare(a, b)
+        except TypeError:
+            raise _Unsupported from None
+
+    return lookup
+
+
+def _compile(model, q: Q) -> Callable:
+    """A Q as a function of an instance, with SQL's three-valued logic: True, False or None (unknown)."""
+    parts = [_compile(model, child) if isinstance(child, Q) else _compile_lookup(model, *child) for child in q.children]
+    if q.connector not in (Q.AND, Q.OR):
         raise _Unsupported
-    return (None if result is None else not result) if q.negated else result
+    conjunction, negated = q.connector == Q.AND, q.negated
+
+    def evaluate(obj):
+        results = [part(obj) for part in parts]
+        if conjunction:
+            result = False if False in results else None if None in results else True
+        else:
+            result = True if True in results else None if None in results else False
+        return (None if result is None else not result) if negated else result
+
+    return evaluate
+
+
+# (model, constraint) -> (fields it reads, its condition compiled, or None to ask the database).
+_COMPILED: dict[tuple[type, int], tuple[frozenset, Callable | None]] = {}
+
+
+def _compiled(model, constraint) -> tuple[frozenset, Callable | None]:
+    key = (model, id(constraint))
+    if key not in _COMPILED:
+        try:
+            evaluate = _compile(model, constraint.condition)
+        except _Unsupported:
+            evaluate = None
+        _COMPILED[key] = (frozenset(constraint_fields(constraint)), evaluate)
+    return _COMPILED[key]
 
 
 def _validate(constraint, obj, exclude, using) -> None:
     """constraint.validate(), with simple check constraints evaluated in Python instead of one query each."""
     if isinstance(constraint, CheckConstraint) and isinstance(constraint.condition, Q):
-        if set(constraint_fields(constraint)) & set(exclude):
+        fields, evaluate = _compiled(type(obj), constraint)
+        if fields & set(exclude):
             return
-        try:
-            passes = _evaluate(obj, constraint.condition) is not False  # like the database, unknown passes
-        except _Unsupported:
-            pass
-        else:
-            if not passes:
-                raise ValidationError(constraint.get_violation_error_message(), code=constraint.violation_error_code)
-            return
+        if evaluate is not None:
+            try:
+                passes = evaluate(obj) is not False  # like the database, unknown passes
+            except _Unsupported:
+                pass
+            else:
+                if not passes:
+                    raise ValidationError(
+                        constraint.get_violation_error_message(), code=constraint.violation_error_code
+                    )
+                return
     constraint.validate(type(obj), obj, exclude=exclude, using=using)
 
 
-def model_errors(obj, column_for: Callable[[str], str], exclude=(), present=()) -> dict[str, list[str]]:
+def _existing_references(obj) -> set[str]:
+    """Foreign keys set to a record read from the database (an import's cached lookups).
+
+    Such a record exists, so full_clean's query per foreign key to check that is
+    skipped; a simple `limit_choices_to` (country: kind=country) is checked here instead.
+    """
+    names = set()
+    for f in obj._meta.concrete_fields:
+        if not f.many_to_one:
+            continue
+        related = f.get_cached_value(obj, None)
+        if related is None or related._state.adding or related.pk is None or related.pk != getattr(obj, f.attname):
+            continue
+        limit = f.remote_field.limit_choices_to
+        if limit and not (
+            isinstance(limit, dict) and all("__" not in key and getattr(related, key) == v for key, v in limit.items())
+        ):
+            continue
+        names.add(f.name)
+    return names
+
+
+def _add(errors: dict, failed: set, error: ValidationError, column_for) -> None:
+    for field, messages in error.message_dict.items():
+        if field != NON_FIELD_ERRORS:
+            failed.add(field)
+        errors.setdefault(column_for(field), []).extend(messages)
+
+
+def model_errors(
+    obj, column_for: Callable[[str], str], exclude=(), present=(), unique_known=()
+) -> dict[str, list[str]]:
     """full_clean() of `obj` (fields, clean(), uniqueness, every constraint) as {column: [messages]}.
 
     `column_for` maps a model field name to its column; `exclude` names
     fields not to check (already wrong, or set later such as the owner of a
     part); `present` lists the row's columns, preferred when a constraint
-    reads several.
+    reads several; `unique_known` names unique fields the caller has already
+    made sure of (an import finds records by public id, so a public id it
+    writes is never another record's).
     """
     errors: dict[str, list[str]] = {}
     failed = set(exclude)
     try:
-        obj.full_clean(exclude=failed, validate_constraints=False)
+        obj.full_clean(exclude=failed | _existing_references(obj), validate_unique=False, validate_constraints=False)
     except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            if field != NON_FIELD_ERRORS:
-                failed.add(field)
-            errors.setdefault(column_for(field), []).extend(messages)
+        _add(errors, failed, error, column_for)
+    try:
+        obj.validate_unique(exclude=failed | set(unique_known))
+    except ValidationError as error:
+        _add(errors, failed, error, column_for)
     using = router.db_for_write(type(obj), instance=obj)
     for _model, constraints in obj.get_constraints():
         for constraint in constraints:

@@ -1,0 +1,256 @@
+"""Writing imported rows a batch at a time.
+
+Each row is read and validated on its own (`archive.resources.base`); what it
+writes — the record, its many-to-many relations, its parts (claims, other
+names, texts) and any new slogan — waits here until a batch is full, and is then
+written with a few bulk queries per table instead of a few dozen queries per row.
+A batch writes what saving each row would have:
+
+- one history row per record, part and new slogan, with the importing user and
+  “Imported from FILE”, and for records the snapshot of their many-to-many
+  relations that django-simple-history keeps;
+- the API mirrors' bookkeeping (`archive.sync`: dependents' timestamps, tombstones);
+- search-index entries, rebuilt once per touched record by `finish()`.
+
+Rows are written in file order. The resource writes a batch early when a row
+needs what an earlier row writes: the same public id again, or a reference to
+a record an earlier row adds or renames (`holds`, `may_name`). A batch the
+database refuses is rolled back and written again row by row, each in a
+savepoint, so that the error names its row.
+"""
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from archive import search, sync
+from archive.models.base import new_public_id
+from archive.resources.history import copy_history
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+CHUNK = 1000  # ids per `IN (…)` list
+
+
+@dataclass(eq=False)
+class Entry:
+    """One row's writes, and where to report them."""
+
+    instance: object
+    created: bool
+    pending: object  # archive.resources.fields.Pending
+    number: int = 0
+    row: dict | None = None
+    result: object = None  # the row's RowResult, once import-export has made it
+    previous: tuple | None = None  # (public_id, is_public) before the row, for an existing record
+    keys: set = field(default_factory=set)  # names a reference to this record may use, folded
+
+
+def fold_key(text: str) -> set[str]:
+    """Forms of a name to compare with a reference: over-matching only writes a batch early."""
+    return {text.casefold(), text.upper()}
+
+
+def _in_order(objs: list) -> list:
+    """Objects in their model's Meta.ordering (plain fields only), as the database would return them."""
+    if not objs:
+        return objs
+    meta = type(objs[0])._meta
+    if any("__" in name or name == "?" for name in meta.ordering):
+        return objs
+    for name in reversed(meta.ordering):
+        field = meta.pk if name.lstrip("-") == "pk" else meta.get_field(name.lstrip("-"))
+        objs = sorted(
+            objs,
+            key=lambda obj, a=field.attname: (getattr(obj, a) is None, getattr(obj, a)),
+            reverse=name.startswith("-"),
+        )
+    return objs
+
+
+def _chunks(items: list):
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+class BatchWriter:
+    def __init__(self, model, *, user=None, reason="", size=BATCH_SIZE, index=True, on_flush=None):
+        self.model, self.user, self.reason, self.size = model, user, reason, size
+        self.index = index  # keep the search index current (not for a dry run, which is rolled back)
+        self.on_flush = on_flush
+        self.entries: list[Entry] = []
+        self.failed: list[tuple[Entry, Exception]] = []
+        self.changed: set[int] = set()  # existing records written, reindexed by `finish`
+        self._ids: set[str] = set()
+        self._keys: set[str] = set()
+        self._new: list = []
+        self._last_date = None
+
+    # --- buffering -----------------------------------------------------------------------------
+
+    def add(self, entry: Entry) -> None:
+        self.entries.append(entry)
+        self._ids.add(entry.instance.public_id)
+        if entry.previous:
+            self._ids.add(entry.previous[0])
+        self._keys |= entry.keys
+
+    @property
+    def full(self) -> bool:
+        return len(self.entries) >= self.size
+
+    def holds(self, public_id: str) -> bool:
+        """Whether a row waiting to be written is this record."""
+        return public_id in self._ids
+
+    def may_name(self, text: str) -> bool:
+        """Whether `text` may refer to a record that rows waiting to be written add or change."""
+        return text in self._ids or bool(fold_key(text) & self._keys)
+
+    def flush(self) -> None:
+        entries, self.entries = self.entries, []
+        self._ids, self._keys = set(), set()
+        if not entries:
+            return
+        try:
+            self._attempt(entries)
+        except Exception:  # found again below, and reported against its row
+            for entry in entries:
+                try:
+                    self._attempt([entry])
+                except Exception as error:  # what the database refuses is that row's error
+                    logger.info("Import row %s could not be written", entry.number, exc_info=error)
+                    self.failed.append((entry, error))
+        if self.on_flush is not None:
+            self.on_flush(entries)
+
+    def finish(self) -> None:
+        """After the last row: index each changed record once, and the records that show it.
+        (Created records are indexed with their batch, from what the rows gave them.)"""
+        if self.index:
+            search.reindex_records(self.model, self.changed)
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def _attempt(self, entries: list[Entry]) -> None:
+        self._new = []
+        try:
+            with transaction.atomic():
+                self._write(entries)
+        except Exception:
+            for obj in self._new:  # rolled back: they must be inserted again
+                obj.pk = None
+                obj._state.adding = True
+            raise
+        self.changed.update(entry.instance.pk for entry in entries if not entry.created)
+
+    def _write(self, entries: list[Entry]) -> None:
+        now = self._now()
+        related = {id(obj): obj for e in entries for objs in e.pending.relations.values() for obj in objs}
+        new_related = [obj for obj in related.values() if obj.pk is None]
+        if new_related:  # slogans new to the archive
+            self._save(type(new_related[0]), new_related, [], now)
+        creates = [e.instance for e in entries if e.created]
+        updates = [e.instance for e in entries if not e.created]
+        self._unique_public_ids(creates)
+        self._save(self.model, creates, updates, now, history=False)
+        self._relations(entries)
+        self._parts(entries, now)
+        self._history(self.model, creates, updates, now)  # after the relations: it copies them too
+        previous = {e.instance.pk: e.previous for e in entries if e.previous}
+        sync.record_bulk_write(self.model, [e.instance for e in entries], previous)
+        if self.index:
+            search.index_created(self.model, [(e.instance, self._related(e)) for e in entries if e.created])
+
+    def _related(self, entry: Entry) -> dict[str, list]:
+        """Every relation of a record just created: what its row named, nothing else."""
+        related = {rel.get_accessor_name(): [] for rel in self.model._meta.related_objects}
+        related.update({f.name: list(entry.pending.relations.get(f.name, ())) for f in self.model._meta.many_to_many})
+        for part in entry.pending.parts:
+            accessor = type(part.obj)._meta.get_field(part.owner_field).remote_field.get_accessor_name()
+            related[accessor].append(part.obj)
+        return {name: _in_order(objs) for name, objs in related.items()}
+
+    def _now(self):
+        """The batch's time: its history rows are found again by it, so no two batches share one."""
+        now = timezone.now()
+        if self._last_date is not None and now <= self._last_date:
+            now = self._last_date + dt.timedelta(microseconds=1)
+        self._last_date = now
+        return now
+
+    def _unique_public_ids(self, creates: list) -> None:
+        """Generated public ids are random: draw again the rare one already taken."""
+        generated = {obj.public_id: obj for obj in creates}
+        taken = set(self.model.objects.filter(public_id__in=list(generated)).values_list("public_id", flat=True))
+        for public_id in taken:
+            obj = generated[public_id]
+            while obj.public_id in taken or obj.public_id in generated:
+                obj.public_id = new_public_id()
+
+    def _save(self, model, creates: list, updates: list, now, history: bool = True) -> None:
+        if creates:
+            model.objects.bulk_create(creates)
+            self._new += creates
+        if updates:
+            for f in model._meta.concrete_fields:
+                if getattr(f, "auto_now", False):
+                    for obj in updates:
+                        setattr(obj, f.attname, now)
+            names = [f.name for f in model._meta.concrete_fields if not f.primary_key and not f.auto_created]
+            model.objects.bulk_update(updates, [n for n in names if n != "created"])
+        if history:
+            self._history(model, creates, updates, now)
+
+    def _relations(self, entries: list[Entry]) -> None:
+        """Many-to-many rows: the relations each row names, exactly (like `manager.set()`)."""
+        attributes = dict.fromkeys(a for e in entries for a in e.pending.relations)
+        for attribute in attributes:
+            m2m = self.model._meta.get_field(attribute)
+            through = m2m.remote_field.through
+            source = through._meta.get_field(m2m.m2m_field_name()).attname
+            target = through._meta.get_field(m2m.m2m_reverse_field_name()).attname
+            wanted = {
+                e.instance.pk: dict.fromkeys(obj.pk for obj in e.pending.relations[attribute])
+                for e in entries
+                if attribute in e.pending.relations
+            }
+            existing: dict[int, dict[int, int]] = defaultdict(dict)
+            updated = [e.instance.pk for e in entries if not e.created and attribute in e.pending.relations]
+            for chunk in _chunks(updated):
+                rows = through.objects.filter(**{f"{source}__in": chunk}).values_list("pk", source, target)
+                for pk, owner, other in rows:
+                    existing[owner][other] = pk
+            stale = [pk for owner, rows in existing.items() for other, pk in rows.items() if other not in wanted[owner]]
+            for chunk in _chunks(stale):
+                through.objects.filter(pk__in=chunk).delete()
+            added = [
+                through(**{source: owner, target: other})
+                for owner, others in wanted.items()
+                for other in others
+                if other not in existing[owner]
+            ]
+            through.objects.bulk_create(added)
+
+    def _parts(self, entries: list[Entry], now) -> None:
+        by_model: dict[type, tuple[list, list]] = {}
+        for entry in entries:
+            for part in entry.pending.parts:
+                if not part.changed:
+                    continue
+                setattr(part.obj, part.owner_field, entry.instance)
+                creates, updates = by_model.setdefault(type(part.obj), ([], []))
+                (creates if part.obj.pk is None else updates).append(part.obj)
+        for model, (creates, updates) in by_model.items():
+            self._save(model, creates, updates, now)
+
+    def _history(self, model, creates: list, updates: list, now) -> None:
+        """One history row per object, as a save would write, with the many-to-many snapshot."""
+        options = {"date": now, "user": self.user, "reason": self.reason}
+        copy_history(model, [obj.pk for obj in creates], history_type="+", **options)
+        copy_history(model, [obj.pk for obj in updates], history_type="~", **options)
