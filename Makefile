@@ -61,3 +61,24 @@ test: lint migrations-check
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
+
+# Benchmark (GitHub issue #7): prepare archive_bench_<scale> once (generate_archive), serve it under gunicorn with
+# production settings, drive it over HTTP, time imports, write $(BENCH_OUT)/benchmarks.md and .json (bench/).
+# XS and S are smoke runs unless SMOKE=0 (few requests, one export, the 10k import only): minutes, for CI.
+# REGENERATE=1 drops and generates the dataset again.
+SCALE ?= L
+SEED ?= 1
+BENCH_OUT ?= docs
+SMOKE ?= $(if $(filter XS S,$(SCALE)),1,0)
+# Load test: RATE requests/s offered (twice the assumed 20 req/s peak) for DURATION seconds.
+RATE ?= 40
+DURATION ?= 180
+
+.PHONY: bench loadtest
+
+bench: install
+	$(PY) -m bench.run --scale $(SCALE) --seed $(SEED) --out $(BENCH_OUT) $(if $(filter 1,$(SMOKE)),--smoke) \
+		$(if $(filter 1,$(REGENERATE)),--regenerate)
+
+loadtest: install-dev
+	$(PY) -m bench.load --scale $(SCALE) --seed $(SEED) --out $(BENCH_OUT) --rate $(RATE) --duration $(DURATION)

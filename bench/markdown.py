@@ -1,0 +1,179 @@
+"""benchmarks.md from the report dictionary (bench/report.py)."""
+
+from __future__ import annotations
+
+LIMIT_TEXT = {"p50_ms": "p50 ≤ {} ms", "p95_ms": "p95 ≤ {} ms", "ratio": "≤ {}× floor"}
+
+
+def _n(value, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, int) or (float(value).is_integer() and abs(value) >= 100):
+        return f"{int(value):,}"
+    return f"{value:,.{digits}f}"
+
+
+def _verdict(ok: bool) -> str:
+    return "pass" if ok else "**FAIL**"
+
+
+def _target(checks: list[dict]) -> str:
+    parts = [LIMIT_TEXT[c["what"]].format(c["limit"]) for c in checks if c["what"] in LIMIT_TEXT]
+    return ", ".join(parts) or "—"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def requests_section(report: dict) -> list[str]:
+    settings = report["driver_settings"]
+    clients = settings.get("clients")
+    rows = []
+    for op in report["operations"]:
+        failed = [c for c in op["checks"] if not c["ok"]]
+        note = "" if not failed else " (" + ", ".join(c["what"] for c in failed) + ")"
+        rows.append([
+            op["label"], _n(op["p50_ms"]), _n(op["p95_ms"]), _n(op["p99_ms"]), _n(op["concurrent"]["req_per_s"]),
+            _n(op["concurrent"]["p95_ms"]), _n(op["queries"], 0), _n(op.get("db_ms")), _n(op["floor_ms"], 2),
+            _n(op["ratio"]),
+            _target(op["checks"]), _verdict(op["pass"]) + note,
+        ])  # fmt: skip
+    header = ["Operation", "p50 ms", "p95 ms", "p99 ms", f"req/s ({clients} clients)", f"p95 ms ({clients} clients)",
+              "SQL queries", "SQL ms in app", "floor ms", "p50 / floor", "target", "result"]  # fmt: skip
+    return ["## Requests", "", *_table(header, rows), ""]
+
+
+def exports_section(report: dict) -> list[str]:
+    rows = [
+        [e["type"], _n(e["rows"]), _n(e["expected_rows"]), _n(e["seconds"]),
+         f"{_n(e['rows_per_s'])} ({_n(e.get('rows_per_s_after_first_byte'))})",
+         _n(e["first_byte_ms"]), f"{_n(e['worker_rss_before_mb'])} → {_n(e['worker_peak_rss_mb'])}",
+         "≥ 20,000 rows/s, peak ≤ 150 MB", _verdict(e["pass"])]
+        for e in report["exports"]
+    ]  # fmt: skip
+    header = ["Type", "rows", "public in DB", "seconds", "rows/s (after first byte)", "first byte ms",
+              "worker RSS MB (fresh → peak)", "target", "result"]  # fmt: skip
+    return ["## CSV export of a whole type (`?format=csv`, streamed)", "", *_table(header, rows), ""]
+
+
+def imports_section(report: dict) -> list[str]:
+    rows = []
+    for i in report["imports"]:
+        if "skipped" in i:
+            rows.append([_n(i["rows"]), "—", "not run: " + i["skipped"], "—", "—", "≥ 2,000 rows/s", _verdict(False)])
+            continue
+        rate = (
+            _n(i["rows_per_s"])
+            if i["finished"]
+            else f"< {_n(i['rows_per_s_at_most'])} (stopped at {_n(i['time_limit_s'])} s)"
+        )
+        rows.append([_n(i["rows"]), _n(i["seconds"]), rate, _n(i["peak_rss_mb"]), _n(i.get("history_rows_added")),
+                     "≥ 2,000 rows/s", _verdict(i["pass"])])  # fmt: skip
+    header = ["rows", "seconds", "rows/s", "peak RSS MB", "history rows written", "target", "result"]
+    text = "`manage.py import_records protest FILE --user bench-importer` in a scratch copy of the database."
+    return ["## Import with validation and history", "", text, "", *_table(header, rows), ""]
+
+
+def sync_section(report: dict) -> list[str]:
+    s = report["sync"]
+    if not s:
+        return []
+    header = ["Type", "updated_since", "records", "distinct", "changed after T (DB)", "pages", "seconds", "records/s"]
+    row = [s["type"], s["since"], _n(s["records"]), _n(s["distinct_records"]), _n(s["expected_records"]),
+           _n(s["pages"]), _n(s["seconds"]), _n(s["records_per_s"])]  # fmt: skip
+    note = "" if s["complete"] else "\n\nStopped at the time limit before the last page."
+    title = "## Incremental sync (`?updated_since=T&ordering=updated&page_size=500`, following `next`)"
+    return [title, "", *_table(header, [row]), note, ""]
+
+
+def loadtest_section(report: dict) -> list[str]:
+    load = report.get("loadtest")
+    if not load:
+        return ["## Load test", "", "Not run for this report (`make loadtest`).", ""]
+    rows = [
+        [name, _n(op["requests"]), _n(op["failures"]), _n(op["p50_ms"]), _n(op["p95_ms"]), _n(op["p95_limit_ms"]),
+         _verdict(op["pass"])]
+        for name, op in load["operations"].items()
+    ]  # fmt: skip
+    header = ["Operation", "requests", "failures", "p50 ms", "p95 ms", "p95 limit ms", "result"]
+    lines = [
+        "## Load test (locust, headless, loopback)",
+        "",
+        f"{load['assumption']} Ran {load['duration_s']} s at {load['rate']} req/s offered "
+        f"({load['users']} users); achieved {_n(load['achieved_rps'])} req/s, {load['requests']:,} requests, "
+        f"{load['failures']} failures, exit status {load['exit_status']} ({load['date']}, scale {load['scale']}).",
+        "",
+        *_table(header, rows),
+        "",
+    ]
+    return lines
+
+
+def facts_section(report: dict) -> list[str]:
+    m, d, run = report["machine"], report["dataset"], report["run"]
+    counts = [[k, _n(v["rows"]), _n(v.get("public"))] for k, v in d["counts"].items()]
+    server = ", ".join(f"{k}={v}" for k, v in run.get("server", {}).items())
+    return [
+        "## Machine",
+        "",
+        f"- {m['cores']} cores ({m['cpu']}), {m['ram_gb']} GB RAM; {m['os']}",
+        f"- PostgreSQL {m['postgresql']} ({', '.join(f'{k}={v}' for k, v in m['postgresql_settings'].items())})",
+        f"- Python {m['python']}, Django {m['django']}, gunicorn {m['gunicorn']}",
+        f"- Load average when the run began / ended: {run.get('load_before')} / {run.get('load_after')}; "
+        f"a fixed Python loop took {run.get('cpu_calibration_ms')} ms at start / end (more: less CPU to spare)",
+        f"- Server: `gunicorn -c config/gunicorn.conf.py`, {server}",
+        "",
+        "## Dataset",
+        "",
+        f"Database `{d['database']}`, {d['size_mb']:,} MB; {d.get('marker')}.",
+        "",
+        *_table(["Table", "rows", "public"], counts),
+        "",
+    ]
+
+
+METHOD = """## How these numbers are made
+
+- The app runs under gunicorn with production settings (DEBUG off, a random SECRET_KEY, HTTPS redirect off on
+  loopback, API throttles raised, response cache off so that every request does its work) plus the benchmark
+  middleware (`archive/benchmark.py`, on only with `ARCHIVE_BENCH=1`).
+- `bench/driver.py` is a separate process: after warm-up requests (whose answers are checked), each operation is
+  requested N times one after another on one keep-alive connection (latency to the last byte; nearest-rank
+  percentiles), then by C clients at once for a few seconds (throughput: successful requests per second).
+- *SQL queries*: the median `X-Bench-Queries` header (statements run by the request); *SQL ms in app*: the median
+  time the request spent executing them (`X-Bench-Db-Ms`, measured around each statement inside the app).
+- *Floor*: the statements of a request, captured with their parameters, replayed bare with psycopg on the same
+  database (every row fetched), median of several runs; *p50 / floor* shows how much the app adds to its SQL.
+- The load test and the benchmark share this 2-core machine with the database and with each other's client, so
+  the client's own CPU use is inside the numbers.
+"""
+
+
+def render(report: dict) -> str:
+    passed = sum(op["pass"] for op in report["operations"] + report["exports"] + report["imports"])
+    total = len(report["operations"]) + len(report["exports"]) + len(report["imports"])
+    smoke = " — **smoke run** (few requests; not for comparison with the targets)" if report["smoke"] else ""
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Scale **{report['scale']}**, seed {report['seed']}{smoke}. {report['date']}, commit {report['commit']}. "
+        f"Made by `make bench SCALE={report['scale']} SEED={report['seed']}` in {_n(report['run'].get('seconds'))} s "
+        f"(GitHub issue #7). Targets are for scale L on this 2-core machine.",
+        "",
+        f"**{passed} of {total}** operations meet their targets.",
+        "",
+        *requests_section(report),
+        *exports_section(report),
+        *imports_section(report),
+        *sync_section(report),
+        *loadtest_section(report),
+        "## Anomalies",
+        "",
+        *([f"- {a}" for a in report["anomalies"]] or ["None noticed."]),
+        "",
+        *facts_section(report),
+        METHOD,
+    ]
+    return "\n".join(lines)
