@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from archive import cache, charts, pages, search
 from archive.api.pagination import ArchiveCursorPagination
 from archive.cache import cache_public
+from archive.db import within_time_budget
 from archive.filters import FILTERSETS
 from archive.models import Arrest, MediaOutlet, Organization, Person, Place, Protest, Source, Statement
 
@@ -67,14 +68,18 @@ def _sorts_for(model) -> dict:
     return allowed
 
 
-def _facets(queryset, filterset) -> list[tuple[str, list[tuple[str, str, int]]]]:
+def _facets(queryset, filterset) -> list[tuple[str, list[tuple[str, str, int]] | None]]:
+    """Choice filters with how many records each option finds."""
     facets = []
+    records = queryset.order_by()
+    # A filter through a many-to-many relation joins rows; count each record once then.
+    count = Count("pk", distinct=True) if records.query.distinct else Count("pk")
     for name in FACETS:
         if name not in filterset.filters:
             continue
         labels = dict(filterset.filters[name].extra.get("choices", []))
-        counts = queryset.order_by().values(name).annotate(n=Count("pk", distinct=True))
-        options = [(row[name], labels.get(row[name], row[name]), row["n"]) for row in counts if row[name]]
+        rows = records.values(name).annotate(n=count)
+        options = [(row[name], labels.get(row[name], row[name]), row["n"]) for row in rows if row[name]]
         facets.append((str(filterset.filters[name].label), sorted(options, key=lambda o: -o[2])))
     return facets
 
@@ -99,7 +104,11 @@ TARGETS = {
 }
 
 
-def _relation_options(queryset, name: str, path: str) -> list[tuple[str, str, int]]:
+# A list offers at most this many related records as options (the busiest first).
+MAX_OPTIONS = 200
+
+
+def _relation_options(queryset, name: str, path: str, selected: str = "") -> list[tuple[str, str, int]]:
     """(public id, name, count) for each public related record, counting each record once;
     a place also counts the records of the places inside it.
 
@@ -110,13 +119,14 @@ def _relation_options(queryset, name: str, path: str) -> list[tuple[str, str, in
     target = TARGETS[name]
     records = queryset.order_by()
     if target is not pages.models.Place:
-        rows = records.filter(**{f"{path}__isnull": False}).values(path).annotate(n=Count("pk", distinct=True))
-        counts = {row[path]: row["n"] for row in rows}
+        linked = records.filter(**{f"{path}__isnull": False}).values(path).annotate(n=Count("pk", distinct=True))
+        counts = {row[path]: row["n"] for row in linked}
     else:
         counts = _place_counts(records, path)
     public = target.objects.published().filter(pk__in=list(counts)).values_list("pk", "public_id", "name")
-    options = [(public_id, label, counts[pk]) for pk, public_id, label in public]
-    return sorted(options, key=lambda o: (-o[2], o[1]))
+    options = sorted(((public_id, label, counts[pk]) for pk, public_id, label in public), key=lambda o: (-o[2], o[1]))
+    chosen = [option for option in options[MAX_OPTIONS:] if option[0] == selected]
+    return options[:MAX_OPTIONS] + chosen
 
 
 def _place_counts(records, path: str) -> dict[int, int]:
@@ -155,6 +165,24 @@ def _ancestry(place_id, parents: dict) -> list[int]:
     return chain
 
 
+def _counts(request, kind: str, queryset, filterset) -> dict:
+    """Option counts for the list's filters, if they can be counted within the time budget."""
+
+    def count():
+        relations = RELATION_FACETS[kind].items()
+        return {
+            "facets": _facets(queryset, filterset),
+            "relation_facets": {
+                name: _relation_options(queryset, name, path, request.GET.get(name, "")) for name, path in relations
+            },
+        }
+
+    counted = within_time_budget(count)
+    if counted is None:
+        return {"facets": [], "relation_facets": {}, "counts_unavailable": True}
+    return counted
+
+
 @cache_public
 def record_list(request, kind: str):
     model = pages.SLUGS.get(kind)
@@ -189,10 +217,7 @@ def record_list(request, kind: str):
         "kind": kind,
         "filterset": filterset,
         "records": records,
-        "facets": _facets(queryset, filterset),
-        "relation_facets": {
-            name: _relation_options(queryset, name, path) for name, path in RELATION_FACETS[kind].items()
-        },
+        **_counts(request, kind, queryset, filterset),
         "sort": sort,
         "sorts": list(sorts),
         "next_url": paginator.get_next_link(),

@@ -134,18 +134,6 @@ def test_place_options_show_counts_including_sub_places(client, article):
     assert len(filtered) <= counts["place-ardabil-province"]
 
 
-def test_a_protest_in_two_cities_of_one_province_counts_once_for_the_province(client):
-    province = factories.PlaceFactory(name="East Azerbaijan", kind="province")
-    tabriz = factories.PlaceFactory(name="Tabriz", parent=province)
-    marand = factories.PlaceFactory(name="Marand", parent=province)
-    factories.ProtestFactory().places.set([tabriz, marand])
-    factories.ProtestFactory().places.set([tabriz])
-    options = client.get("/en/protests/").context["relation_facets"]["place"]
-    counts = {name: count for _id, name, count in options}
-    assert counts == {"East Azerbaijan": 2, "Tabriz": 2, "Marand": 1}
-    assert len(client.get("/en/protests/", {"place": province.public_id}).context["records"]) == 2
-
-
 def test_relation_options_only_list_public_records(client, article):
     from archive.models import Organization
 

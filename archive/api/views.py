@@ -270,7 +270,7 @@ ProtestViewSet = _viewset(
     models.Protest,
     serializers.ProtestSerializer,
     DATED,
-    prefetch=["places", "organizers", "slogans", "size_claims__source", "arrests", "statements"],
+    prefetch=["places", "organizers", "slogans", "size_claims__source", "arrests__person", "statements"],
     formats=("json", "csv", "geojson"),
 )
 ArrestViewSet = _viewset(

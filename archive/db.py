@@ -1,0 +1,31 @@
+"""Queries that may give up: optional extras (facet counts) must not make a page slow.
+
+Like Datasette's facet time limit: on PostgreSQL the work runs under a short local
+statement_timeout; if it runs out, the caller gets None and shows the page without it.
+"""
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from psycopg.errors import QueryCanceled
+
+
+def within_time_budget(work, milliseconds: int | None = None):
+    """`work()`, or None if PostgreSQL had to cancel it for running over the budget.
+
+    A cancelled query rolls back to the savepoint, which also undoes the local timeout.
+    """
+    budget = settings.ARCHIVE_FACET_TIME_LIMIT_MS if milliseconds is None else milliseconds
+    if connection.vendor != "postgresql" or budget <= 0:
+        return work()
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = %s", [int(budget)])
+                result = work()
+                # Back to the connection's own limit for whatever else this transaction runs.
+                cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
+            return result
+    except OperationalError as error:
+        if isinstance(error.__cause__, QueryCanceled):
+            return None
+        raise
