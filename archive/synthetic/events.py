@@ -68,7 +68,7 @@ def _protest(ctx, rng, batch, pk):
         batch["protestsizeclaim"].append((ctx.next_id("protestsizeclaim"), *claim(ctx, rng), pk))
     slogan_texts = [t for s in sorted(ctx.slogans[i - 1] for i in slogans) for t in s]
     parts = [
-        said,
+        index.sentences(said),
         *slogan_texts,
         *index.sorted_public(ctx.places, place_ids),
         *index.sorted_public(ctx.organizations, organizers),

@@ -11,22 +11,28 @@ and parts (place names, slogans, sentences) repeat across thousands of records.
 import re
 from functools import lru_cache
 
-from archive.folding import clean, fold
+from archive.folding import _NON_WORD, clean, fold
 from archive.search import TYPE_OF_MODEL
 
 # What clean() would remove; generated text never has it, but if it did, clean it.
 _UNCLEAN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff]")
 
 
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
 @lru_cache(maxsize=200_000)
 def _fold(text: str) -> str:
+    if text.isascii() and not _ASCII_CONTROL.search(text):
+        # What fold() comes to for plain ASCII (no normalization, marks or letters to map), much faster.
+        return _NON_WORD.sub(" ", text.lower()).strip()
     return fold(text)
 
 
 def _folded(parts) -> list[str]:
     out = []
     for part in parts:
-        for piece in part if isinstance(part, list) else (part,):
+        for piece in part[1] if isinstance(part, tuple) else (part,):
             if piece:
                 folded = _fold(piece)
                 if folded:
@@ -34,10 +40,16 @@ def _folded(parts) -> list[str]:
     return out
 
 
+def sentences(said: list[str]) -> tuple[str, list[str]]:
+    """A paragraph for ``entry``: its text, and the sentences to fold one by one."""
+    return " ".join(said), said
+
+
 def entry(ctx, model_name: str, pk: int, title: str, names, parts, is_public: bool, date, updated) -> None:
-    """Spool one SearchEntry row. ``parts`` are text pieces; a list piece is one
-    paragraph made of sentences (joined by spaces, folded one by one)."""
-    joined = [" ".join(p for p in part if p) if isinstance(part, list) else part for part in parts]
+    """Spool one SearchEntry row. ``parts`` are the record's text pieces: a string, or a
+    (text, pieces) pair whose pieces, separated in the text by spaces or punctuation only,
+    are folded one by one (and cached: they repeat across thousands of records)."""
+    joined = [part[0] if isinstance(part, tuple) else part for part in parts]
     text = "\n".join(p for p in joined if p)
     if _UNCLEAN.search(text):
         text = clean(text)

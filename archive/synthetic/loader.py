@@ -5,6 +5,8 @@ given: ids, public ids and timestamps included, no model save(), so no signal
 fires (no history row, no per-row search or sync work).
 """
 
+import queue
+import threading
 from collections import Counter
 
 
@@ -28,6 +30,16 @@ class InsertSink:
             cursor.executemany(sql, params)
         self.counts[table.name] += len(rows)
 
+    def write_batch(self, items) -> None:
+        for table, rows in items:
+            self.write(table, rows)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
 
 class CopySink:
     """psycopg 3 COPY FROM STDIN, one COPY per table per chunk.
@@ -38,19 +50,22 @@ class CopySink:
     """
 
     def __init__(self, connection, freeze: bool = False):
-        self.connection = connection
+        connection.ensure_connection()
+        # The driver's own connection, taken here: django.db.connection is per thread, and a
+        # worker thread writes while the main one generates.
+        self.raw = connection.connection
+        self.quote = connection.ops.quote_name
         self.freeze = freeze
         self.counts = Counter()
 
     def write(self, table, rows) -> None:
         if not rows:
             return
-        qn = self.connection.ops.quote_name
-        columns = ", ".join(qn(c) for c in table.columns)
+        columns = ", ".join(self.quote(c) for c in table.columns)
         options = " WITH (FREEZE)" if self.freeze else ""
-        sql = f"COPY {qn(table.db_table)} ({columns}) FROM STDIN{options}"
+        sql = f"COPY {self.quote(table.db_table)} ({columns}) FROM STDIN{options}"
         fill = table.fill
-        with self.connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        with self.raw.cursor() as cursor, cursor.copy(sql) as copy:
             if fill:
                 for row in rows:
                     copy.write_row(row + fill)
@@ -59,8 +74,61 @@ class CopySink:
                     copy.write_row(row)
         self.counts[table.name] += len(rows)
 
+    def write_batch(self, items) -> None:
+        for table, rows in items:
+            self.write(table, rows)
+
+
+class BackgroundSink:
+    """Writes through a CopySink on a worker thread, so that PostgreSQL stores one chunk
+    while Python generates the next (two cores: one each) instead of taking turns.
+
+    The main thread must not touch the connection until ``flush()`` returns.
+    """
+
+    def __init__(self, inner, depth: int = 4):
+        self.inner = inner
+        self.queue: queue.Queue = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._work, name="archive-copy", daemon=True)
+        self.thread.start()
+
+    @property
+    def counts(self) -> Counter:
+        return self.inner.counts
+
+    def _work(self) -> None:
+        while True:
+            items = self.queue.get()
+            try:
+                if items is None:
+                    return
+                if self.error is None:  # after a failure, drain without writing
+                    self.inner.write_batch(items)
+            except BaseException as exc:  # handed to the main thread
+                self.error = exc
+            finally:
+                self.queue.task_done()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def write_batch(self, items) -> None:
+        self._raise()
+        self.queue.put(items)
+
+    def flush(self) -> None:
+        self.queue.join()
+        self._raise()
+
+    def close(self) -> None:
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+
 
 def sink_for(connection, freeze: bool = False):
     if connection.vendor == "postgresql":
-        return CopySink(connection, freeze=freeze)
+        return BackgroundSink(CopySink(connection, freeze=freeze))
     return InsertSink(connection)

@@ -45,14 +45,27 @@ def _run(connection, statements) -> None:
             cursor.execute(sql)
 
 
+def settle_in(connection) -> None:
+    """Session settings for this transaction: no statement timeout (building a GIN index over
+    millions of rows takes minutes; a serving timeout would cancel it), room to sort."""
+    _run(connection, ["SET LOCAL statement_timeout = 0", "SET LOCAL maintenance_work_mem = '1GB'"])
+
+
 def truncate_for_freeze(connection, db_tables: list[str]) -> bool:
     """Truncate the (empty) tables in this transaction so COPY may FREEZE; False if another
     table points at them, where TRUNCATE would need CASCADE."""
     if _rows(connection, _REFERENCED_FROM_OUTSIDE, tables=db_tables):
         return False
-    qn = connection.ops.quote_name
-    _run(connection, [f"TRUNCATE {', '.join(qn(t) for t in db_tables)}"])
+    truncate(connection, db_tables)
     return True
+
+
+def truncate(connection, db_tables: list[str]) -> None:
+    """TRUNCATE, after checking the foreign keys of rows written earlier in this transaction
+    (PostgreSQL refuses to truncate a table with deferred checks pending)."""
+    qn = connection.ops.quote_name
+    statements = ["SET CONSTRAINTS ALL IMMEDIATE", f"TRUNCATE {', '.join(qn(t) for t in db_tables)}"]
+    _run(connection, [*statements, "SET CONSTRAINTS ALL DEFERRED"])
 
 
 def drop_secondary(connection, db_tables: list[str], everything: bool) -> list[tuple[str, str]]:
@@ -66,11 +79,10 @@ def drop_secondary(connection, db_tables: list[str], everything: bool) -> list[t
     return [(create, create) for _, create in indexes + unique + foreign]
 
 
-def rebuild(connection, statements, memory: str = "1GB") -> list[tuple[float, str]]:
-    """Run the rebuild statements with room to sort; returns (seconds, statement), slowest first."""
+def rebuild(connection, statements) -> list[tuple[float, str]]:
+    """Run the rebuild statements; returns (seconds, statement), slowest first."""
     timings = []
     with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL maintenance_work_mem = '{memory}'")
         for label, sql in statements:
             started = time.perf_counter()
             cursor.execute(sql)

@@ -64,13 +64,13 @@ def existing_data(tables) -> dict[str, int]:
 def _wipe(tables) -> None:
     """Delete what --force replaces: every generated table and the history of those records."""
     models = [t.model for t in tables.values()] + history_models()
+    if connection.vendor == "postgresql":
+        pgbulk.truncate(connection, [model._meta.db_table for model in models])
+        return
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {', '.join(qn(mo._meta.db_table) for mo in models)}")
-        else:
-            for model in reversed(models):
-                cursor.execute(f"DELETE FROM {qn(model._meta.db_table)}")  # noqa: S608 - names from models
+        for model in reversed(models):
+            cursor.execute(f"DELETE FROM {qn(model._meta.db_table)}")  # noqa: S608 - names from models
 
 
 def ensure_languages() -> None:
@@ -107,17 +107,17 @@ def generate(scale: Scale, seed: int, *, force: bool = False, drop_indexes: bool
         if found:
             _wipe(tables)
             report.deleted = found
+        if postgres:
+            pgbulk.settle_in(connection)
         freeze = postgres and pgbulk.truncate_for_freeze(connection, db_tables)
         rebuild = pgbulk.drop_secondary(connection, db_tables, everything=True) if postgres and drop_indexes else []
         sink = sink_for(connection, freeze=freeze)
-        for name, producer in PHASES:
-            started = time.perf_counter()
-            for batch in producer(ctx):
-                for table in tables.values():
-                    sink.write(table, batch.get(table.name))
-            report.phases.append((name, time.perf_counter() - started))
-            log(f"  {name}: {report.phases[-1][1]:.1f} s")
-        _timed(report, log, "search index", lambda: _write_index(ctx, sink, tables["searchentry"]))
+        try:
+            for name, producer in PHASES:
+                _timed(report, log, name, lambda producer=producer: _write_phase(ctx, sink, tables, producer))
+            _timed(report, log, "search index", lambda: _write_index(ctx, sink, tables["searchentry"]))
+        finally:
+            sink.close()
         if rebuild:
             _timed(
                 report,
@@ -132,9 +132,16 @@ def generate(scale: Scale, seed: int, *, force: bool = False, drop_indexes: bool
     return report
 
 
+def _write_phase(ctx, sink, tables, producer) -> None:
+    for batch in producer(ctx):
+        sink.write_batch([(table, batch.get(table.name)) for table in tables.values()])
+    sink.flush()
+
+
 def _write_index(ctx, sink, table) -> None:
     for rows in ctx.search.batches():
-        sink.write(table, rows)
+        sink.write_batch([(table, rows)])
+    sink.flush()
 
 
 def _timed(report, log, name, work) -> None:

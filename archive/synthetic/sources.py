@@ -41,7 +41,8 @@ def _source(ctx, rng, batch, pk):
     pages = f"{(first := rng.randint(1, 600))}–{first + rng.randint(0, 20)}" if kind in ("book", "article") else ""
     outlet_name = ctx.outlets.name(outlet) if outlet else ""
     date_text = start.isoformat() if start else "n.d."
-    reference = f'{author or "Unsigned"}, "{title}", {outlet_name or kind}, {date_text}.'
+    pieces = [author or "Unsigned", title, outlet_name or kind, date_text]
+    reference = '{}, "{}", {}, {}.'.format(*pieces)
     batch["source"].append(
         (
             *h.row,
@@ -63,7 +64,7 @@ def _source(ctx, rng, batch, pk):
             reference,
         )
     )
-    body = [reference, ctx.outlets.name(outlet) if outlet and ctx.outlets.is_public(outlet) else ""]
+    body = [(reference, pieces), ctx.outlets.name(outlet) if outlet and ctx.outlets.is_public(outlet) else ""]
     index.entry(ctx, "source", pk, title, [title, translation, author], body, h.is_public, start, h.updated)
     cite(ctx, rng, batch, "source", pk, h.is_public, reference)
 

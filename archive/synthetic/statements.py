@@ -69,7 +69,7 @@ def _statement(ctx, rng, batch, pk):
         groups.append(rng.pick(phrases.SIGNATORY_GROUPS))
         batch["signatoryclaim"].append((ctx.next_id("signatoryclaim"), *claim(ctx, rng), pk, groups[-1]))
     parts = [
-        summary,
+        index.sentences(summary),
         group,
         *texts,
         *index.sorted_public(ctx.people, people),
@@ -77,12 +77,13 @@ def _statement(ctx, rng, batch, pk):
         *groups,
     ]
     index.entry(ctx, "statement", pk, title, [title], parts, h.is_public, start, h.updated)
-    quote = texts[0] if texts else " ".join(summary)
-    cite(ctx, rng, batch, "statement", pk, h.is_public, quote, texts[1] if len(texts) > 1 else "")
+    quote = texts[0][0] if texts else " ".join(summary)
+    cite(ctx, rng, batch, "statement", pk, h.is_public, quote, texts[1][0] if len(texts) > 1 else "")
 
 
-def _texts(ctx, rng, batch, pk, place, orgs) -> list[str]:
-    """Original text and translations, as the ORM lists them: original first, then by language."""
+def _texts(ctx, rng, batch, pk, place, orgs) -> list[tuple[str, list[str]]]:
+    """Original text and translations, as the ORM lists them (original first, then by language),
+    each as (text, sentences)."""
     if not rng.chance(0.8):
         return []
     original = rng.weighted(ORIGINAL)
@@ -95,19 +96,19 @@ def _texts(ctx, rng, batch, pk, place, orgs) -> list[str]:
     rows = [(original, True)] + [(lang, False) for lang in sorted(set(translations))]
     out = []
     for lang, is_original in rows:
-        said = _say(ctx, chosen, lang, place, orgs)
+        said = index.sentences(_say(ctx, chosen, lang, place, orgs))
         translator = "" if is_original else rng.pick(TRANSLATORS)
-        batch["statementtext"].append((ctx.next_id("statementtext"), pk, lang, said, is_original, translator))
+        batch["statementtext"].append((ctx.next_id("statementtext"), pk, lang, said[0], is_original, translator))
         out.append(said)
     return out
 
 
-def _say(ctx, chosen, lang, place, orgs) -> str:
+def _say(ctx, chosen, lang, place, orgs) -> list[str]:
     column = LANGS.index(lang)
     org = ctx.organizations.form(orgs[0], lang) if orgs else ""
     table = phrases.STATEMENT_SENTENCES
     usable = [i for i in chosen if orgs or "{o}" not in table[i][column]] or [0]
-    return " ".join(table[i][column].format(p=ctx.places.forms[place - 1][lang], o=org) for i in usable)
+    return [table[i][column].format(p=ctx.places.forms[place - 1][lang], o=org) for i in usable]
 
 
 def _about(ctx, rng, batch, pk):

@@ -25,13 +25,14 @@ class Command(BaseCommand):
             help="Delete the archive's records, their history and search index first, if there are any.",
         )
         parser.add_argument(
-            "--keep-indexes",
-            action="store_true",
-            help="PostgreSQL: keep secondary indexes and constraints during the load "
-            "(by default M and L drop them and build them again afterwards, which is faster).",
+            "--indexes",
+            choices=["auto", "keep", "drop"],
+            default="auto",
+            help="PostgreSQL: keep secondary indexes, foreign keys and unique constraints during the load, or "
+            "drop them and build them again afterwards; auto drops them from scale M up, where that is faster.",
         )
 
-    def handle(self, *args, scale, seed, force, keep_indexes, **options):
+    def handle(self, *args, scale, seed, force, indexes, **options):
         chosen = SCALES[scale]
         self.stdout.write(
             f"Generating scale {scale} (seed {seed}) into {connection.vendor} {connection.settings_dict['NAME']}"
@@ -39,7 +40,11 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             report = runner.generate(
-                chosen, seed, force=force, drop_indexes=False if keep_indexes else None, log=self.stdout.write
+                chosen,
+                seed,
+                force=force,
+                drop_indexes={"auto": None, "keep": False, "drop": True}[indexes],
+                log=self.stdout.write,
             )
         except runner.NotEmpty as exc:
             raise CommandError(
