@@ -102,7 +102,7 @@ def generate_arrests(ctx):
 
 def _arrest(ctx, rng, batch, pk):
     h = head(ctx, rng, batch, "arrest", pk)
-    start, end, precision, note = timeline.partial_date(rng)
+    dates = timeline.partial_date(rng)
     person = 1 + int(rng.random() * len(ctx.people)) if rng.chance(0.6) else None
     group = "" if person else rng.pick(phrases.ARREST_GROUPS)
     protest = 1 + int(rng.random() * len(ctx.protests)) if rng.chance(0.5) else None
@@ -110,31 +110,10 @@ def _arrest(ctx, rng, batch, pk):
     authority = rng.pick(ctx.authorities) if ctx.authorities and rng.chance(0.7) else None
     accusation = rng.pick(phrases.ACCUSATIONS) if rng.chance(0.8) else ""
     charge = rng.pick(phrases.CHARGES) if rng.chance(0.3) else ""
-    outcome = rng.weighted(OUTCOME)
-    days = rng.randint(1, 400)
-    outcome_date = start + dt.timedelta(days=days) if start and outcome not in ("unknown", "held") else None
-    outcome_note = rng.pick(phrases.OUTCOME_NOTES[outcome]).format(d=days) if outcome != "unknown" else ""
+    outcome = _outcome(rng, dates[0])
     description = rng.pick(phrases.ARREST_SENTENCES)
-    batch["arrest"].append(
-        (
-            *h.row,
-            start,
-            end,
-            precision,
-            note,
-            person,
-            group,
-            place,
-            protest,
-            authority,
-            accusation,
-            charge,
-            outcome,
-            outcome_date,
-            outcome_note,
-            description,
-        )
-    )
+    who = (person, group, place, protest, authority)
+    batch["arrest"].append((*h.row, *dates, *who, accusation, charge, *outcome, description))
     if not person:
         for _ in range(rng.choice((1, 1, 1, 2))):
             batch["arrestcountclaim"].append((ctx.next_id("arrestcountclaim"), *claim(ctx, rng), pk))
@@ -146,5 +125,14 @@ def _arrest(ctx, rng, batch, pk):
         parts.append(ctx.places.name(place))
     if protest and ctx.protests.public[protest - 1]:
         parts.append(protest_title(ctx, protest))
-    index.entry(ctx, "arrest", pk, label, [label], parts, h.is_public, start, h.updated)
+    index.entry(ctx, "arrest", pk, label, [label], parts, h.is_public, dates[0], h.updated)
     cite(ctx, rng, batch, "arrest", pk, h.is_public, description)
+
+
+def _outcome(rng, start) -> tuple:
+    """(outcome, outcome_date, outcome_note): what became of them, and when, if known."""
+    outcome = rng.weighted(OUTCOME)
+    days = rng.randint(1, 400)
+    outcome_date = start + dt.timedelta(days=days) if start and outcome not in ("unknown", "held") else None
+    outcome_note = rng.pick(phrases.OUTCOME_NOTES[outcome]).format(d=days) if outcome != "unknown" else ""
+    return outcome, outcome_date, outcome_note

@@ -90,6 +90,8 @@ def _context(scale: Scale, seed: int) -> Context:
 
 
 def generate(scale: Scale, seed: int, *, force: bool = False, drop_indexes: bool | None = None, log=print) -> Report:
+    """Write a whole archive at `scale`, or raise NotEmpty (changing nothing) if there is one and
+    not `force`. `drop_indexes` None: drop and rebuild them on PostgreSQL from scale M up."""
     tables = build_tables()
     report = Report()
     found = existing_data(tables)
@@ -101,35 +103,35 @@ def generate(scale: Scale, seed: int, *, force: bool = False, drop_indexes: bool
     ctx = _context(scale, seed)
     postgres = connection.vendor == "postgresql"
     if drop_indexes is None:
-        drop_indexes = postgres and scale.events >= 100_000
-    db_tables = [t.db_table for t in tables.values()]
+        drop_indexes = scale.events >= 100_000
     with translation.override("en"), transaction.atomic():
         if found:
             _wipe(tables)
             report.deleted = found
-        if postgres:
-            pgbulk.settle_in(connection)
-        freeze = postgres and pgbulk.truncate_for_freeze(connection, db_tables)
-        rebuild = pgbulk.drop_secondary(connection, db_tables, everything=True) if postgres and drop_indexes else []
-        sink = sink_for(connection, freeze=freeze)
-        try:
-            for name, producer in PHASES:
-                _timed(report, log, name, lambda producer=producer: _write_phase(ctx, sink, tables, producer))
-            _timed(report, log, "search index", lambda: _write_index(ctx, sink, tables["searchentry"]))
-        finally:
-            sink.close()
-        if rebuild:
-            _timed(
-                report,
-                log,
-                "indexes and constraints",
-                lambda: report.rebuilt.extend(pgbulk.rebuild(connection, rebuild)),
-            )
-        pgbulk.reset_sequences(connection, [t.model for t in tables.values()])
-        if postgres:
-            _timed(report, log, "analyze", lambda: pgbulk.analyze(connection, db_tables))
-    report.counts = dict(sink.counts)
+        _load(ctx, tables, report, log, postgres=postgres, drop_indexes=postgres and drop_indexes)
     return report
+
+
+def _load(ctx, tables, report, log, *, postgres: bool, drop_indexes: bool) -> None:
+    db_tables = [t.db_table for t in tables.values()]
+    if postgres:
+        pgbulk.settle_in(connection)
+    freeze = postgres and pgbulk.truncate_for_freeze(connection, db_tables)
+    rebuild = pgbulk.drop_secondary(connection, db_tables, everything=True) if drop_indexes else []
+    sink = sink_for(connection, freeze=freeze)
+    try:
+        for name, producer in PHASES:
+            _timed(report, log, name, lambda producer=producer: _write_phase(ctx, sink, tables, producer))
+        _timed(report, log, "search index", lambda: _write_index(ctx, sink, tables["searchentry"]))
+    finally:
+        sink.close()
+    if rebuild:
+        work = lambda: report.rebuilt.extend(pgbulk.rebuild(connection, rebuild))  # noqa: E731
+        _timed(report, log, "indexes and constraints", work)
+    pgbulk.reset_sequences(connection, [t.model for t in tables.values()])
+    if postgres:
+        _timed(report, log, "analyze", lambda: pgbulk.analyze(connection, db_tables))
+    report.counts = dict(sink.counts)
 
 
 def _write_phase(ctx, sink, tables, producer) -> None:

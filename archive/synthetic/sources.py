@@ -39,31 +39,12 @@ def _source(ctx, rng, batch, pk):
     accessed = min(timeline.LATEST, (start or dt.date(2021, 1, 1)) + dt.timedelta(days=rng.randint(0, 900)))
     archived = f"https://web.archive.org/web/2021/{url}" if url and rng.chance(0.4) else ""
     pages = f"{(first := rng.randint(1, 600))}–{first + rng.randint(0, 20)}" if kind in ("book", "article") else ""
-    outlet_name = ctx.outlets.name(outlet) if outlet else ""
-    date_text = start.isoformat() if start else "n.d."
-    pieces = [author or "Unsigned", title, outlet_name or kind, date_text]
+    publisher = rng.pick(PUBLISHERS) if kind == "book" else ""
+    published = start.isoformat() if start else "n.d."
+    pieces = [author or "Unsigned", title, ctx.outlets.name(outlet) if outlet else kind, published]
     reference = '{}, "{}", {}, {}.'.format(*pieces)
-    batch["source"].append(
-        (
-            *h.row,
-            start,
-            end,
-            precision,
-            note,
-            kind,
-            title,
-            translation,
-            author,
-            outlet,
-            rng.pick(PUBLISHERS) if kind == "book" else "",
-            lang,
-            url,
-            accessed if url else None,
-            archived,
-            pages,
-            reference,
-        )
-    )
+    where = (outlet, publisher, lang, url, accessed if url else None, archived, pages, reference)
+    batch["source"].append((*h.row, start, end, precision, note, kind, title, translation, author, *where))
     body = [(reference, pieces), ctx.outlets.name(outlet) if outlet and ctx.outlets.is_public(outlet) else ""]
     index.entry(ctx, "source", pk, title, [title, translation, author], body, h.is_public, start, h.updated)
     cite(ctx, rng, batch, "source", pk, h.is_public, reference)
