@@ -148,7 +148,11 @@ def history_rows(database: str) -> int:
 
 
 def run(database: str, row_counts: list[int], seed: int = 1, limit: float = 1800) -> list[dict]:
-    scratch = scratch_copy(database)
+    try:
+        scratch = scratch_copy(database)
+    except psycopg.errors.ObjectInUse as error:
+        # Copying needs the benchmark database to itself; someone else is connected to it.
+        return [{"rows": rows, "skipped": f"could not copy {database}: {error}".strip()} for rows in row_counts]
     try:
         create_user(scratch)
         places, orgs = names(scratch)
