@@ -1,6 +1,8 @@
 """Read serializers for the public API. Explicit fields only; related records
 appear as compact summaries and only if they pass the public gate."""
 
+from functools import cache
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -20,11 +22,22 @@ API_NAMES = {
 
 
 def api_url(record, request=None) -> str:
-    path = reverse(f"api:{API_NAMES[record._meta.model_name]}-detail", args=[record.public_id])
+    path = _detail_path(record._meta.model_name).replace(_PLACEHOLDER, record.public_id)
     return request.build_absolute_uri(path) if request else path
 
 
+_PLACEHOLDER = "public-id-placeholder"
+
+
+@cache
+def _detail_path(model_name: str) -> str:
+    """Reversing once per type, not once per related record: public ids need no escaping."""
+    return reverse(f"api:{API_NAMES[model_name]}-detail", args=[_PLACEHOLDER])
+
+
 def label(record) -> str:
+    if record._meta.model_name == "arrest":  # str(arrest) names the detainee even when withheld
+        return detainee_label(record)
     return getattr(record, "name", None) or getattr(record, "title", None) or str(record)
 
 

@@ -6,12 +6,14 @@ API, exports, search, sitemaps — reaches records through it.
 """
 
 import secrets
+from functools import lru_cache
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -180,7 +182,7 @@ class PartialDate(models.Model):
 
     @property
     def date_display(self) -> str:
-        return dates.render(self.date_start, self.date_end, self.date_precision)
+        return _rendered_date(self.date_start, self.date_end, self.date_precision, get_language())
 
     @property
     def date_interval(self):
@@ -375,3 +377,9 @@ class CountClaim(models.Model):
         if self.low == self.high or self.low is None:
             return str(self.high)
         return f"{self.low}–{self.high}"
+
+
+@lru_cache(maxsize=8192)
+def _rendered_date(start, end, precision, language) -> str:
+    """Rendering a date is slow and a list shows the same few days again and again."""
+    return dates.render(start, end, precision)
