@@ -45,9 +45,9 @@ def period_start(day: dt.date, precision: str) -> dt.date:
     if precision == DatePrecision.YEAR:
         return day.replace(month=1, day=1)
     if precision == DatePrecision.DECADE:
-        return dt.date(day.year - day.year % 10, 1, 1)
+        return dt.date(max(day.year - day.year % 10, dt.MINYEAR), 1, 1)
     if precision == DatePrecision.APPROXIMATE:
-        return day - APPROXIMATE_SLACK
+        return _shift(day, -APPROXIMATE_SLACK)
     return day
 
 
@@ -60,8 +60,16 @@ def period_end(day: dt.date, precision: str) -> dt.date:
     if precision == DatePrecision.DECADE:
         return dt.date(day.year - day.year % 10 + 9, 12, 31)
     if precision == DatePrecision.APPROXIMATE:
-        return day + APPROXIMATE_SLACK
+        return _shift(day, APPROXIMATE_SLACK)
     return day
+
+
+def _shift(day: dt.date, delta: dt.timedelta) -> dt.date:
+    """`day` moved by `delta`, stopping at the first or last date there is (a filter may ask for 0001-01-01)."""
+    try:
+        return day + delta
+    except OverflowError:
+        return dt.date.max if delta > dt.timedelta(0) else dt.date.min
 
 
 def covered_interval(start: dt.date | None, end: dt.date | None, precision: str):
@@ -146,7 +154,7 @@ def overlaps_q(prefix: str, lo: dt.date | None, hi: dt.date | None) -> Q:
 def _latest_start_for(hi: dt.date, precision: str) -> dt.date:
     """The latest stored start whose period still begins on or before `hi`."""
     if precision == DatePrecision.APPROXIMATE:
-        return hi + APPROXIMATE_SLACK
+        return _shift(hi, APPROXIMATE_SLACK)
     # period_start(start) <= hi exactly when start lies no later than the end
     # of the period that contains hi (for day precision that is hi itself).
     return period_end(hi, precision)
@@ -155,5 +163,5 @@ def _latest_start_for(hi: dt.date, precision: str) -> dt.date:
 def _earliest_end_for(lo: dt.date, precision: str) -> dt.date:
     """The earliest stored end (or start) whose period still reaches `lo`."""
     if precision == DatePrecision.APPROXIMATE:
-        return lo - APPROXIMATE_SLACK
+        return _shift(lo, -APPROXIMATE_SLACK)
     return period_start(lo, precision)

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search_page, name="search"),
     path("<slug:kind>/", views.record_list, name="list"),
-    path("<slug:kind>/<str:public_id>/", views.record_detail, name="detail"),
+    # Public ids are slugs (as in the API's URLs): anything else, a NUL byte included, is simply not found.
+    path("<slug:kind>/<slug:public_id>/", views.record_detail, name="detail"),
 ]

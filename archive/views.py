@@ -183,6 +183,18 @@ def _counts(request, kind: str, queryset, filterset) -> dict:
     return counted
 
 
+def _refused(request, model, kind: str, filterset, errors: dict):
+    """The list page with the reasons its parameters cannot be applied."""
+    context = {
+        "plural": model._meta.verbose_name_plural,
+        "kind": kind,
+        "filterset": filterset,
+        "errors": errors,
+        "records": [],
+    }
+    return render(request, "archive/list.html", context, status=400)
+
+
 @cache_public
 def record_list(request, kind: str):
     model = pages.SLUGS.get(kind)
@@ -196,21 +208,14 @@ def record_list(request, kind: str):
     filterset = FILTERSETS[model](data, queryset=model.objects.published())
     if not filterset.is_valid() or sort not in sorts:
         errors = filterset.form.errors if filterset.form.errors else {"sort": [_("Unknown sort order.")]}
-        context = {
-            "plural": model._meta.verbose_name_plural,
-            "kind": kind,
-            "filterset": filterset,
-            "errors": errors,
-            "records": [],
-        }
-        return render(request, "archive/list.html", context, status=400)
+        return _refused(request, model, kind, filterset, errors)
     queryset = filterset.qs
     paginator = ArchiveCursorPagination()
     paginator.ordering = sorts[sort]
     try:
         records = paginator.paginate_queryset(queryset, Request(request))
-    except ApiValidationError as error:
-        raise Http404(str(error.detail)) from error
+    except ApiValidationError as error:  # a bad page size or a tampered cursor
+        return _refused(request, model, kind, filterset, error.detail)
     query = {k: v for k, v in request.GET.items() if k not in {"cursor", "sort"}}
     context = {
         "plural": model._meta.verbose_name_plural,

@@ -26,4 +26,5 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(path("", include("archive.urls")))
 
+handler400 = "archive.api.errors.bad_request"
 handler404 = "archive.api.errors.not_found"

@@ -21,6 +21,14 @@ def exception_handler(exc, context):
     return response
 
 
+def bad_request(request, exception=None):
+    """Django refused the request before any view ran (e.g. more than 1,000 query parameters)."""
+    if request.path.startswith("/api/"):
+        message = _("This request cannot be read: it has too many parameters or is malformed.")
+        return JsonResponse({"detail": message}, status=400)
+    return defaults.bad_request(request, exception)
+
+
 def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)

@@ -39,7 +39,7 @@ class StrictOrderingFilter(filters.OrderingFilter):
         if raw:
             fields = [f.strip() for f in raw.split(",") if f.strip()]
             allowed = set(view.ordering_fields)
-            bad = [f for f in fields if f.lstrip("-") not in allowed]
+            bad = [f for f in fields if f.removeprefix("-") not in allowed]  # "--pk" is no field
             if bad or len(fields) > 2:
                 raise ValidationError(
                     {
