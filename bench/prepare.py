@@ -55,6 +55,13 @@ def holds_data(name: str) -> bool:
         return False
 
 
+def other_sessions(name: str) -> int:
+    with server_connection() as conn:
+        return conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
+        ).fetchone()[0]
+
+
 def recreate(name: str) -> None:
     assert name.startswith("archive_bench_"), name  # never drop anything but a benchmark database
     with server_connection() as conn:
@@ -90,6 +97,9 @@ def prepare(scale: str, seed: int, regenerate: bool = False) -> dict:
             manage("migrate", "--no-input", "-v0", database=name)
             return {"database": name, "marker": marker, "reused": True, "generator_now": generator_hash()}
         if not marker.startswith(MARKER_PREFIX) and holds_data(name):
+            if other_sessions(name):
+                # Most likely generate_archive is still filling it: measuring now would measure half a dataset.
+                raise SystemExit(f"bench: {name} is in use by other sessions (still being generated?); try later")
             print(f"bench: {name} holds data but no benchmark marker; using it as it is", file=sys.stderr)
             manage("migrate", "--no-input", "-v0", database=name)
             return {
