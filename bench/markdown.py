@@ -127,7 +127,8 @@ def facts_section(report: dict) -> list[str]:
         "",
         "## Dataset",
         "",
-        f"Database `{d['database']}`, {d['size_mb']:,} MB; {d.get('marker')}.",
+        f"Database `{d['database']}`, {d['size_mb']:,} MB; {d.get('marker')}. Table archive_protest last vacuumed "
+        f"{d.get('protest_table_vacuumed') or 'never'}, last analyzed {d.get('protest_table_analyzed') or 'never'}.",
         "",
         *_table(["Table", "rows", "public"], counts),
         "",

@@ -65,7 +65,18 @@ def dataset(database: str) -> dict:
                 "rows": conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             }
         size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
-    return {"database": database, "size_mb": round(size / 1024 / 1024), "counts": counts}
+        # Plans and index-only scans depend on statistics and the visibility map: say whether they were there.
+        maintenance = conn.execute(
+            "SELECT greatest(last_vacuum, last_autovacuum), greatest(last_analyze, last_autoanalyze) "
+            "FROM pg_stat_user_tables WHERE relname = 'archive_protest'"
+        ).fetchone()
+    return {
+        "database": database,
+        "size_mb": round(size / 1024 / 1024),
+        "counts": counts,
+        "protest_table_vacuumed": maintenance[0] if maintenance else None,
+        "protest_table_analyzed": maintenance[1] if maintenance else None,
+    }
 
 
 def git_commit() -> str:
