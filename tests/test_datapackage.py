@@ -467,3 +467,39 @@ def test_article_package_has_every_record_type(article_package):
     missing = [table for _type, table, _model in datapackage.RECORD_TYPES if not read(article_package, table)]
     assert not missing
     assert read(article_package, "citations")
+
+
+# --- Nothing private, whatever else the database holds (appended with the backup work) ---------------
+
+
+def package_texts(package: Path) -> dict[str, str]:
+    """Every file the package serves, and every file inside its zip."""
+    with zipfile.ZipFile(package / "datapackage.zip") as archive:
+        texts = {f"zip:{name}": archive.read(name).decode("utf-8") for name in archive.namelist()}
+    texts.update({path.name: path.read_text(encoding="utf-8") for path in package.iterdir() if path.suffix != ".zip"})
+    return texts
+
+
+def test_records_in_review_restricted_people_old_names_and_staff_stay_out(data, tmp_path):
+    from rest_framework.authtoken.models import Token
+
+    from archive import roles
+
+    editor = f.user_in_role(roles.EDITOR, "CANARY-EDITOR-NAME")
+    editor.email = "canary-editor@example.org"
+    editor.save()
+    token = Token.objects.create(user=editor)
+    f.ProtestFactory(title="CANARY-IN-REVIEW-PROTEST", status=m.Status.IN_REVIEW)
+    hidden = f.PersonFactory(name="CANARY-RESTRICTED-PERSON", restricted=True, description="CANARY-RESTRICTED-BIO")
+    data["statement"].speaker_people.add(hidden)
+    renamed = f.PersonFactory(name="CANARY-OLD-NAME")  # the old name now lives only in history
+    renamed.name = "Current Public Name"
+    renamed.save()
+    build(tmp_path / "out")
+    texts = package_texts(tmp_path / "out" / "current")
+    assert "Current Public Name" in texts["people.csv"] and "Public Speaker" in texts["zip:people.csv"]
+    canaries = [*CANARIES, "CANARY-IN-REVIEW-PROTEST", "CANARY-RESTRICTED-PERSON", "CANARY-RESTRICTED-BIO"]
+    canaries += ["CANARY-OLD-NAME", "CANARY-EDITOR-NAME", "canary-editor@example.org", editor.password, token.key]
+    for name, text in texts.items():
+        for canary in canaries:
+            assert canary not in text, f"{canary} in {name}"
