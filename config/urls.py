@@ -19,7 +19,12 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("api/v1/", include("archive.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    # GET only: an OPTIONS request would render its metadata through the docs' HTML template (a 500).
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", http_method_names=["get", "head"]),
+        name="api-docs",
+    ),
     path("data/datapackage.zip", views_data.datapackage_download, name="datapackage-download"),
     path("data/datapackage.json", views_data.datapackage_json, name="datapackage-json"),
     path("data/<str:filename>", views_data.datapackage_file, name="datapackage-file"),

@@ -23,6 +23,11 @@ class PersonQuerySet(RecordQuerySet):
         """People the public may see: an at-risk person's identity is withheld."""
         return super().published().filter(at_risk=False)
 
+    def withdrawn(self):
+        """Withdrawn people whose withdrawal notice (410) the public may read: an at-risk
+        person has no page at all, not even that notice, so they answer 404 like an unknown id."""
+        return super().withdrawn().filter(at_risk=False)
+
 
 class Person(Record):
     name = models.CharField(
