@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, F, OuterRef, Subquery, Value
+from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Subquery, Value
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -57,6 +57,9 @@ class Table:
     columns: tuple[Column, ...]
     rows: Callable[[], Iterable]
     primary_key: tuple[str, ...] = ()
+    # Record tables only: query(base=None) is the annotated QuerySet behind `rows`, narrowed to
+    # `base` (a published() QuerySet) if given; the API's CSV export reads it for filtered lists.
+    query: Callable[..., QuerySet] | None = None
 
 
 # --- Reaching records through the public gate ------------------------------------------------------
@@ -76,11 +79,20 @@ def passes(model, field: str) -> Exists:
     return Exists(public(model).filter(pk=OuterRef(field)))
 
 
-def records(model, select=(), **refs) -> Iterator:
-    """Published records of `model`; each alias in `refs` holds a related record's public id."""
+def record_query(model, select=(), base: QuerySet | None = None, **refs) -> QuerySet:
+    """Published records of `model` (or those of `base`); each alias in `refs` holds a related record's public id."""
     annotations = {alias: public_id_of(target, field) for alias, (target, field) in refs.items()}
-    queryset = public(model).select_related(*select).annotate(**annotations).order_by("public_id")
+    return (public(model) if base is None else base).select_related(*select).annotate(**annotations)
+
+
+def records(model, select=(), base: QuerySet | None = None, **refs) -> Iterator:
+    queryset = record_query(model, select, base, **refs).order_by("public_id")
     return queryset.iterator(chunk_size=CHUNK)
+
+
+def record_table(name: str, title: str, columns: tuple[Column, ...], model, select=(), **refs) -> Table:
+    rows = partial(records, model, select, **refs)
+    return Table(name, title, columns, rows, ("id",), partial(record_query, model, select, **refs))
 
 
 def link_rows(model, attr: str) -> Iterator:
@@ -171,7 +183,7 @@ def protests() -> Table:
         Column("description"),
         *RECORD_COLUMNS,
     )
-    return Table("protests", "Protests", columns, partial(records, m.Protest), ("id",))
+    return record_table("protests", "Protests", columns, m.Protest)
 
 
 def arrests() -> Table:
@@ -198,7 +210,7 @@ def arrests() -> Table:
         "protest_pid": (m.Protest, "protest_id"),
         "authority_pid": (m.Organization, "authority_id"),
     }
-    return Table("arrests", "Arrests", columns, partial(records, m.Arrest, ("person",), **refs), ("id",))
+    return record_table("arrests", "Arrests", columns, m.Arrest, ("person",), **refs)
 
 
 def statements() -> Table:
@@ -212,8 +224,7 @@ def statements() -> Table:
         Column("summary"),
         *RECORD_COLUMNS,
     )
-    rows = partial(records, m.Statement, place_pid=(m.Place, "place_id"))
-    return Table("statements", "Statements", columns, rows, ("id",))
+    return record_table("statements", "Statements", columns, m.Statement, place_pid=(m.Place, "place_id"))
 
 
 def organizations() -> Table:
@@ -234,7 +245,7 @@ def organizations() -> Table:
         "based_in_pid": (m.Place, "based_in_id"),
         "parent_pid": (m.Organization, "parent_id"),
     }
-    return Table("organizations", "Organizations", columns, partial(records, m.Organization, **refs), ("id",))
+    return record_table("organizations", "Organizations", columns, m.Organization, **refs)
 
 
 def media_outlets() -> Table:
@@ -253,12 +264,12 @@ def media_outlets() -> Table:
         *RECORD_COLUMNS,
     )
     refs = {"country_pid": (m.Place, "country_id"), "owner_pid": (m.Organization, "owner_id")}
-    return Table("media_outlets", "Media outlets", columns, partial(records, m.MediaOutlet, **refs), ("id",))
+    return record_table("media_outlets", "Media outlets", columns, m.MediaOutlet, **refs)
 
 
 def people() -> Table:
     columns = (id_column("person"), *NAME_COLUMNS, Column("description"), *RECORD_COLUMNS)
-    return Table("people", "People", columns, partial(records, m.Person), ("id",))
+    return record_table("people", "People", columns, m.Person)
 
 
 def places() -> Table:
@@ -272,8 +283,7 @@ def places() -> Table:
         Column("description"),
         *RECORD_COLUMNS,
     )
-    rows = partial(records, m.Place, parent_pid=(m.Place, "parent_id"))
-    return Table("places", "Places", columns, rows, ("id",))
+    return record_table("places", "Places", columns, m.Place, parent_pid=(m.Place, "parent_id"))
 
 
 def sources() -> Table:
@@ -294,8 +304,8 @@ def sources() -> Table:
         *DATE_COLUMNS,
         *RECORD_COLUMNS,
     )
-    rows = partial(records, m.Source, outlet_pid=(m.MediaOutlet, "outlet_id"))
-    return Table("sources", "Sources (publication date as the date)", columns, rows, ("id",))
+    title = "Sources (publication date as the date)"
+    return record_table("sources", title, columns, m.Source, outlet_pid=(m.MediaOutlet, "outlet_id"))
 
 
 # --- Link tables --------------------------------------------------------------------------------
