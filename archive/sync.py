@@ -96,6 +96,7 @@ def _before_save(sender, instance, raw=False, **kwargs):
 
 def _after_save(sender, instance, raw=False, **kwargs):
     previous = getattr(instance, "_sync_previous", None)
+    was_public = False
     if previous is not None:
         old_id, was_public = previous
         if was_public and old_id != instance.public_id:
@@ -106,7 +107,9 @@ def _after_save(sender, instance, raw=False, **kwargs):
         models.Tombstone.objects.filter(
             record_type=TYPE_OF_MODEL[sender._meta.model_name], public_id=instance.public_id
         ).delete()
-    if not raw:
+    # A record hidden before and after shows nothing in its dependents; touching them would tell
+    # the public, through their `updated`, when someone edited a hidden record (a detainee's, say).
+    if not raw and (was_public or instance.is_public):
         touch_dependents(instance)
 
 

@@ -114,6 +114,8 @@ def decoy(value: str) -> str:
 def swap(text: str, value: str, placeholder: str = "⟨value⟩") -> str:
     """`text` with every form of `value` a page may echo (raw, escaped, percent-encoded)
     replaced, so that two answers to two different values can be compared."""
+    if not value:
+        return text
     for form in {value, html.escape(value), quote_plus(value), quote(value, safe=""), json.dumps(value)[1:-1]}:
         text = text.replace(form, placeholder)
     return text

@@ -8,6 +8,7 @@ response, on counts that differ from what a visitor can open, and on any answer 
 hidden id or a hidden name from a random one.
 """
 
+import datetime as dt
 import re
 from urllib.parse import quote_plus, urlencode
 
@@ -393,3 +394,25 @@ def test_search_counts_only_what_can_be_opened(world):
     for result in body["results"]:
         slug = next(s for s, mdl in SLUGS.items() if mdl._meta.model_name == result["type"].replace("-", ""))
         assert result["id"] in expected_public(world, slug), result
+
+
+def test_editing_a_hidden_record_changes_nothing_a_visitor_sees(world):
+    """Not even a timestamp: Last-Modified and ETag must not tell when hidden records change."""
+    client = visitor(world, "member")  # never served from the response cache
+    paths = ["/en/", "/sitemap.xml", "/api/v1/search/?q=Public"]
+    for slug in SLUGS:
+        public_id = world.public(slug).public_id
+        paths += [f"/en/{slug}/", f"/en/{slug}/{public_id}/", f"/api/v1/{slug}/", f"/api/v1/{slug}/{public_id}/"]
+
+    def snapshot():
+        return {path: answer(client, "GET", path, "") for path in paths}
+
+    before = snapshot()
+    for slug in SLUGS:
+        draft = world.records[slug]["draft"]
+        draft.private_note = world.book.new(f"{slug}/draft later private note")
+        draft._change_reason = world.book.new(f"{slug}/draft later change reason")[:100]
+        draft.save()
+        type(draft).objects.filter(pk=draft.pk).update(updated=draft.updated + dt.timedelta(days=1))
+    after = snapshot()
+    assert [path for path in paths if before[path] != after[path]] == []

@@ -189,7 +189,8 @@ class PublicRecordViewSet(viewsets.ModelViewSet):
     def current_version(self):
         """Last change among public records of this type and its tombstones."""
         model = self.model
-        newest = model.objects.aggregate(m=Max("updated"))["m"]
+        # Only public records: a hidden record's edit must not move Last-Modified (a timing oracle).
+        newest = model.objects.published().aggregate(m=Max("updated"))["m"]
         buried = models.Tombstone.objects.aggregate(m=Max("removed_at"))["m"]
         return max(filter(None, [newest, buried]), default=None)
 
