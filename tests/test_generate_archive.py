@@ -75,6 +75,8 @@ def test_counts_follow_the_scale(generated):
     assert models.SearchEntry.objects.count() == indexed
     assert generated.counts["protest"] == XS.protests
     assert generated.counts["searchentry"] == indexed
+    # Rows were written without save(): no history row, no per-row signal work.
+    assert not any(model.objects.exists() for model in runner.history_models())
 
 
 def test_every_generated_row_passes_model_validation(generated):

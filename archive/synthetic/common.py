@@ -90,7 +90,7 @@ def cite(ctx, rng: Rand, batch, model_name: str, pk: int, is_public: bool, quote
 
 
 def claim(ctx, rng: Rand) -> tuple:
-    """(id, words, low, high, claimant, claimant_kind, source_id, footnote) for a claims table."""
+    """(words, low, high, claimant, claimant_kind, source_id, footnote) of one count claim."""
     words, low, high = rng.pick(phrases.COUNT_WORDS)
     if rng.chance(0.15):
         words = ""  # a bare figure, as a table in a report gives it
