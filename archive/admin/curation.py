@@ -15,6 +15,9 @@ from archive import workflow
 from archive.models import Status
 
 WORKFLOW_READONLY = ["status", "withdrawn_reason", "restricted"]
+# What reverting to an old version leaves as it is now: workflow decisions, the withholding of an
+# at-risk person's name, and the public id. A revert restores content; it never republishes.
+KEPT_ON_REVERT = [*WORKFLOW_READONLY, "at_risk", "public_id"]
 
 
 class CurationForm(forms.ModelForm):
@@ -244,12 +247,27 @@ class CurationMixin:
             actions.pop("submit_for_review", None)
         return actions
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Reading a version needs the history view permission; reverting to it (a POST) is an edit,
+        so it also needs the permission to change history and to change this record as it is now."""
+        if request.method == "POST":
+            current = self.get_object(request, object_id)
+            allowed = current is not None and self.has_change_permission(request, current)
+            if not (allowed and self.has_change_history_permission(request, current)):
+                raise PermissionDenied
+            request.archive_reverting = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def save_model(self, request, obj, form, change):
         obj._change_reason = form.cleaned_data.get("change_reason", "")
         with transaction.atomic():
             if change:
                 # Re-check under a row lock so two saves cannot both pass the form's check.
-                type(obj).objects.select_for_update().filter(pk=obj.pk).first()
+                current = type(obj).objects.select_for_update().filter(pk=obj.pk).first()
+                if getattr(request, "archive_reverting", False) and current is not None:
+                    for name in KEPT_ON_REVERT:
+                        if hasattr(current, name):
+                            setattr(obj, name, getattr(current, name))
                 conflict = edit_conflict(obj, form.cleaned_data.get("loaded_version") or "")
                 if conflict:
                     raise ValidationError(conflict)
