@@ -32,8 +32,8 @@ from django.test import override_settings
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from archive import cache, roles, workflow
 from archive import models as m
-from archive import roles, workflow
 from archive.backup import BackupError, export_archive, restore_archive, sequences, tables
 from archive.backup.archivefile import MANIFEST, member_name
 from tests import factories as f
@@ -266,7 +266,9 @@ def only_what_migrate_made(using: str) -> bool:
 
 def test_restore_reproduces_every_table_exactly(archive, target, tmp_path):
     manifest = export(tmp_path / "backup.zip")
+    cached = cache.generation()
     restore_archive(tmp_path / "backup.zip", using=target)
+    assert cache.generation() != cached  # pages cached before the restore are not served after it
     assert fingerprints(target) == fingerprints("default")
     assert raw_rows(target) == raw_rows("default")  # independent of the backup's own serialisation
     counts = {entry["table"]: entry["rows"] for entry in manifest["tables"]}

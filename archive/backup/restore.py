@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils.translation import gettext as _
 
-from archive import roles
+from archive import cache, roles
 from archive.backup import sequences, tables
 from archive.backup.archivefile import ArchiveReader, BackupError
 
@@ -31,7 +31,7 @@ SHOWN = 8  # names listed in an error message before "…"
 
 def _listed(names) -> str:
     names = list(names)
-    return ", ".join(names[:SHOWN]) + (", …" if len(names) > SHOWN else "") if names else "-"
+    return ", ".join(names[:SHOWN]) + (", …" if len(names) > SHOWN else "") if names else _("none")
 
 
 def check_migrations(manifest: dict, using: str) -> None:
@@ -189,6 +189,8 @@ def restore_archive(path: Path, *, using: str = DEFAULT_DB_ALIAS, progress=None)
         try:
             with transaction.atomic(using=using):
                 _restore_rows(archive, models, using, progress)
+                # The rows went in without model signals: make every cached page and API answer stale.
+                transaction.on_commit(cache.bump, using=using)
         except DatabaseError as error:
             raise BackupError(_("The database refused the backup's rows: %(error)s") % {"error": error}) from error
         finally:
