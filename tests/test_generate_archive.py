@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 
 from archive import models, search
 from archive.dates import DatePrecision
@@ -245,6 +245,31 @@ def test_the_command_prints_counts_and_phase_times():
     text = out.getvalue()
     assert re.search(r"protest\s+100\b", text)
     assert re.search(r"protests: [0-9.]+ s", text) and "search index" in text and "Done in" in text
+
+
+def test_a_failed_load_leaves_nothing_behind(monkeypatch):
+    def clashing_places(ctx):
+        rows = [
+            (pk, f"clash{pk:06d}", "published", "", False, "", None, None, "X", "en", "city", None, None, None, "", "")
+            for pk in (1, 1)
+        ]
+        yield {"place": rows}
+
+    monkeypatch.setattr(runner, "PHASES", [("places", clashing_places)])
+    with pytest.raises(IntegrityError):
+        generate()
+    assert not models.Place.objects.exists() and not models.SearchEntry.objects.exists()
+
+
+def test_spooled_rows_come_back_in_order_from_disk(monkeypatch):
+    from archive.synthetic.context import Spool
+
+    monkeypatch.setattr(Spool, "LIMIT", 3)
+    spool = Spool()
+    for n in range(10):
+        spool.add((n,))
+    assert spool.file is not None
+    assert [row for rows in spool.batches() for row in rows] == [(n,) for n in range(10)]
 
 
 def test_unknown_scale_is_refused():

@@ -55,6 +55,7 @@ class CopySink:
         # worker thread writes while the main one generates.
         self.raw = connection.connection
         self.quote = connection.ops.quote_name
+        self.errors = connection.wrap_database_errors  # so a failure is Django's IntegrityError etc.
         self.freeze = freeze
         self.counts = Counter()
 
@@ -65,7 +66,7 @@ class CopySink:
         options = " WITH (FREEZE)" if self.freeze else ""
         sql = f"COPY {self.quote(table.db_table)} ({columns}) FROM STDIN{options}"
         fill = table.fill
-        with self.raw.cursor() as cursor, cursor.copy(sql) as copy:
+        with self.errors, self.raw.cursor() as cursor, cursor.copy(sql) as copy:
             if fill:
                 for row in rows:
                     copy.write_row(row + fill)
