@@ -21,7 +21,7 @@ from archive import models
 from archive.resources import resource_for
 from archive.resources.base import IGNORED_FIELDS
 from archive.resources.cells import languages_cached
-from archive.resources.files import FORMAT_CLASSES, ImportFileError, choose_format, read_dataset
+from archive.resources.files import FORMAT_CLASSES, ImportFileError, Limits, choose_format, read_dataset
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,15 @@ RECORD_TYPES = {
     "source": models.Source,
 }
 
-__all__ = ["RECORD_TYPES", "ImportFileError", "ImportIssue", "ImportReport", "export_records", "import_records"]
+__all__ = [
+    "RECORD_TYPES",
+    "ImportFileError",
+    "ImportIssue",
+    "ImportReport",
+    "Limits",
+    "export_records",
+    "import_records",
+]
 
 
 @dataclass(frozen=True)
@@ -168,6 +176,7 @@ def import_records(
     fmt: str | None = None,
     dry_run: bool = False,
     max_bytes: int | None = None,
+    limits: Limits | None = None,
     progress=None,
     retain_instances: bool = False,
     preview: bool = False,
@@ -175,8 +184,11 @@ def import_records(
     """Import a CSV, XLSX or JSON file of one record type, all or nothing.
 
     `progress(row_number, total_rows)` is called after each row. `max_bytes`
-    limits the file size (the admin passes ARCHIVE_IMPORT_MAX_BYTES).
-    `preview` keeps a diff of each row in the result, for the admin's preview.
+    limits the file size and `limits` its rows, columns and what an XLSX
+    unpacks to (the admin passes ARCHIVE_IMPORT_MAX_BYTES and
+    `Limits.for_upload()`; the default, `Limits.for_command()`, takes any
+    number of rows). `preview` keeps a diff of each row in the result, for
+    the admin's preview.
     """
     model = model_for(record_type)
     if max_bytes is not None and len(data) > max_bytes:
@@ -188,7 +200,7 @@ def import_records(
             % {"size": len(data) / 1048576, "max": max_bytes / 1048576}
         )
     fmt = choose_format(file_name, fmt)
-    dataset = read_dataset(data, fmt)
+    dataset = read_dataset(data, fmt, limits)
     resource = resource_for(model)(progress=progress, preview=preview)
     _check_columns(resource, dataset.headers, model)
     with transaction.atomic(), languages_cached():

@@ -371,7 +371,10 @@ _INDEX_RELATED = {
     "statement": ((), ("texts", "speaker_people", "speaker_organizations", "signatory_claims")),
     "source": (("outlet",), ()),
 }
-_ENTRY_FIELDS = ["record_type", "title", "names", "body", "text", "is_public", "date", "updated"]
+# What an upsert rewrites: every column of the entry but its key.
+_ENTRY_FIELDS = [
+    f.name for f in models.SearchEntry._meta.concrete_fields if f.name not in {"id", "content_type", "object_id"}
+]
 
 
 def reindex_records(model, pks, *, dependents: bool = True) -> int:
@@ -405,24 +408,29 @@ class _Related(list):
         return self
 
 
-def index_created(model, records) -> None:
-    """Index records a bulk path has just created, given as (record, {relation: [related objects]}).
+def entries_for_created(model, records) -> list:
+    """Unsaved index entries of records a bulk path has just created, given as
+    (record, {relation: [related objects]}), for it to insert.
 
     A new record has no relations but those it was created with, so its entry
     needs no query; a relation left out of the dict is read from the database.
     """
-    _write_entries(model, [_Known(record, related) for record, related in records])
+    return _entries(model, [_Known(record, related) for record, related in records])
 
 
-def _write_entries(model, records) -> None:
+def _entries(model, records) -> list:
     from django.utils import timezone
 
     content_type = ContentType.objects.get_for_model(model)
     now = timezone.now()
-    entries = [
+    return [
         models.SearchEntry(content_type=content_type, object_id=record.pk, updated=now, **_entry_values(record))
         for record in records
     ]
+
+
+def _write_entries(model, records) -> None:
+    entries = _entries(model, records)
     models.SearchEntry.objects.bulk_create(
         entries, update_conflicts=True, unique_fields=["content_type", "object_id"], update_fields=_ENTRY_FIELDS
     )

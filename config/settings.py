@@ -242,6 +242,9 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 # Largest file an archivist may upload for import (bytes); bigger files use `manage.py import_records`.
 ARCHIVE_IMPORT_MAX_BYTES = env_int("ARCHIVE_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Most rows and columns an uploaded file may have (`manage.py import_records` takes any number of rows).
+ARCHIVE_IMPORT_MAX_ROWS = env_int("ARCHIVE_IMPORT_MAX_ROWS", 10_000)
+ARCHIVE_IMPORT_MAX_COLUMNS = env_int("ARCHIVE_IMPORT_MAX_COLUMNS", 100)
 
 LOGGING = {
     "version": 1,

@@ -24,7 +24,7 @@ from import_export.admin import ImportExportMixin
 from import_export.signals import post_import
 from import_export.tmp_storages import TempFolderStorage
 
-from archive.imports import ImportFileError, import_records
+from archive.imports import ImportFileError, Limits, import_records
 from archive.resources import resource_for
 from archive.resources.files import FORMAT_CLASSES, CSVFormat, JSONFormat, XLSXFormat
 
@@ -91,6 +91,7 @@ class RecordImportExportMixin(ImportExportMixin):
                     fmt=self._format_key(form.cleaned_data["format"]),
                     dry_run=True,
                     max_bytes=max_bytes,
+                    limits=Limits.for_upload(),
                     preview=True,
                 )
             except ImportFileError as error:
@@ -133,6 +134,7 @@ class RecordImportExportMixin(ImportExportMixin):
                 fmt=self._format_key(confirm_form.cleaned_data["format"]),
                 dry_run=False,
                 max_bytes=settings.ARCHIVE_IMPORT_MAX_BYTES,
+                limits=Limits.for_upload(),
                 retain_instances=True,
             )
         except ImportFileError as error:

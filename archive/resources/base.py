@@ -29,7 +29,8 @@ from import_export.results import RowResult
 
 from archive.models import Status
 from archive.models.base import PUBLIC_ID_ALPHABET
-from archive.resources.batch import BATCH_SIZE, BatchWriter, Entry, fold_key
+from archive.resources import batch
+from archive.resources.batch import BatchWriter, Entry, fold_key
 from archive.resources.cells import BooleanWidget, cell_text
 from archive.resources.fields import Column, ExportColumn, PartColumn, Pending
 from archive.resources.validation import model_errors
@@ -85,10 +86,10 @@ class RecordResource(ModelResource):
         use_transactions = True
         fields = ()
 
-    def __init__(self, progress=None, preview=False, batch_size=BATCH_SIZE, **kwargs):
+    def __init__(self, progress=None, preview=False, batch_size=None, **kwargs):
         super().__init__(**kwargs)
         self.progress = progress
-        self.batch_size = batch_size
+        self.batch_size = batch_size or batch.BATCH_SIZE
         self._meta = copy.copy(self._meta)
         # Only the admin's preview shows a diff of each row (it costs a deep copy of each record).
         self._meta.skip_diff = not preview

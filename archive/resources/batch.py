@@ -28,8 +28,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from archive import search, sync
+from archive.models import SearchEntry
 from archive.models.base import new_public_id
-from archive.resources.history import copy_history
+from archive.resources.sql import copy_history, insert_objects, insert_rows
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,12 @@ class Entry:
 def fold_key(text: str) -> set[str]:
     """Forms of a name to compare with a reference: over-matching only writes a batch early."""
     return {text.casefold(), text.upper()}
+
+
+def _insert_pairs(through, source: str, target: str, pairs: list) -> None:
+    """Relation rows, two ids each, in multi-row INSERTs: nothing for the ORM to prepare."""
+    columns = [through._meta.get_field(source).column, through._meta.get_field(target).column]
+    insert_rows(through._meta.db_table, columns, pairs)
 
 
 def _in_order(objs: list) -> list:
@@ -90,6 +97,7 @@ class BatchWriter:
         self._keys: set[str] = set()
         self._new: list = []
         self._last_date = None
+        self._relation_names: list[str] | None = None
 
     # --- buffering -----------------------------------------------------------------------------
 
@@ -165,16 +173,24 @@ class BatchWriter:
         previous = {e.instance.pk: e.previous for e in entries if e.previous}
         sync.record_bulk_write(self.model, [e.instance for e in entries], previous)
         if self.index:
-            search.index_created(self.model, [(e.instance, self._related(e)) for e in entries if e.created])
+            created = [(e.instance, self._related(e)) for e in entries if e.created]
+            insert_objects(SearchEntry, search.entries_for_created(self.model, created))
 
     def _related(self, entry: Entry) -> dict[str, list]:
         """Every relation of a record just created: what its row named, nothing else."""
-        related = {rel.get_accessor_name(): [] for rel in self.model._meta.related_objects}
-        related.update({f.name: list(entry.pending.relations.get(f.name, ())) for f in self.model._meta.many_to_many})
+        if self._relation_names is None:
+            meta = self.model._meta
+            self._relation_names = [rel.get_accessor_name() for rel in meta.related_objects]
+            self._relation_names += [f.name for f in meta.many_to_many]
+        related = {name: [] for name in self._relation_names}
+        for name, objs in entry.pending.relations.items():
+            related[name] = _in_order(objs)
+        parts: dict[str, list] = {}
         for part in entry.pending.parts:
             accessor = type(part.obj)._meta.get_field(part.owner_field).remote_field.get_accessor_name()
-            related[accessor].append(part.obj)
-        return {name: _in_order(objs) for name, objs in related.items()}
+            parts.setdefault(accessor, []).append(part.obj)
+        related.update({accessor: _in_order(objs) for accessor, objs in parts.items()})
+        return related
 
     def _now(self):
         """The batch's time: its history rows are found again by it, so no two batches share one."""
@@ -185,17 +201,18 @@ class BatchWriter:
         return now
 
     def _unique_public_ids(self, creates: list) -> None:
-        """Generated public ids are random: draw again the rare one already taken."""
-        generated = {obj.public_id: obj for obj in creates}
-        taken = set(self.model.objects.filter(public_id__in=list(generated)).values_list("public_id", flat=True))
-        for public_id in taken:
-            obj = generated[public_id]
-            while obj.public_id in taken or obj.public_id in generated:
+        """Generated public ids are random: draw again the rare one already taken (a public id a
+        row gives is never taken: the row would have updated that record)."""
+        ids = [obj.public_id for obj in creates]
+        taken = set(self.model.objects.filter(public_id__in=ids).values_list("public_id", flat=True))
+        for obj in creates:
+            while obj.public_id in taken:
                 obj.public_id = new_public_id()
+            taken.add(obj.public_id)
 
     def _save(self, model, creates: list, updates: list, now, history: bool = True) -> None:
         if creates:
-            model.objects.bulk_create(creates)
+            insert_objects(model, creates)
             self._new += creates
         if updates:
             for f in model._meta.concrete_fields:
@@ -230,12 +247,9 @@ class BatchWriter:
             for chunk in _chunks(stale):
                 through.objects.filter(pk__in=chunk).delete()
             added = [
-                through(**{source: owner, target: other})
-                for owner, others in wanted.items()
-                for other in others
-                if other not in existing[owner]
+                (owner, other) for owner, others in wanted.items() for other in others if other not in existing[owner]
             ]
-            through.objects.bulk_create(added)
+            _insert_pairs(through, source, target, added)
 
     def _parts(self, entries: list[Entry], now) -> None:
         by_model: dict[type, tuple[list, list]] = {}

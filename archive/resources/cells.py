@@ -12,7 +12,6 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import widgets
 
@@ -97,17 +96,18 @@ class ChoiceWidget(widgets.Widget):
     def __init__(self, choices, **kwargs):
         super().__init__(**kwargs)
         self.choices = choices
-        self._known: dict[str | None, dict[str, str]] = {}  # language -> {casefolded value or label: value}
+        # {casefolded value or label: value}, made on first use: a widget serves one import or export,
+        # in one language (the resource's fields are copies made for it).
+        self._known: dict[str, str] | None = None
 
     def _lookup(self) -> dict[str, str]:
-        language = translation.get_language()
-        if language not in self._known:
+        if self._known is None:
             known = {}
             for stored, label in reversed(self.choices.choices):  # the first match wins, as it always did
                 known[str(label).casefold()] = stored
                 known[str(stored).casefold()] = stored
-            self._known[language] = known
-        return self._known[language]
+            self._known = known
+        return self._known
 
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value)

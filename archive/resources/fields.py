@@ -102,12 +102,18 @@ class DateColumn(Field):
     def __init__(self, column_name="date"):
         super().__init__(attribute=None, column_name=column_name)
         self.model_fields = ("date_start", "date_end", "date_precision")
+        self.parsed: dict = {}  # text -> value or error: files repeat their dates
 
     def apply(self, instance, row, pending: Pending) -> None:
-        try:
-            value = parse_partial_date(cell_text(row[self.column_name]))
-        except DateInputError as error:
-            raise ValueError(str(error)) from None
+        text = cell_text(row[self.column_name])
+        if text not in self.parsed:
+            try:
+                self.parsed[text] = parse_partial_date(text)
+            except DateInputError as error:
+                self.parsed[text] = ValueError(str(error))
+        value = self.parsed[text]
+        if isinstance(value, ValueError):
+            raise value
         instance.date_start, instance.date_end, instance.date_precision = value.start, value.end, value.precision
 
     def export(self, instance, **kwargs):

@@ -18,6 +18,7 @@ import io
 import json
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import tablib
@@ -30,13 +31,36 @@ from archive.resources.cells import cell_text, escape_formula, unescape_formula
 FORMATS = ("csv", "xlsx", "json")
 EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
 REFUSED_EXTENSIONS = {".xlsm", ".xltm", ".xlam", ".xlsb", ".xls", ".xla", ".xlt", ".ods", ".numbers", ".docm"}
-# An XLSX is XML in a ZIP; refuse archives that unpack to more than this (zip bombs).
-XLSX_MAX_UNPACKED = 256 * 1024 * 1024
+# An XLSX is XML in a ZIP. Zip bombs (a small file that unpacks to gigabytes) are refused before
+# openpyxl reads a byte: by the total the parts unpack to, and by how much one part was compressed.
+XLSX_MAX_UNPACKED = 256 * 1024 * 1024  # manage.py import_records
+UPLOAD_MAX_UNPACKED = 64 * 1024 * 1024  # an upload in the admin (at most ARCHIVE_IMPORT_MAX_ROWS rows)
+XLSX_MAX_RATIO = 100  # real sheets shrink 5–20 times; a bomb, thousands of times
+XLSX_RATIO_FLOOR = 1024 * 1024  # parts smaller than this unpack to little, however well they shrank
 csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
 
 
 class ImportFileError(ValueError):
     """The file cannot be imported at all; str() says why, for the archivist."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much a file may hold: data rows (None: any number), columns, and what an XLSX unpacks to."""
+
+    rows: int | None = None
+    columns: int = 100
+    unpacked: int = XLSX_MAX_UNPACKED
+
+    @classmethod
+    def for_upload(cls) -> "Limits":
+        """An upload in the admin: the settings' caps (a web request has to finish)."""
+        return cls(settings.ARCHIVE_IMPORT_MAX_ROWS, settings.ARCHIVE_IMPORT_MAX_COLUMNS, UPLOAD_MAX_UNPACKED)
+
+    @classmethod
+    def for_command(cls) -> "Limits":
+        """manage.py import_records: any number of rows."""
+        return cls(None, settings.ARCHIVE_IMPORT_MAX_COLUMNS, XLSX_MAX_UNPACKED)
 
 
 def escaping_enabled() -> bool:
@@ -92,13 +116,43 @@ def _decode(data: bytes, label: str) -> str:
         ) from None
 
 
-def _read_csv(data: bytes) -> list[list]:
+def _blank(value) -> bool:
+    return value is None or value == "" or cell_text(value) == ""
+
+
+def _capped(rows, limits: Limits):
+    """The rows as lists, refusing the file as soon as it shows more rows or columns than `limits` allows."""
+    filled = 0
+    for row in rows:
+        row = list(row)
+        width = len(row)
+        while width and _blank(row[width - 1]):
+            width -= 1
+        if width > limits.columns:
+            raise ImportFileError(
+                _("The file has values in column %(n)s; a file may have at most %(max)s columns.")
+                % {"n": width, "max": limits.columns}
+            )
+        if width:
+            filled += 1
+            if limits.rows is not None and filled > limits.rows + 1:  # the header is a row too
+                raise ImportFileError(
+                    _(
+                        "The file has more than %(max)s rows; an upload takes at most %(max)s. "
+                        "Import larger files with: manage.py import_records TYPE FILE"
+                    )
+                    % {"max": limits.rows}
+                )
+        yield row[: limits.columns]  # only blank cells lie beyond
+
+
+def _read_csv(data: bytes, limits: Limits) -> list[list]:
     text = _decode(data, "CSV")
     first_line = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        return list(reader)
+        return list(_capped(reader, limits))
     except csv.Error as error:
         raise ImportFileError(
             _("The CSV cannot be read near line %(line)s: %(error)s")
@@ -109,7 +163,7 @@ def _read_csv(data: bytes) -> list[list]:
         ) from None
 
 
-def _read_json(data: bytes) -> list[list]:
+def _read_json(data: bytes, limits: Limits) -> list[list]:
     text = _decode(data, "JSON")
     try:
         items = json.loads(text)
@@ -123,11 +177,15 @@ def _read_json(data: bytes) -> list[list]:
         ) from None
     if not isinstance(items, list):
         raise ImportFileError(_("The JSON must be a list of objects, one per record."))
-    headers: list[str] = []
     for number, item in enumerate(items, 1):
         if not isinstance(item, dict):
             raise ImportFileError(_("Row %(row)s of the JSON list is not an object.") % {"row": number})
-        headers += [key for key in item if key not in headers]
+    headers = list(dict.fromkeys(key for item in items for key in item))
+    if len(headers) > limits.columns:
+        raise ImportFileError(
+            _("The objects have %(n)s different keys; a file may have at most %(max)s columns.")
+            % {"n": len(headers), "max": limits.columns}
+        )
     rows = [headers]
     for number, item in enumerate(items, 1):
         row = []
@@ -141,10 +199,10 @@ def _read_json(data: bytes) -> list[list]:
                 )
             row.append(value)
         rows.append(row)
-    return rows
+    return list(_capped(rows, limits))
 
 
-def _check_workbook(data: bytes) -> None:
+def _check_workbook(data: bytes, limits: Limits) -> None:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         looks_like_text = _binary_kind(data) is None
         raise ImportFileError(
@@ -157,6 +215,7 @@ def _check_workbook(data: bytes) -> None:
             names = archive.namelist()
             if "[Content_Types].xml" not in names:
                 raise ImportFileError(_("This ZIP file is not an XLSX workbook."))
+            _check_unpacked_size(archive.infolist(), limits)  # before unpacking anything
             if any(name.lower().endswith("vbaproject.bin") for name in names):
                 raise ImportFileError(_("This workbook contains macros: save it as a plain .xlsx workbook."))
             content_types = archive.read("[Content_Types].xml")
@@ -164,10 +223,24 @@ def _check_workbook(data: bytes) -> None:
                 raise ImportFileError(_("This is a macro-enabled workbook: save it as a plain .xlsx workbook."))
             if b"spreadsheetml.sheet.main+xml" not in content_types:
                 raise ImportFileError(_("This Office file is not an Excel workbook."))
-            if sum(info.file_size for info in archive.infolist()) > XLSX_MAX_UNPACKED:
-                raise ImportFileError(_("This workbook unpacks to too much data to import."))
     except zipfile.BadZipFile:
         raise ImportFileError(_("This workbook is damaged and cannot be read.")) from None
+
+
+def _check_unpacked_size(infos, limits: Limits) -> None:
+    """Refuse a zip bomb by the sizes the archive declares (zipfile never unpacks a part beyond its own)."""
+    total = sum(info.file_size for info in infos)
+    if total > limits.unpacked:
+        raise ImportFileError(
+            _("This workbook unpacks to %(size)s MB, more than the %(max)s MB an import reads; split it.")
+            % {"size": total // 1048576, "max": limits.unpacked // 1048576}
+        )
+    for info in infos:
+        if info.file_size > XLSX_RATIO_FLOOR and info.file_size > XLSX_MAX_RATIO * max(info.compress_size, 1):
+            raise ImportFileError(
+                _("This workbook's part “%(part)s” unpacks to %(ratio)s times its packed size, as no real sheet does.")
+                % {"part": info.filename, "ratio": info.file_size // max(info.compress_size, 1)}
+            )
 
 
 _DAY_CODE = re.compile(r"d", re.IGNORECASE)
@@ -191,10 +264,10 @@ def _xlsx_value(cell, formulas: list):
     return value
 
 
-def _read_xlsx(data: bytes) -> list[list]:
+def _read_xlsx(data: bytes, limits: Limits) -> list[list]:
     import openpyxl
 
-    _check_workbook(data)
+    _check_workbook(data, limits)
     if openpyxl.DEFUSEDXML is not True:
         raise ImportFileError(_("XLSX import needs defusedxml, which is not active on this server."))
     try:
@@ -203,7 +276,8 @@ def _read_xlsx(data: bytes) -> list[list]:
         raise ImportFileError(_("This workbook cannot be read: %(error)s") % {"error": error}) from None
     formulas: list = []
     try:
-        rows = [[_xlsx_value(cell, formulas) for cell in row] for row in book.active.iter_rows()]
+        cells = ([_xlsx_value(cell, formulas) for cell in row] for row in book.active.iter_rows())
+        rows = list(_capped(cells, limits))
     finally:
         book.close()
     if formulas:
@@ -218,11 +292,11 @@ def _read_xlsx(data: bytes) -> list[list]:
 READERS = {"csv": _read_csv, "xlsx": _read_xlsx, "json": _read_json}
 
 
-def read_dataset(data: bytes, fmt: str) -> tablib.Dataset:
+def read_dataset(data: bytes, fmt: str, limits: Limits | None = None) -> tablib.Dataset:
     """The file's rows as a Dataset with normalised headers; row n of the Dataset is data row n of the file."""
     if not data:
         raise ImportFileError(_("The file is empty."))
-    rows = READERS[fmt](data)
+    rows = READERS[fmt](data, limits or Limits.for_command())
     if fmt != "json" and escaping_enabled():
         rows = [[unescape_formula(value) for value in row] for row in rows]
     while rows and all(cell_text(v) == "" for v in rows[-1]):

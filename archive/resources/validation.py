@@ -168,7 +168,7 @@ def _validate(constraint, obj, exclude, using) -> None:
     """constraint.validate(), with simple check constraints evaluated in Python instead of one query each."""
     if isinstance(constraint, CheckConstraint) and isinstance(constraint.condition, Q):
         fields, evaluate = _compiled(type(obj), constraint)
-        if fields & set(exclude):
+        if not fields.isdisjoint(exclude):
             return
         if evaluate is not None:
             try:
@@ -206,6 +206,19 @@ def _existing_references(obj) -> set[str]:
     return names
 
 
+_UNIQUE: dict[type, frozenset] = {}
+
+
+def _unique_fields(model) -> frozenset:
+    """Fields `validate_unique` checks (unique fields and unique_together), worked out once per model."""
+    if model not in _UNIQUE:
+        names = {f.name for f in model._meta.fields if f.unique and not f.primary_key}
+        for klass in (model, *model._meta.get_parent_list()):
+            names |= {name for together in klass._meta.unique_together for name in together}
+        _UNIQUE[model] = frozenset(names)
+    return _UNIQUE[model]
+
+
 def _add(errors: dict, failed: set, error: ValidationError, column_for) -> None:
     for field, messages in error.message_dict.items():
         if field != NON_FIELD_ERRORS:
@@ -231,10 +244,11 @@ def model_errors(
         obj.full_clean(exclude=failed | _existing_references(obj), validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         _add(errors, failed, error, column_for)
-    try:
-        obj.validate_unique(exclude=failed | set(unique_known))
-    except ValidationError as error:
-        _add(errors, failed, error, column_for)
+    if _unique_fields(type(obj)) - failed - set(unique_known):
+        try:
+            obj.validate_unique(exclude=failed | set(unique_known))
+        except ValidationError as error:
+            _add(errors, failed, error, column_for)
     using = router.db_for_write(type(obj), instance=obj)
     for _model, constraints in obj.get_constraints():
         for constraint in constraints:
