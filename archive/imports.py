@@ -157,8 +157,9 @@ def _issues(result, fmt: str) -> list[ImportIssue]:
     issues = [ImportIssue(None, None, str(error.error), fmt) for error in result.base_errors]
     for invalid in result.invalid_rows:
         for column, messages in invalid.error_dict.items():
-            for message in messages:
-                issues.append(ImportIssue(invalid.number, None if column == NON_FIELD_ERRORS else column, message, fmt))
+            # One issue per cell: several rules a value breaks (“Enter a valid URL.” and “… http(s) …”) read as one.
+            message = " ".join(dict.fromkeys(str(m) for m in messages))
+            issues.append(ImportIssue(invalid.number, None if column == NON_FIELD_ERRORS else column, message, fmt))
     for error_row in result.error_rows:
         for error in error_row.errors:
             logger.error("Import row %s failed", error_row.number, exc_info=error.error)

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from archive.models.actors import Organization
 from archive.models.base import Language, OtherName, Record, choices_check, record_constraints, record_permissions
 from archive.models.places import Place
+from archive.validators import validate_web_address
 
 
 class OutletKind(models.TextChoices):
@@ -104,7 +105,13 @@ class MediaOutlet(Record):
     active_until = models.PositiveSmallIntegerField(
         _("active until"), null=True, blank=True, help_text=_("Last year active; empty if still active or unknown.")
     )
-    url = models.URLField(_("web address"), max_length=500, blank=True, help_text=_("Home page or channel address."))
+    url = models.URLField(
+        _("web address"),
+        max_length=500,
+        blank=True,
+        validators=[validate_web_address],
+        help_text=_("Home page or channel address: an http:// or https:// address."),
+    )
     description = models.TextField(_("description"), blank=True, help_text=_("Public description."))
 
     history = HistoricalRecords(m2m_fields=[languages])

@@ -16,6 +16,7 @@ from archive.models.base import (
     record_permissions,
 )
 from archive.models.media import MediaOutlet
+from archive.validators import validate_web_address
 
 
 class SourceKind(models.TextChoices):
@@ -72,12 +73,22 @@ class Source(Record, PartialDate):
         verbose_name=_("language"),
         help_text=_("Language of the item."),
     )
-    url = models.URLField(_("web address"), max_length=2000, blank=True, help_text=_("Where the item was read."))
+    url = models.URLField(
+        _("web address"),
+        max_length=2000,
+        blank=True,
+        validators=[validate_web_address],
+        help_text=_("Where the item was read: an http:// or https:// address."),
+    )
     accessed = models.DateField(
         _("accessed"), null=True, blank=True, help_text=_("When the web address was last read.")
     )
     archived_url = models.URLField(
-        _("archived copy"), max_length=2000, blank=True, help_text=_("A Wayback Machine or other archived copy.")
+        _("archived copy"),
+        max_length=2000,
+        blank=True,
+        validators=[validate_web_address],
+        help_text=_("A Wayback Machine or other archived copy: an http:// or https:// address."),
     )
     pages = models.CharField(_("pages"), max_length=50, blank=True, help_text=_("Page range, e.g. 677–696."))
     reference_text = models.TextField(

@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from archive import validators
 from archive.pages import SLUG_OF, title_of
 
 register = template.Library()
@@ -41,3 +42,9 @@ def show_solar_hijri(context) -> bool:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def is_web_address(value) -> bool:
+    """Only an http(s) address becomes a link; anything else (javascript:, data: …) is shown as text."""
+    return validators.is_web_address(value)
