@@ -13,8 +13,9 @@ Ardabil, Obali finds Obalı, ي finds ی) and stored in ``SearchEntry``:
   similarity of names (the indexed ``%>`` operator), so close
   transliterations match; SQLite runs the same word-prefix semantics on the
   folded columns;
-- ranking: exact name or alias first, then text rank (names above text),
-  then the most recent.
+- ranking: exact name or alias first, then names above text; on SQLite then
+  the most recent; on PostgreSQL tier by tier (exact, names, anywhere, close
+  spellings of names) the most recent, so no query scores every match.
 
 The index is kept current by ``connect_signals`` (every save, delete and
 relation change, raw fixture loads included) and by ``reindex_many`` for
@@ -30,9 +31,10 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
@@ -132,15 +134,18 @@ def _like_q(words: list[str]) -> Q:
     return Q(names__contains=needle) | Q(body__contains=needle)
 
 
-def _tsquery_phrase(words: list[str]) -> str:
+def _tsquery_phrase(words: list[str], weight: str = "") -> str:
     # Folded words hold only letters and digits, so they are safe inside a tsquery.
-    return " <-> ".join([*words[:-1], f"{words[-1]}:*"])
+    return " <-> ".join([*(f"{w}:{weight}" if weight else w for w in words[:-1]), f"{words[-1]}:*{weight}"])
 
 
-def _tsquery(parsed: ParsedQuery) -> str:
-    parts = ["(" + " | ".join(f"({_tsquery_phrase(a)})" for a in c.alternatives) + ")" for c in parsed.clauses]
-    parts += [f"!({_tsquery_phrase(words)})" for words in parsed.exclusions]
-    return " & ".join(parts)
+def _tsquery(parsed: ParsedQuery, weight: str = "") -> str:
+    """The query as a tsquery; with weight "A", its words must match in names."""
+    clauses = [
+        "(" + " | ".join(f"({_tsquery_phrase(a, weight)})" for a in c.alternatives) + ")" for c in parsed.clauses
+    ]
+    exclusions = [f"!({_tsquery_phrase(words)})" for words in parsed.exclusions]
+    return " & ".join(clauses + exclusions)
 
 
 def _exact_names_q(parsed: ParsedQuery) -> Q:
@@ -206,7 +211,11 @@ def search(query: str, *, types: list[str] | None = None, limit: int = 50) -> li
     entries = models.SearchEntry.objects.filter(is_public=True)
     if types:
         entries = entries.filter(record_type__in=types)
-    ranked = list(match(entries, parsed)[: max(1, min(limit, MAX_RESULTS))])
+    limit = max(1, min(limit, MAX_RESULTS))
+    if connection.vendor == "postgresql":
+        ranked = _ranked_in_tiers(entries, parsed, limit)
+    else:
+        ranked = list(match(entries, parsed)[:limit])
     records = _published_records(ranked)
     results = []
     for entry in ranked:
@@ -223,6 +232,56 @@ def search(query: str, *, types: list[str] | None = None, limit: int = 50) -> li
             )
         )
     return results
+
+
+def _ranked_in_tiers(entries, parsed: ParsedQuery, limit: int) -> list:
+    """Best first without ranking every match: at a million entries a common word matches tens of
+    thousands, and scoring them all takes seconds. Instead, tier by tier — exact name or alias,
+    then a match in names, then anywhere, then (only if still short) a close spelling of a name —
+    take the newest `limit` through the index on (date, id); each tier is one bounded query.
+    """
+    full = _tsquery(parsed)
+    exact = entries.alias(exact_name=RawSQL("name_list @> ARRAY[%s]::text[]", [parsed.folded])).filter(exact_name=True)
+    for words in parsed.exclusions:
+        exact = exact.exclude(_like_q(words))
+    tiers = [exact, _in_names(entries, parsed), _fts(entries, full)]
+    # Exact names are few but the planner cannot know it: NULLS LAST keeps it off the date index
+    # (walking a million entries for a handful), so it reads the array index and sorts.
+    orders = [(F("date").desc(nulls_last=True), "pk"), ("-date", "pk"), ("-date", "pk")]
+    found: list = []
+    for exact, tier, order in zip([1, 0, 0], tiers, orders, strict=True):
+        found += _take(tier.order_by(*order), found, limit, exact)
+        if len(found) >= limit:
+            return found
+    if parsed.is_plain and len(parsed.folded) >= 3:
+        close = entries.filter(names__trigram_word_similar=parsed.folded)
+        close = close.annotate(similarity=TrigramWordSimilarity(parsed.folded, "names"))
+        found += _take(close.order_by("-similarity", "-date", "pk"), found, limit, 0)
+    return found
+
+
+def _in_names(entries, parsed: ParsedQuery):
+    """Every clause matches word by word in a name — trigram-indexed LIKEs on the folded names."""
+    for clause in parsed.clauses:
+        alternatives = Q()
+        for words in clause.alternatives:
+            alternatives |= Q(names__contains=" " + " ".join(words))
+        entries = entries.filter(alternatives)
+    for words in parsed.exclusions:
+        entries = entries.exclude(_like_q(words))
+    return entries
+
+
+def _fts(entries, tsquery: str):
+    return entries.alias(fts_match=RawSQL("vector @@ to_tsquery('simple', %s)", [tsquery])).filter(fts_match=True)
+
+
+def _take(tier, found: list, limit: int, exact: int) -> list:
+    seen = {entry.pk for entry in found}
+    taken = list(tier.exclude(pk__in=seen)[: limit - len(found)])
+    for entry in taken:
+        entry.exact = exact
+    return taken
 
 
 def _published_records(entries) -> dict:

@@ -1,5 +1,7 @@
 """The search module on hand-made records: syntax, gate, index upkeep, bad input."""
 
+import datetime as dt
+
 import pytest
 
 from archive import models, search
@@ -177,5 +179,22 @@ def test_too_many_terms_is_refused(records):
 
 
 def test_search_uses_a_bounded_number_of_queries(records, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+    # At most four tiers on PostgreSQL (one on SQLite), then one query per record type found.
+    with django_assert_max_num_queries(4 + 2):
         search.search("Tabriz")
+    with django_assert_max_num_queries(4 + len(search.PUBLIC_TYPES)):
+        search.search("a")
+
+
+@pytest.mark.postgres
+def test_each_tier_is_newest_first_and_exact_names_lead(records):
+    from django.db import connection
+
+    newer = factories.ProtestFactory(title="Tabriz bazaar strike", date_start=dt.date(2021, 5, 1))
+    older = factories.ProtestFactory(title="Tabriz bazaar strike again", date_start=dt.date(2019, 5, 1))
+    titles = [r.title for r in search.search("Tabriz bazaar")]
+    assert titles.index(newer.title) < titles.index(older.title)
+    assert search.search("Tabriz")[0].exact
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM archive_searchentry WHERE name_list @> ARRAY['tabriz']")
+        assert cursor.fetchone()[0] >= 1
