@@ -57,6 +57,20 @@ def fold_key(text: str) -> set[str]:
     return {text.casefold(), text.upper()}
 
 
+class _NewRelations(dict):
+    """The relations of a record just created: those its row named; every other one is empty."""
+
+    def __init__(self, names: frozenset):
+        super().__init__()
+        self.names = names
+
+    def __contains__(self, name) -> bool:
+        return name in self.names
+
+    def __missing__(self, name) -> list:
+        return []
+
+
 def _insert_pairs(through, source: str, target: str, pairs: list) -> None:
     """Relation rows, two ids each, in multi-row INSERTs: nothing for the ORM to prepare."""
     columns = [through._meta.get_field(source).column, through._meta.get_field(target).column]
@@ -97,7 +111,7 @@ class BatchWriter:
         self._keys: set[str] = set()
         self._new: list = []
         self._last_date = None
-        self._relation_names: list[str] | None = None
+        self._relation_names: frozenset | None = None
 
     # --- buffering -----------------------------------------------------------------------------
 
@@ -180,9 +194,9 @@ class BatchWriter:
         """Every relation of a record just created: what its row named, nothing else."""
         if self._relation_names is None:
             meta = self.model._meta
-            self._relation_names = [rel.get_accessor_name() for rel in meta.related_objects]
-            self._relation_names += [f.name for f in meta.many_to_many]
-        related = {name: [] for name in self._relation_names}
+            names = [rel.get_accessor_name() for rel in meta.related_objects] + [f.name for f in meta.many_to_many]
+            self._relation_names = frozenset(names)
+        related = _NewRelations(self._relation_names)
         for name, objs in entry.pending.relations.items():
             related[name] = _in_order(objs)
         parts: dict[str, list] = {}

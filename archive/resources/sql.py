@@ -22,7 +22,8 @@ The SQL holds only quoted table and column names read from the models'
 """
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 CHUNK = 500  # ids per statement
@@ -92,12 +93,14 @@ def insert_objects(model, objs: list) -> None:
         return
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    readers = [_reader(f) for f in fields]
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: the proxy would look it up for every value
+    now = timezone.now()  # one time for the batch, as its history has
+    readers = [_reader(f, db, now) for f in fields]
     rows = [tuple(read(obj) for read in readers) for obj in objs]
     pks = insert_rows(meta.db_table, [f.column for f in fields], rows, returning=meta.pk.column)
     for obj, pk in zip(objs, pks, strict=True):
         obj.pk = pk
-        obj._state.adding, obj._state.db = False, connection.alias
+        obj._state.adding, obj._state.db = False, db.alias
 
 
 # Field kinds whose database value is the Python value itself when it has one of these types (what
@@ -112,17 +115,25 @@ _PLAIN = (
 )
 
 
-def _reader(field):
+def _reader(field, db, now):
     """A function of an object giving `field`'s value for an INSERT, as bulk_create prepares it."""
     prep, attname = field.get_db_prep_save, field.attname
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        stamp = prep(now, db)
+
+        def stamped(obj):
+            setattr(obj, attname, now)
+            return stamp
+
+        return stamped
     plain = next((kinds for kind, kinds in _PLAIN if isinstance(field, kind)), ())
-    if not plain or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda obj: prep(field.pre_save(obj, True), connection)
+    if not plain:
+        return lambda obj: prep(field.pre_save(obj, True), db)
     plain = (*plain, type(None))
 
     def read(obj):
         value = getattr(obj, attname)
-        return value if type(value) in plain else prep(value, connection)
+        return value if type(value) in plain else prep(value, db)
 
     return read
 
