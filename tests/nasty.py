@@ -150,6 +150,21 @@ CORE = [
     "datetime_max_offset",
 ]
 
+# Fewer still, for the heaviest pages (the site's lists, the browsable API).
+FEW = [
+    "long_ascii",
+    "nul",
+    "rtl_override",
+    "mixed_script",
+    "sql_like_mix",
+    "format_strings",
+    "huge_exponent",
+    "solar_hijri_persian_digits",
+    "year_one",
+    "year_9999_end",
+    "datetime_min_offset",
+]
+
 # --- Raw query-string fragments (sent byte for byte) ---------------------------------------------
 
 RAW = {

@@ -120,9 +120,13 @@ def _filter_requests(kind: str, value: str) -> list[str]:
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_filter_takes_every_nasty_value(client, article, kind):
     for key, value in nasty.VALUES.items():
-        for raw_query in _filter_requests(kind, value):
+        everything, *accepting = _filter_requests(kind, value)
+        # Any text runs through the search endpoints too (test_search_takes_every_nasty_query), which share
+        # the search filter's code; so beyond the core values, only numbers and dates run the filters' queries.
+        runs = accepting if key in nasty.CORE or key not in nasty.TEXT else []
+        for raw_query in [everything, *runs]:
             fetch(client, f"/api/v1/{kind}/", raw_query)
-            if key in nasty.CORE:
+            if key in nasty.FEW:
                 fetch(client, f"/en/{kind}/", raw_query)
     for raw in nasty.RAW.values():
         for path in surfaces(kind):
@@ -132,7 +136,7 @@ def test_every_filter_takes_every_nasty_value(client, article, kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_browsable_api_takes_the_core_nasty_values(client, article, kind):
     """A client asking for HTML gets the browsable API, which renders the filters' form with the values."""
-    for key in nasty.CORE:
+    for key in nasty.FEW:
         for raw_query in _filter_requests(kind, nasty.VALUES[key]):
             fetch(client, f"/api/v1/{kind}/", raw_query, HTTP_ACCEPT="text/html")
 
@@ -179,7 +183,7 @@ def test_nasty_orderings_page_sizes_and_formats(client, article, kind):
     for value in nasty.NUMBERS.values():
         fetch(client, f"/api/v1/{kind}/", query(("page_size", value)))
     for fmt in ["csv", "geojson", "xml", "CSV", ""]:
-        for value in [nasty.TEXT["mixed_script"], nasty.TEXT["sql_like_mix"], "tabriz"]:
+        for value in [nasty.TEXT["mixed_script"], "tabriz"]:
             fetch(client, f"/api/v1/{kind}/", query(("format", fmt), ("search", value)))
 
 
@@ -320,7 +324,7 @@ def test_generated_search_queries(article, q, limit, html_page):
         fetch(Client(), "/api/v1/search/", query(("q", q), ("limit", str(limit))))
 
 
-@FUZZ
+@settings(FUZZ, max_examples=50)
 @given(kind=st.sampled_from(KINDS), number=st.integers(), record_id=st.text(ANY_CHAR, min_size=1, max_size=40))
 def test_generated_numbers_and_record_ids(article, kind, number, record_id):
     fetch(Client(), f"/api/v1/{kind}/", query(("page_size", str(number))))
