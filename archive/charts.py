@@ -11,14 +11,21 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from django.utils import formats
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count
+from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from archive.models import Arrest, Place, PlaceKind, Protest, Source, Statement
+from archive.models import Arrest, MediaOutlet, Organization, Person, Place, PlaceKind, Protest, Source, Statement
 from archive.pages import title_of
 from archive.templatetags.archive_tags import record_url
+
+# The record types the home page counts, in its order.
+COUNTED_TYPES = [Protest, Arrest, Statement, Organization, MediaOutlet, Person, Place, Source]
 
 # The event types a timeline counts, in stacking order; the key is also the CSS class suffix.
 EVENT_TYPES = [("protest", Protest), ("arrest", Arrest), ("statement", Statement)]
@@ -116,10 +123,19 @@ class Timeline:
         return "; ".join(parts) + "."
 
 
-def dated_rows() -> dict[str, list[tuple[dt.date | None, str]]]:
-    """(date_start, precision) of every published protest, arrest and statement, by type: three queries."""
+def dated_rows() -> dict[str, list[tuple[dt.date | None, int]]]:
+    """(start date, how many records) for published protests, arrests and statements, by type.
+
+    Counted in the database (three queries): a million records share a few thousand days.
+    """
     return {
-        key: list(model.objects.published().order_by().values_list("date_start", "date_precision"))
+        key: list(
+            model.objects.published()
+            .order_by()
+            .values("date_start")
+            .annotate(n=Count("pk"))
+            .values_list("date_start", "n")
+        )
         for key, model in EVENT_TYPES
     }
 
@@ -178,7 +194,7 @@ def timeline(
     end: dt.date | None = None,
     unit: str | None = None,
     *,
-    rows: dict[str, list[tuple[dt.date | None, str]]] | None = None,
+    rows: dict[str, list[tuple[dt.date | None, int]]] | None = None,
 ) -> Timeline:
     """Published protests, arrests and statements per week, month or year, by type.
 
@@ -189,16 +205,16 @@ def timeline(
     """
     rows = dated_rows() if rows is None else rows
     series = [(key, capfirst(str(model._meta.verbose_name_plural))) for key, model in EVENT_TYPES]
-    undated = {key: sum(1 for day, _p in rows[key] if day is None) for key, _m in EVENT_TYPES}
+    undated = {key: sum(n for day, n in rows[key] if day is None) for key, _m in EVENT_TYPES}
 
     def inside(day: dt.date) -> bool:
         return (start is None or day >= start) and (end is None or day <= end)
 
-    every_day = {key: [day for day, _p in rows[key] if day is not None] for key, _m in EVENT_TYPES}
-    dated = {key: [day for day in days if inside(day)] for key, days in every_day.items()}
-    outside = sum(len(every_day[key]) - len(dated[key]) for key in dated)
-    totals = {key: len(days) for key, days in dated.items()}
-    all_days = [day for days in dated.values() for day in days]
+    every_day = {key: [(day, n) for day, n in rows[key] if day is not None] for key, _m in EVENT_TYPES}
+    dated = {key: [(day, n) for day, n in days if inside(day)] for key, days in every_day.items()}
+    totals = {key: sum(n for _day, n in days) for key, days in dated.items()}
+    outside = sum(n for days in every_day.values() for _day, n in days) - sum(totals.values())
+    all_days = [day for days in dated.values() for day, _n in days]
     result = Timeline(unit=unit or WEEK, buckets=[], series=series, totals=totals, undated=undated, outside=outside)
     if not all_days:
         return result
@@ -206,9 +222,9 @@ def timeline(
     result.unit = unit = unit or choose_unit(first, last)
     counts: dict[dt.date, dict[str, int]] = {}
     for key, days in dated.items():
-        for day in days:
+        for day, n in days:
             slot = counts.setdefault(bucket_start(day, unit), {})
-            slot[key] = slot.get(key, 0) + 1
+            slot[key] = slot.get(key, 0) + n
     day = bucket_start(first, unit)
     while day <= last:
         label, short = _labels(day, unit)
@@ -295,35 +311,50 @@ def city_of(place_id: int | None, places: dict[int, Place]) -> int | None:
     return None
 
 
-def _protest_places() -> tuple[list[int], list[tuple[int, int]]]:
-    """Published protest ids, and their (protest, place) links: two queries."""
-    protests = list(Protest.objects.published().order_by().values_list("pk", flat=True))
-    links = list(
-        Protest.places.through.objects.filter(protest__in=Protest.objects.published()).values_list(
-            "protest_id", "place_id"
-        )
+def distinct_protests(targets: dict[int, set[int]]) -> dict[int, int]:
+    """For each target, how many published protests were held in a place that counts toward it.
+
+    `targets` maps a place to the targets it counts toward (itself, its city, or a marker). A
+    protest in several such places counts once per target. On PostgreSQL one aggregate query
+    (the mapping travels as two arrays); elsewhere the links are walked in Python.
+    """
+    published = Protest.objects.published().order_by().values("pk")
+    links = Protest.places.through.objects.filter(protest__in=published)
+    if connection.vendor != "postgresql":
+        held: dict[int, set[int]] = {}
+        for protest_id, place_id in links.filter(place__in=list(targets)).values_list("protest_id", "place_id"):
+            for target in targets[place_id]:
+                held.setdefault(target, set()).add(protest_id)
+        return {target: len(ids) for target, ids in held.items()}
+    pairs = [(place, target) for place, those in targets.items() for target in those]
+    sql, params = links.values("protest_id", "place_id").query.sql_with_params()
+    # `sql` is the ORM's own compiled query; every value travels as a parameter.
+    # DISTINCT pairs first: PostgreSQL hashes them, where COUNT(DISTINCT …) would sort every link.
+    query = (
+        "SELECT target, COUNT(*) FROM (SELECT DISTINCT m.target, l.protest_id "  # noqa: S608
+        f"FROM ({sql}) l JOIN unnest(%s::bigint[], %s::bigint[]) AS m(place, target) ON m.place = l.place_id) pairs "
+        "GROUP BY target"
     )
-    return protests, links
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, [p for p, _t in pairs], [t for _p, t in pairs]])
+        return dict(cursor.fetchall())
 
 
-def protests_by_city(
-    places: dict[int, Place] | None = None, protest_links: tuple[list[int], list[tuple[int, int]]] | None = None
-) -> CityChart:
+ANY_CITY = 0  # a marker target: "held in some city"
+
+
+def protests_by_city(places: dict[int, Place] | None = None) -> CityChart:
     """Published protests per public city; a protest in a site (a bazaar) counts under its city,
     and a protest in several places of one city counts once there."""
     places = public_places() if places is None else places
-    protests, links = _protest_places() if protest_links is None else protest_links
-    by_city: dict[int, set[int]] = {}
-    for protest_id, place_id in links:
-        city = city_of(place_id, places)
-        if city is not None:
-            by_city.setdefault(city, set()).add(protest_id)
-    attributed = set().union(*by_city.values()) if by_city else set()
+    city = {pk: city_of(pk, places) for pk in places}
+    counts = distinct_protests({pk: {c, ANY_CITY} for pk, c in city.items() if c is not None})
+    attributed = counts.pop(ANY_CITY, 0)
     cities = sorted(
-        (CityCount(places[pk].name, record_url(places[pk]), len(ids)) for pk, ids in by_city.items()),
+        (CityCount(places[pk].name, record_url(places[pk]), n) for pk, n in counts.items()),
         key=lambda c: (-c.count, c.name),
     )
-    chart = CityChart(cities, unattributed=len(set(protests) - attributed))
+    chart = CityChart(cities, unattributed=Protest.objects.published().count() - attributed)
     top = max((c.count for c in cities), default=1)
     for i, city in enumerate(cities):
         city.y = i * BAR_ROW + 4
@@ -406,19 +437,11 @@ def project(points: list[tuple[float, float]], width: int = MAP_WIDTH, margin: i
     return height, to_xy
 
 
-def place_points(
-    places: dict[int, Place] | None = None, protest_links: tuple[list[int], list[tuple[int, int]]] | None = None
-) -> PlaceMap:
+def place_points(places: dict[int, Place] | None = None) -> PlaceMap:
     """Published places with coordinates, projected into an SVG viewBox, each with its public URL
     and the number of published protests held there (a city counts those in its sites)."""
     places = public_places() if places is None else places
-    _protests, links = _protest_places() if protest_links is None else protest_links
-    held: dict[int, set[int]] = {}
-    for protest_id, place_id in links:
-        held.setdefault(place_id, set()).add(protest_id)
-        city = city_of(place_id, places)
-        if city is not None:
-            held.setdefault(city, set()).add(protest_id)
+    held = distinct_protests({pk: {pk, city_of(pk, places)} - {None} for pk in places})
     located = sorted(
         (p for p in places.values() if p.latitude is not None and p.longitude is not None), key=lambda p: p.name
     )
@@ -428,7 +451,7 @@ def place_points(
     height, to_xy = project([(float(p.latitude), float(p.longitude)) for p in located])
     result.height = height
     for place in located:
-        n = len(held.get(place.pk, ()))
+        n = held.get(place.pk, 0)
         point = MapPoint(place.name, record_url(place), place.kind, float(place.latitude), float(place.longitude), n)
         point.x, point.y = to_xy(point.latitude, point.longitude)
         point.r = round(4 + 3 * math.sqrt(n), 1)
@@ -484,17 +507,41 @@ def recently_updated(limit: int = 10) -> list[Recent]:
 WAR_START, WAR_END = dt.date(2020, 9, 21), dt.date(2020, 11, 30)
 
 
+def cached_home_context() -> dict:
+    """The home page's pictures; with ARCHIVE_HOME_STATS_SECONDS > 0 kept that long, per language.
+
+    At a million records the pictures take seconds to draw. A large archive sets the setting and
+    runs `manage.py refresh_home_stats` from cron, so visitors never wait for them; counts on the
+    home page are then as of the time shown. Lists, record pages and search stay exact.
+    """
+    seconds = settings.ARCHIVE_HOME_STATS_SECONDS
+    if seconds <= 0:
+        return {**home_context(), "stats_cached": False}
+    key = f"archive:home-stats:{get_language()}"
+    stats = cache.get(key)
+    if stats is None:
+        stats = home_context()
+        cache.set(key, stats, seconds)
+    return {**stats, "stats_cached": True}
+
+
+def refresh_home_stats(language: str) -> None:
+    with translation.override(language):
+        cache.set(f"archive:home-stats:{language}", home_context(), settings.ARCHIVE_HOME_STATS_SECONDS)
+
+
 def home_context() -> dict:
     """Everything the home page's pictures need, in about ten queries."""
     rows = dated_rows()
     places = public_places()
-    links = _protest_places()
     article = Source.objects.published().filter(public_id=ARTICLE_SOURCE_ID).exists()
     return {
         "timeline_all": timeline(rows=rows),
         "timeline_war": timeline(WAR_START, WAR_END, WEEK, rows=rows),
-        "cities": protests_by_city(places, links),
-        "place_map": place_points(places, links),
+        "cities": protests_by_city(places),
+        "place_map": place_points(places),
         "recent": recently_updated(),
         "article_source_published": article,
+        "counts": [(m._meta.verbose_name_plural, m.objects.published().count()) for m in COUNTED_TYPES],
+        "stats_as_of": timezone.now(),
     }

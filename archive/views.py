@@ -21,8 +21,7 @@ PUBLIC_TYPES = [Protest, Arrest, Statement, Organization, MediaOutlet, Person, P
 
 @cache_public
 def home(request):
-    counts = [(model._meta.verbose_name_plural, model.objects.published().count()) for model in PUBLIC_TYPES]
-    return render(request, "archive/home.html", {"counts": counts, **charts.home_context()})
+    return render(request, "archive/home.html", charts.cached_home_context())
 
 
 @cache_public

@@ -121,6 +121,9 @@ else:
 # How long anonymous reads of public pages and the API are cached (archive/cache.py); 0 switches it off.
 # Any change to the archive invalidates every cached response at once.
 ARCHIVE_CACHE_SECONDS = env_int("ARCHIVE_CACHE_SECONDS", 300)
+# 0: the home page's counts and pictures are redrawn after every change. A large archive sets this
+# (seconds) and runs `manage.py refresh_home_stats` from cron: the home page then shows them "as of".
+ARCHIVE_HOME_STATS_SECONDS = env_int("ARCHIVE_HOME_STATS_SECONDS", 0)
 # Option counts on list pages may take this long (PostgreSQL); a list too big to count in time is shown without them.
 ARCHIVE_FACET_TIME_LIMIT_MS = env_int("ARCHIVE_FACET_TIME_LIMIT_MS", 500)
 # With replicas: for this long after a write, responses are not cached (a replica may still lag).

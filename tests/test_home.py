@@ -27,3 +27,29 @@ def test_home_counts_only_public_records(client, django_assert_max_num_queries):
         response = client.get("/en/")
     counts = dict(response.context["counts"])
     assert counts["protests"] == 3
+
+
+def test_a_large_archive_can_keep_the_home_pictures_for_a_while(client, settings):
+    from django.core.management import call_command
+
+    from tests.factories import ProtestFactory
+
+    settings.ARCHIVE_HOME_STATS_SECONDS = 600
+    settings.ARCHIVE_CACHE_SECONDS = 0
+    ProtestFactory()
+    call_command("refresh_home_stats", verbosity=0)
+    first = client.get("/en/")
+    assert b"Counts and charts as of" in first.content
+    ProtestFactory()
+    assert client.get("/en/").context["counts"][0][1] == first.context["counts"][0][1]
+    call_command("refresh_home_stats", verbosity=0)
+    assert client.get("/en/").context["counts"][0][1] == first.context["counts"][0][1] + 1
+
+
+def test_refresh_home_stats_refuses_when_the_home_page_draws_its_own(settings):
+    import pytest
+    from django.core.management import CommandError, call_command
+
+    settings.ARCHIVE_HOME_STATS_SECONDS = 0
+    with pytest.raises(CommandError):
+        call_command("refresh_home_stats")
