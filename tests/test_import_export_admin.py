@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission, User
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
@@ -37,6 +38,24 @@ def test_admin_import_previews_then_confirms(world, archivist, client):
     assert done.status_code == 302
     protest = models.Protest.objects.get(title="Admin rally")
     assert protest.history.first().history_user == archivist
+    assert LogEntry.objects.get(object_id=str(protest.pk)).user == archivist  # the admin's own log, too
+
+
+def test_admin_preview_shows_what_each_row_changes(world, archivist, client):
+    """Rows are written in batches; each row's diff is taken once its batch is written."""
+    client.force_login(archivist)
+    factories.ProtestFactory(public_id="draft-rally", title="Old title", status=models.Status.DRAFT)
+    rows = [{"public_id": "draft-rally", "title": "New title"}, {"public_id": "", "title": "Brand new rally"}]
+    rows[1] |= {"kind": "rally", "date": "2020", "places": "Urmu"}
+    rows[0] |= {"kind": "rally", "date": "2020", "places": "Tabriz"}
+    preview = client.post(
+        reverse("admin:archive_protest_import"), {"format": "0", "import_file": upload("rallies.csv", make_file(rows))}
+    )
+    diff = [row.diff for row in preview.context["result"].rows]
+    assert any("<del" in cell and ">Old</del>" in cell and ">New</ins>" in cell for cell in diff[0])
+    assert any("place-tabriz</ins>" in cell for cell in diff[0])
+    assert any("Brand new rally" in cell for cell in diff[1]) and any("place-urmia" in cell for cell in diff[1])
+    assert models.Protest.objects.get(public_id="draft-rally").title == "Old title"  # still only a preview
 
 
 def test_admin_confirm_cannot_be_pointed_at_another_file(world, archivist, client):
