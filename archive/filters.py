@@ -38,6 +38,31 @@ class UtcDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
 
 
+class StrictNullBooleanSelect(forms.NullBooleanSelect):
+    """Hands a value it does not know ("1", "yes", "banana") to the field, instead of reading it as "either"."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        known = super().value_from_datadict(data, files, name)
+        return value if known is None and value not in (None, "", "unknown") else known
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    widget = StrictNullBooleanSelect
+
+    def to_python(self, value):
+        if isinstance(value, str) and value not in {"1", "0", "True", "False", "true", "false"}:
+            message = _("Select a valid choice. %(value)s is not one of the available choices.")
+            raise ValidationError(message, code="invalid_choice", params={"value": value})
+        return super().to_python(value)
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    """Yes, no or either; anything else is a 400, where Django's select would silently mean "either"."""
+
+    field_class = StrictNullBooleanField
+
+
 class StrictFilterSet(filters.FilterSet):
     """Refuses parameters it does not know, instead of ignoring them."""
 
@@ -87,7 +112,9 @@ class PublicIdFilter(filters.CharFilter):
         condition = Q()
         for path in self.paths:
             condition |= Q(**{f"{path}__in": ids})
-        return queryset.filter(condition).distinct()
+        # A semi-join, not JOIN + DISTINCT: a record in several matching places is found once,
+        # and the list keeps its own ordering index (DISTINCT would sort the whole match first).
+        return queryset.filter(pk__in=queryset.model._base_manager.filter(condition).values("pk"))
 
 
 class DateRangeMixin(filters.FilterSet):
@@ -130,9 +157,7 @@ class ProtestFilter(DateRangeMixin, StrictFilterSet):
     organization = organization_filter("organizers")
     kind = filters.MultipleChoiceFilter(choices=models.ProtestKind.choices, label=_("Kind"))
     event_status = filters.MultipleChoiceFilter(choices=models.EventStatus.choices, label=_("Held or called"))
-    has_arrests = filters.BooleanFilter(
-        method="filter_has_arrests", label=_("Has arrests"), widget=forms.NullBooleanSelect
-    )
+    has_arrests = StrictBooleanFilter(method="filter_has_arrests", label=_("Has arrests"))
 
     class Meta:
         model = models.Protest
@@ -160,7 +185,9 @@ class StatementFilter(DateRangeMixin, StrictFilterSet):
     organization = organization_filter("speaker_organizations")
     person = person_filter("speaker_people")
     form = filters.MultipleChoiceFilter(choices=models.StatementForm.choices, label=_("Form"))
-    language = filters.CharFilter(field_name="texts__language", label=_("Language of its text"), distinct=True)
+    language = filters.CharFilter(
+        field_name="texts__language", label=_("Language of its text"), distinct=True, max_length=20
+    )
     protest = PublicIdFilter(target=models.Protest, paths=["about_protests"], label=_("About protest"))
 
     class Meta:
@@ -182,7 +209,7 @@ class MediaOutletFilter(StrictFilterSet):
     kind = filters.MultipleChoiceFilter(choices=models.OutletKind.choices, label=_("Kind"))
     affiliation = filters.MultipleChoiceFilter(choices=models.OutletAffiliation.choices, label=_("Affiliation"))
     base = filters.MultipleChoiceFilter(choices=models.OutletBase.choices, label=_("Base"))
-    language = filters.CharFilter(field_name="languages", label=_("Language"), distinct=True)
+    language = filters.CharFilter(field_name="languages", label=_("Language"), distinct=True, max_length=20)
     place = place_filter("country")
 
     class Meta:
@@ -201,12 +228,8 @@ class PersonFilter(StrictFilterSet):
 class PlaceFilter(StrictFilterSet):
     kind = filters.MultipleChoiceFilter(choices=models.PlaceKind.choices, label=_("Kind"))
     within = PublicIdFilter(target=models.Place, paths=["parent"], with_descendants=True, label=_("Within"))
-    has_coordinates = filters.BooleanFilter(
-        field_name="latitude",
-        lookup_expr="isnull",
-        exclude=True,
-        label=_("Has coordinates"),
-        widget=forms.NullBooleanSelect,
+    has_coordinates = StrictBooleanFilter(
+        field_name="latitude", lookup_expr="isnull", exclude=True, label=_("Has coordinates")
     )
 
     class Meta:
@@ -216,7 +239,7 @@ class PlaceFilter(StrictFilterSet):
 
 class SourceFilter(DateRangeMixin, StrictFilterSet):
     kind = filters.MultipleChoiceFilter(choices=models.SourceKind.choices, label=_("Kind"))
-    language = filters.CharFilter(field_name="language", label=_("Language"))
+    language = filters.CharFilter(field_name="language", label=_("Language"), max_length=20)
     outlet = PublicIdFilter(target=models.MediaOutlet, paths=["outlet"], label=_("Outlet"))
 
     class Meta:

@@ -125,7 +125,7 @@ ARCHIVE_CACHE_SECONDS = env_int("ARCHIVE_CACHE_SECONDS", 300)
 # (seconds) and runs `manage.py refresh_home_stats` from cron: the home page then shows them "as of".
 ARCHIVE_HOME_STATS_SECONDS = env_int("ARCHIVE_HOME_STATS_SECONDS", 0)
 # Option counts on list pages may take this long (PostgreSQL); a list too big to count in time is shown without them.
-ARCHIVE_FACET_TIME_LIMIT_MS = env_int("ARCHIVE_FACET_TIME_LIMIT_MS", 500)
+ARCHIVE_FACET_TIME_LIMIT_MS = env_int("ARCHIVE_FACET_TIME_LIMIT_MS", 300)
 # With replicas: for this long after a write, responses are not cached (a replica may still lag).
 ARCHIVE_REPLICA_LAG_SECONDS = env_int("ARCHIVE_REPLICA_LAG_SECONDS", 5)
 

@@ -5,14 +5,15 @@ The public gate is ``RecordQuerySet.published()``. Every public path — site,
 API, exports, search, sitemaps — reaches records through it.
 """
 
+import datetime as dt
 import secrets
 from functools import lru_cache
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Now
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, Now
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -204,6 +205,19 @@ def record_permissions(model_name: str) -> list[tuple[str, str]]:
         (f"publish_{model_name}", f"Can publish, withdraw and restrict {model_name} records"),
         (f"import_{model_name}", f"Can import {model_name} records"),
         (f"export_{model_name}", f"Can export {model_name} records"),
+    ]
+
+
+def undated_last_indexes(name: str) -> list:
+    """Serve list pages and the API sorted by date: cursor paging sorts undated records last
+    through a stand-in date (archive/api/pagination.py), ascending and descending."""
+    return [
+        models.Index(
+            Coalesce("date_start", Value(dt.date.max, output_field=models.DateField())), "id", name=f"{name}_date_asc"
+        ),
+        models.Index(
+            Coalesce("date_start", Value(dt.date.min, output_field=models.DateField())), "id", name=f"{name}_date_desc"
+        ),
     ]
 
 

@@ -14,6 +14,7 @@ from archive.models.base import (
     choices_check,
     dated_record_constraints,
     record_permissions,
+    undated_last_indexes,
 )
 from archive.models.places import Place
 
@@ -105,6 +106,7 @@ class Protest(Record, PartialDate):
         verbose_name = _("protest")
         verbose_name_plural = _("protests")
         permissions = record_permissions("protest")
+        indexes = undated_last_indexes("protest")
         constraints = dated_record_constraints(
             choices_check("kind", ProtestKind), choices_check("event_status", EventStatus)
         )
@@ -208,6 +210,7 @@ class Arrest(Record, PartialDate):
         verbose_name = _("arrest")
         verbose_name_plural = _("arrests")
         permissions = record_permissions("arrest")
+        indexes = undated_last_indexes("arrest")
         constraints = dated_record_constraints(
             choices_check("outcome", ArrestOutcome),
             models.CheckConstraint(

@@ -14,6 +14,7 @@ from archive.models.base import (
     choices_check,
     dated_record_constraints,
     record_permissions,
+    undated_last_indexes,
 )
 from archive.models.media import MediaOutlet
 from archive.validators import validate_web_address
@@ -104,6 +105,7 @@ class Source(Record, PartialDate):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         permissions = record_permissions("source")
+        indexes = undated_last_indexes("source")
         constraints = dated_record_constraints(choices_check("kind", SourceKind))
 
     def __str__(self) -> str:

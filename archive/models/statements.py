@@ -14,6 +14,7 @@ from archive.models.base import (
     choices_check,
     dated_record_constraints,
     record_permissions,
+    undated_last_indexes,
 )
 from archive.models.events import Arrest, Protest
 from archive.models.media import MediaOutlet
@@ -117,6 +118,7 @@ class Statement(Record, PartialDate):
         verbose_name = _("statement")
         verbose_name_plural = _("statements")
         permissions = record_permissions("statement")
+        indexes = undated_last_indexes("statement")
         constraints = dated_record_constraints(choices_check("form", StatementForm))
 
     def __str__(self) -> str:
