@@ -399,3 +399,22 @@ def test_too_many_parameters_is_a_json_400_from_the_api(client, article):
 def test_nul_in_a_record_address_is_a_404(client, article):
     """PostgreSQL refuses NUL in a query: the detail page passed one straight through (a 500)."""
     assert fetch(client, "/en/protests/a%00b/").status_code == 404
+
+
+def test_a_yes_no_filter_refuses_what_it_cannot_read(client, article):
+    """has_arrests=banana (or =1, or a 50,000-item list) was read as "either" and silently ignored."""
+    every, with_arrests = (
+        fetch(client, "/api/v1/protests/", f"page_size=500{extra}").json()["results"]
+        for extra in ("", "&has_arrests=true")
+    )
+    assert len(with_arrests) < len(every)
+    assert fetch(client, "/api/v1/protests/", "page_size=500&has_arrests=1").json()["results"] == with_arrests
+    for path, name in [("/api/v1/protests/", "has_arrests"), ("/en/places/", "has_coordinates")]:
+        response = fetch(client, path, f"{name}=banana")
+        assert response.status_code == 400
+        assert "banana" in (str(response.json()[name]) if path.startswith("/api/") else response.content.decode())
+
+
+def test_a_language_longer_than_any_language_tag_is_refused(client, article):
+    for kind in ["statements", "media-outlets", "sources"]:
+        assert fetch(client, f"/api/v1/{kind}/", query(("language", "az-Latn" * 3))).json()["language"]
