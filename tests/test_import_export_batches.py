@@ -169,6 +169,16 @@ def test_a_changed_record_is_reindexed_and_its_dependents_are_touched(world):
     assert not models.Tombstone.objects.exists()  # a draft stays out of public view: nothing to bury
 
 
+def test_a_written_import_retires_cached_public_responses_and_a_dry_run_does_not(world):
+    from archive import cache
+
+    before = cache.generation()
+    assert run(models.Person, [{"name": "Only Checked"}], dry_run=True).ok
+    assert cache.generation() == before
+    assert run(models.Person, [{"name": "Written"}]).ok
+    assert cache.generation() != before
+
+
 def test_a_dry_run_leaves_no_index_entries(world):
     before = row_counts()
     assert run(models.Person, [{"name": "Only Checked"}], dry_run=True).ok

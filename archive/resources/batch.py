@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from archive import cache as response_cache
 from archive import search, sync
 from archive.models import SearchEntry
 from archive.models.base import new_public_id
@@ -152,10 +153,14 @@ class BatchWriter:
             self.on_flush(entries)
 
     def finish(self) -> None:
-        """After the last row: index each changed record once, and the records that show it.
-        (Created records are indexed with their batch, from what the rows gave them.)"""
-        if self.index:
-            search.reindex_records(self.model, self.changed)
+        """After the last row of an import that wrote everything: index each changed record once, and
+        the records that show it (created ones were indexed with their batch, from what their rows
+        gave them), and retire cached public responses, as the save signals would have."""
+        if not self.index:
+            return
+        search.reindex_records(self.model, self.changed)
+        response_cache.bump()
+        transaction.on_commit(response_cache.bump)
 
     # --- writing -------------------------------------------------------------------------------
 
