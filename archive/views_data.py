@@ -4,19 +4,52 @@ Each response opens the file first and takes its ETag and Last-Modified from
 that open file, so a build swapped in mid-request cannot mix two versions.
 """
 
+import datetime as dt
+import json
 import os
+from functools import lru_cache
 
-from django.http import FileResponse, Http404, HttpResponseNotFound
+from django.db.models import Max
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotFound
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 
 from archive import datapackage
+from archive.models import Tombstone
 
 NOT_BUILT = "No data package has been built yet. Please try again later.\n"
+STALE = "The data package is being rebuilt after records were withdrawn or restricted. Please try again later.\n"
+
+
+@lru_cache(maxsize=4)
+def _snapshot_time(path: str, mtime_ns: int) -> dt.datetime | None:
+    """When the package at `path` read the database (its descriptor's `created`); one read per build."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return dt.datetime.fromisoformat(json.load(handle)["created"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _outdated() -> bool:
+    """Whether a record stopped being public (withdrawn, restricted, withheld, deleted) after the served
+    package read the database: the record may still be in it, so the package must not be served."""
+    path = datapackage.current_file(datapackage.DESCRIPTOR)
+    try:
+        mtime_ns = os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        return False  # nothing built: _serve says so
+    taken = _snapshot_time(str(path), mtime_ns)
+    removed = Tombstone.objects.aggregate(last=Max("removed_at"))["last"]
+    return taken is None or (removed is not None and removed >= taken)
 
 
 def _serve(request, name: str, content_type: str, download_name: str | None = None):
+    if _outdated():
+        response = HttpResponse(STALE, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "600"
+        return response
     try:
         handle = datapackage.current_file(name).open("rb")
     except FileNotFoundError:

@@ -125,10 +125,10 @@ def swap(text: str, value: str, placeholder: str = "⟨value⟩") -> str:
 
 
 def body_bytes(response) -> bytes:
+    """The whole body. The test client closes a streamed response once its content is read (closing
+    it again would fire request_finished and, on PostgreSQL, drop the test's transaction)."""
     if getattr(response, "streaming", False):
-        data = b"".join(response.streaming_content)
-        response.close()
-        return data
+        return b"".join(response.streaming_content)
     return response.content
 
 
