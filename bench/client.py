@@ -81,10 +81,13 @@ class Samples:
     queries: list[int] = field(default_factory=list)
     db_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    refusals: dict = field(default_factory=dict)  # status → the first body answered with it
 
     def add(self, reply: Reply) -> None:
         self.seconds.append(reply.seconds)
         self.statuses[reply.status] = self.statuses.get(reply.status, 0) + 1
+        if reply.status >= 400:
+            self.refusals.setdefault(reply.status, reply.body[:300].decode("utf-8", "replace"))
         if reply.queries is not None:
             self.queries.append(reply.queries)
         if "x-bench-db-ms" in reply.headers:
@@ -104,6 +107,7 @@ class Samples:
             "max_ms": _round(max(ms) if ms else None),
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             "errors": self.errors[:5],
+            "refusals": {str(k): v for k, v in self.refusals.items()},
             "queries": median(self.queries),
             "queries_max": max(self.queries) if self.queries else None,
             "db_ms": _round(median(self.db_ms)),
@@ -163,6 +167,8 @@ def concurrent(host: str, port: int, paths: list[str], clients: int, seconds: fl
         merged.queries += part.queries
         merged.db_ms += part.db_ms
         merged.errors += part.errors
+        for status, body in part.refusals.items():
+            merged.refusals.setdefault(status, body)
         for status, n in part.statuses.items():
             merged.statuses[status] = merged.statuses.get(status, 0) + n
     ok = sum(n for status, n in merged.statuses.items() if status < 400)

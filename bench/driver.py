@@ -131,13 +131,20 @@ def rows_of(reply) -> int | None:
 
 
 def measure_floor(client: Client, op: Operation, settings: Settings, sql_dir: Path, database: str) -> dict:
+    """The floor of up to `floor_samples` of the operation's paths, each from a request that succeeded
+    (a refused request, e.g. stopped by the statement timeout, ran only part of its SQL)."""
     floors, statements = [], []
     for path in op.paths[: settings.floor_samples]:
-        token = f"{op.key}-{secrets.token_hex(6)}"
-        client.get(path, headers={"X-Bench-Capture": token})
-        captured = sql_dir / f"{token}.json"
-        sql = load_statements(captured)
-        captured.unlink()
+        for _attempt in range(3):
+            token = f"{op.key}-{secrets.token_hex(6)}"
+            reply = client.get(path, headers={"X-Bench-Capture": token})
+            captured = sql_dir / f"{token}.json"
+            sql = load_statements(captured)
+            captured.unlink()
+            if reply.status == 200:
+                break
+        else:
+            continue
         result = floor_ms(database_url(database), sql, runs=settings.floor_runs)
         if result["floor_ms"] is not None:
             floors.append(result["floor_ms"])

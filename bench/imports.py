@@ -48,13 +48,22 @@ UNIQUE_PLACE_NAMES = """
 """
 
 
-def scratch_copy(source: str) -> str:
-    """A throwaway copy of the benchmark database (nobody may be connected to it meanwhile)."""
+def scratch_copy(source: str, wait: float = 300) -> str:
+    """A throwaway copy of the benchmark database. Copying needs the source to itself: while anyone else is
+    connected, try again every 10 s for up to `wait` seconds."""
     name = f"{source}_import"
+    deadline = time.monotonic() + wait
     with server_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}" STRATEGY FILE_COPY')
-    return name
+        while True:
+            try:
+                conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}" STRATEGY FILE_COPY')
+                return name
+            except psycopg.errors.ObjectInUse:
+                if time.monotonic() > deadline:
+                    raise
+                print(f"bench: {source} is in use by someone else; waiting to copy it", file=sys.stderr)
+                time.sleep(10)
 
 
 def drop(name: str) -> None:
@@ -149,10 +158,10 @@ def history_rows(database: str) -> int:
 
 def run(database: str, row_counts: list[int], seed: int = 1, limit: float = 1800) -> list[dict]:
     try:
-        scratch = scratch_copy(database)
-    except psycopg.errors.ObjectInUse as error:
-        # Copying needs the benchmark database to itself; someone else is connected to it.
-        return [{"rows": rows, "skipped": f"could not copy {database}: {error}".strip()} for rows in row_counts]
+        scratch = scratch_copy(database, float(os.environ.get("BENCH_COPY_WAIT", 300)))
+    except psycopg.errors.ObjectInUse:
+        reason = f"{database} could not be copied for the import: other sessions kept using it"
+        return [{"rows": rows, "skipped": reason} for rows in row_counts]
     try:
         create_user(scratch)
         places, orgs = names(scratch)

@@ -22,9 +22,14 @@ def _target(checks: list[dict]) -> str:
     return ", ".join(parts) or "—"
 
 
+def _cell(text) -> str:
+    """One table cell: on one line, with no pipe to split it."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+    return lines + ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in rows]
 
 
 def requests_section(report: dict) -> list[str]:
@@ -172,7 +177,7 @@ def render(report: dict) -> str:
         *loadtest_section(report),
         "## Anomalies",
         "",
-        *([f"- {a}" for a in report["anomalies"]] or ["None noticed."]),
+        *([f"- {_cell(a)}" for a in report["anomalies"]] or ["None noticed."]),
         "",
         *facts_section(report),
         METHOD,

@@ -129,10 +129,22 @@ def check_import(result: dict) -> dict:
     return {**result, "pass": ok}
 
 
+def refused(op: dict) -> list[str]:
+    """Error answers of an operation, sequential and concurrent, with the first body of each status."""
+    found = []
+    for phase, name in ((op, "sequential"), (op["concurrent"], "concurrent")):
+        for status, n in phase["statuses"].items():
+            if int(status) >= 400:
+                body = " ".join(phase.get("refusals", {}).get(status, "").split())[:160]
+                found.append(f"{op['key']} ({name}): {n} of {phase['requests']} answered {status} {body}".rstrip())
+    return found
+
+
 def anomalies(report: dict) -> list[str]:
     found = []
     for op in report["operations"]:
         found += op["problems"]
+        found += refused(op)
         varies = op["queries_max"] is not None and op["queries"] is not None and op["queries_max"] != op["queries"]
         if varies and op["distinct_paths"] == 1:
             found.append(f"{op['key']}: queries per request vary ({op['queries']} median, {op['queries_max']} max)")
@@ -169,10 +181,11 @@ def anomalies(report: dict) -> list[str]:
             f"the dataset was made by an older generate_archive ({made_by.group(1)}, now {prepared['generator_now']}); "
             "`make bench REGENERATE=1` makes it again"
         )
-    for op in report["operations"]:
-        wanted = report["driver_settings"].get("requests")
-        if wanted and op["requests"] < wanted:
-            found.append(f"{op['key']}: {op['requests']} sequential requests, not {wanted} (time cap)")
+    wanted = report["driver_settings"].get("requests")
+    capped = [f"{op['key']} ({op['requests']})" for op in report["operations"] if wanted and op["requests"] < wanted]
+    if capped:
+        cap = report["driver_settings"].get("sequential_seconds")
+        found.append(f"sequential series cut short by the {cap} s cap (requests made): " + ", ".join(capped))
     load = report["run"].get("load_before")
     if load and load[0] > report["machine"]["cores"]:
         found.append(
@@ -191,7 +204,7 @@ def build(scale: str) -> dict:
         "seed": run.get("seed"),
         "smoke": run.get("smoke"),
         "date": run.get("finished"),
-        "commit": git_commit(),
+        "commit": run.get("commit") or git_commit(),
         "run": run,
         "machine": machine(run["database"]),
         "dataset": {**dataset(run["database"]), "marker": run.get("dataset", {}).get("marker")},

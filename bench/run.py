@@ -71,6 +71,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started, load_before, calibration_before = time.monotonic(), os.getloadavg(), cpu_calibration_ms()
+    commit = report.git_commit()
     work = work_dir(args.scale)
     # A report covers this run; a load test run before it measured other code or data (`make loadtest` adds its own).
     (work / "loadtest.json").unlink(missing_ok=True)
@@ -93,6 +94,7 @@ def main() -> None:
             "seed": args.seed,
             "smoke": args.smoke,
             "database": database,
+            "commit": commit,
             "dataset": prepared,
             "server": served,
             "load_before": [round(x, 2) for x in load_before],
