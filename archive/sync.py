@@ -5,7 +5,7 @@ be complete:
 
 - a record that stops being public (withdrawn, restricted, returned to draft,
   a person marked at risk, deleted, or given a new public id) leaves a
-  Tombstone;
+  Tombstone (which says only "withdrawn", "unpublished", "deleted" or "renamed");
 - when a person, organization, place, outlet, protest or source changes, the
   records that show it (a detainee's name, a speaker, a place's name) get a
   new ``updated`` time too, so mirrors refetch them — above all when a name
@@ -32,13 +32,12 @@ DEPENDENTS = {
 
 
 def _status_word(record) -> str:
-    if record.restricted:
-        return "restricted"
-    if getattr(record, "at_risk", False):
-        return "withheld"
-    if record.status == models.Status.PUBLISHED:
-        return "published"
-    return {"withdrawn": "withdrawn", "draft": "unpublished", "in_review": "unpublished"}[record.status]
+    """What mirrors are told about a record that stopped being public. Only a withdrawal says so (its
+    reason is public); a restriction or a person marked at risk reads "unpublished", like a return to
+    draft, since that a record was restricted or a person is at risk is itself not public."""
+    if record.status == models.Status.WITHDRAWN and not record.restricted and not getattr(record, "at_risk", False):
+        return "withdrawn"
+    return "unpublished"
 
 
 def bury(record, public_id: str, status: str) -> None:

@@ -177,7 +177,23 @@ def test_a_person_marked_at_risk_disappears_on_the_very_next_request(world):
         "/data/arrests.csv": False,
     }
     warm(client, urls, person.public_id)
+    found = client.get("/api/v1/search/", {"q": person.name}).json()["results"]
+    assert arrest.public_id in {result["id"] for result in found}  # the arrest is found by the detainee's name
     unpublish(world, person, "at risk")
     assert check_gone(client, urls, person, "restrict", word) == []
     for url in (f"/en/arrests/{arrest.public_id}/", f"/api/v1/arrests/{arrest.public_id}/", "/data/arrests.csv"):
         assert person.name not in text_of(client.get(url)), url
+    found = client.get("/api/v1/search/", {"q": person.name}).json()["results"]
+    assert {person.public_id, arrest.public_id}.isdisjoint(result["id"] for result in found)
+
+
+@pytest.mark.parametrize("action", ["withdraw", "restrict", "at risk"])
+def test_a_tombstone_tells_only_what_the_public_may_know(world, action):
+    """A withdrawal's reason is public; that a record was restricted or a person is at risk is not."""
+    person = fresh(world.public("people"))
+    since = person.updated.isoformat()
+    unpublish(world, person, action)
+    tombstones = Client().get("/api/v1/people/", {"updated_since": since}).json()["tombstones"]
+    mine = [(t["status"], t["reason"]) for t in tombstones if t["id"] == person.public_id]
+    expected = ("withdrawn", "Withdrawn: it could not be verified.") if action == "withdraw" else ("unpublished", "")
+    assert mine == [expected]
