@@ -13,14 +13,17 @@ runs is left out, and a related record that is not public never shows, not even 
 
 import csv
 import io
+import json
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from operator import attrgetter
+from itertools import repeat
+from operator import attrgetter, itemgetter
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F
+from django.db import NotSupportedError, connections
+from django.db.models import BooleanField, F, Func, QuerySet
 from django.utils.translation import gettext as _
 
 from archive import datapackage as dp
@@ -32,19 +35,91 @@ from archive.public import detainee_label
 CHUNK = 1000  # records per round of queries
 PK_BATCH = 10_000  # primary keys fetched at a time
 
-# For a database alias and a chunk's record pks: (record pk, text) pairs, in display order.
-Pairs = Callable[[str, list[int]], Iterable[tuple[int, str]]]
+
+# --- Relations, a chunk at a time ---------------------------------------------------------------
+
+CHUNK_KEYS = object()  # in a query compiled once per export: the chunk's primary keys go here
+
+
+def encode_keys(keys: list[int], vendor: str) -> str:
+    """The keys as one parameter: a thousand placeholders cost more to build, send and parse than
+    the query takes to run."""
+    if vendor == "postgresql":
+        return "{" + ",".join(map(str, keys)) + "}"
+    return json.dumps(keys)
+
+
+class OneOf(Func):
+    """`field` is one of `keys`, or, without keys, of each chunk's (see Prepared)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, keys: list[int] | None = None):
+        super().__init__(F(field))
+        self.keys = keys
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        keys = CHUNK_KEYS if self.keys is None else encode_keys(self.keys, connection.vendor)
+        if connection.vendor == "postgresql":
+            return f"{sql} = ANY(%s::bigint[])", (*params, keys)
+        if connection.vendor == "sqlite":
+            return f"{sql} IN (SELECT value FROM json_each(%s))", (*params, keys)  # noqa: S608 - keys are bound
+        raise NotSupportedError("The CSV export runs on PostgreSQL and SQLite.")
+
+
+class Prepared:
+    """A values query over a chunk's records, compiled once per export: Django takes longer to build
+    and read one than the database takes to run it. Only for plain values (ids, text, integers),
+    which need none of Django's conversions of what the database returns."""
+
+    def __init__(self, queryset: QuerySet, db: str):
+        self.db = db
+        self.sql, self.params = queryset.query.get_compiler(db).as_sql()
+
+    def rows(self, keys: list[int]) -> list[tuple]:
+        connection = connections[self.db]
+        encoded = encode_keys(keys, connection.vendor)
+        params = [encoded if param is CHUNK_KEYS else param for param in self.params]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchall()
+
+
+@dataclass(frozen=True)
+class Source:
+    """One relation of the chunk's records: `query(db)` gives (record pk, …) rows for OneOf(record
+    field); `text` reads one row's value, None when the public may not see it."""
+
+    query: Callable[[str], QuerySet]
+    text: Callable[[tuple], str | None] = itemgetter(1)
 
 
 @dataclass(frozen=True)
 class Many:
-    """A column holding several values, gathered from one or more relations."""
+    """A column holding several values, gathered from one or more relations in turn."""
 
     name: str
-    sources: tuple[Pairs, ...]
+    sources: tuple[Source, ...]
 
 
-# --- Relations, a chunk at a time ---------------------------------------------------------------
+def linked(model, attr: str, value: str = "public_id") -> Source:
+    """`value` of each record that the many-to-many `attr` links to, if that record is public, in
+    the order they were linked (slogans and languages, which are not records: in their own order).
+    The gate is a lookup on the target's primary key per row: a join or EXISTS would make
+    PostgreSQL hash the target's whole table for every chunk."""
+    relation = model._meta.get_field(attr)
+    through, target = relation.remote_field.through, relation.related_model
+    left, right = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+
+    def query(db):
+        rows = through.objects.using(db).filter(OneOf(f"{left}_id"))
+        if not issubclass(target, m.Record):
+            return rows.order_by(*_ordering(target, right), "pk").values_list(f"{left}_id", f"{right}__{value}")
+        rows = rows.annotate(v=dp.public_id_of(target, f"{right}_id", value))
+        return rows.order_by("pk").values_list(f"{left}_id", "v")
+
+    return Source(query)
 
 
 def _ordering(model, path: str) -> list[str]:
@@ -52,106 +127,95 @@ def _ordering(model, path: str) -> list[str]:
     return [("-" if f.startswith("-") else "") + f"{path}__{f.removeprefix('-')}" for f in model._meta.ordering]
 
 
-def linked(model, attr: str, value: str = "public_id") -> Pairs:
-    """`value` of each record that the many-to-many `attr` links to, if that record is public."""
-    relation = model._meta.get_field(attr)
-    through, target = relation.remote_field.through, relation.related_model
-    left, right = relation.m2m_field_name(), relation.m2m_reverse_field_name()
-
-    def pairs(db, pks):
-        rows = through.objects.using(db).filter(**{f"{left}_id__in": pks})
-        if issubclass(target, m.Record):
-            rows = rows.filter(dp.passes(target, f"{right}_id"))
-        rows = rows.order_by(*_ordering(target, right), "pk")
-        return rows.values_list(f"{left}_id", f"{right}__{value}")
-
-    return pairs
-
-
-def referring(model, attr: str) -> Pairs:
-    """Public records of `model` whose many-to-many `attr` links to the chunk's records."""
+def referring(model, attr: str) -> Source:
+    """Public records of `model` whose many-to-many `attr` links to the chunk's records, in the order linked."""
     relation = model._meta.get_field(attr)
     through = relation.remote_field.through
     left, right = relation.m2m_field_name(), relation.m2m_reverse_field_name()
 
-    def pairs(db, pks):
-        rows = through.objects.using(db).filter(dp.passes(model, f"{left}_id"), **{f"{right}_id__in": pks})
-        rows = rows.order_by(*_ordering(model, left), "pk")
-        return rows.values_list(f"{right}_id", f"{left}__public_id")
+    def query(db):
+        rows = through.objects.using(db).filter(OneOf(f"{right}_id"))
+        rows = rows.annotate(v=dp.public_id_of(model, f"{left}_id")).order_by("pk")
+        return rows.values_list(f"{right}_id", "v")
 
-    return pairs
+    return Source(query)
 
 
-def pointing(model, field: str) -> Pairs:
+def pointing(model, field: str) -> Source:
     """Public records of `model` whose foreign key `field` points to the chunk's records."""
 
-    def pairs(db, pks):
-        rows = dp.public(model).using(db).filter(**{f"{field}_id__in": pks})
+    def query(db):
+        rows = dp.public(model).using(db).filter(OneOf(f"{field}_id"))
         return rows.order_by(*model._meta.ordering).values_list(f"{field}_id", "public_id")
 
-    return pairs
+    return Source(query)
 
 
-def children(model, field: str, value: str) -> Pairs:
+def children(model, field: str, value: str) -> Source:
     """`value` of the chunk's own parts (texts, other names), which are public with their record."""
 
-    def pairs(db, pks):
-        rows = model.objects.using(db).filter(**{f"{field}_id__in": pks})
+    def query(db):
+        rows = model.objects.using(db).filter(OneOf(f"{field}_id"))
         return rows.order_by(*model._meta.ordering, "pk").values_list(f"{field}_id", value)
 
-    return pairs
+    return Source(query)
 
 
-def claims(model, field: str) -> Pairs:
+def claims(model, field: str) -> Source:
     """Count claims as “words (low–high, claimant)”."""
 
-    def pairs(db, pks):
-        rows = model.objects.using(db).filter(**{f"{field}_id__in": pks}).order_by("pk")
-        for pk, *claim in rows.values_list(f"{field}_id", "words", "low", "high", "claimant"):
-            yield pk, claim_text(*claim)
+    def query(db):
+        rows = model.objects.using(db).filter(OneOf(f"{field}_id")).order_by("pk")
+        return rows.values_list(f"{field}_id", "words", "low", "high", "claimant")
 
-    return pairs
+    return Source(query, lambda row: claim_text(*row[1:]))
 
 
-def cited(model) -> Pairs:
+def cited(model) -> Source:
     """Citations as “source-id fn.N”, for sources that are public."""
 
-    def pairs(db, pks):
+    def query(db):
         content_type = ContentType.objects.db_manager(db).get_for_model(model)
-        rows = m.Citation.objects.using(db).filter(
-            dp.passes(m.Source, "source_id"), content_type=content_type, object_id__in=pks
-        )
-        rows = rows.order_by(*m.Citation._meta.ordering).values_list("object_id", "source__public_id", "footnote")
-        for pk, source, footnote in rows:
-            yield pk, f"{source} fn.{footnote}" if footnote else source
+        rows = m.Citation.objects.using(db).filter(OneOf("object_id"), content_type=content_type)
+        rows = rows.annotate(s=dp.public_id_of(m.Source, "source_id")).order_by(*m.Citation._meta.ordering)
+        return rows.values_list("object_id", "s", "footnote")
 
-    return pairs
+    def text(row):
+        _pk, source, footnote = row
+        if source is None:
+            return None
+        return f"{source} fn.{footnote}" if footnote else source
+
+    return Source(query, text)
 
 
-def speaking_people(db, pks):
+def speaking_people(db) -> QuerySet:
     """Speakers' ids, or “name withheld”; withheld ones last, so their place says nothing of the name."""
-    through = m.Statement.speaker_people.through
-    rows = through.objects.using(db).filter(statement_id__in=pks)
+    rows = m.Statement.speaker_people.through.objects.using(db).filter(OneOf("statement_id"))
     rows = rows.annotate(p=dp.public_id_of(m.Person, "person_id"), shown=dp.public_id_of(m.Person, "person_id", "name"))
-    withheld = _("name withheld")
-    for pk, person in rows.order_by(F("shown").asc(nulls_last=True), "pk").values_list("statement_id", "p"):
-        yield pk, person or withheld
+    return rows.order_by(F("shown").asc(nulls_last=True), "pk").values_list("statement_id", "p")
 
 
-def roles(db, pks):
+def roles(db) -> QuerySet:
     """“role (organization-id)”, the organization only if it is public."""
-    rows = m.Affiliation.objects.using(db).filter(person_id__in=pks)
+    rows = m.Affiliation.objects.using(db).filter(OneOf("person_id"))
     rows = rows.annotate(o=dp.public_id_of(m.Organization, "organization_id")).order_by("date_start", "pk")
-    for pk, role, organization in rows.values_list("person_id", "role", "o"):
-        yield pk, f"{role} ({organization})" if organization else role
+    return rows.values_list("person_id", "role", "o")
 
 
-def gathered(many: Many, db: str, pks: list[int]) -> dict[int, str]:
+SPEAKERS = Source(speaking_people, lambda row: row[1] or _("name withheld"))
+ROLES = Source(roles, lambda row: f"{row[1]} ({row[2]})" if row[2] else row[1])
+
+
+def gathered(many: Many, prepared: list[Prepared], pks: list[int]) -> dict[int, str]:
     """Record pk → the column's cell, for the records that have any value."""
     values = defaultdict(list)
-    for source in many.sources:
-        for pk, text in source(db, pks):
-            values[pk].append(text)
+    for source, query in zip(many.sources, prepared, strict=True):
+        text = source.text
+        for row in query.rows(pks):
+            value = text(row)
+            if value is not None:
+                values[row[0]].append(value)
     return {pk: escape_formula(LIST_SEPARATOR.join(texts)) for pk, texts in values.items()}
 
 
@@ -200,7 +264,7 @@ EXPORTS = {
         m.Statement,
         dp.statements,
         (
-            Many("speakers", (speaking_people, linked(m.Statement, "speaker_organizations"))),
+            Many("speakers", (SPEAKERS, linked(m.Statement, "speaker_organizations"))),
             Many("signatory_claims", (claims(m.SignatoryClaim, "statement"),)),
             Many("texts", (children(m.StatementText, "statement", "text"),)),
             Many("reported_in", (linked(m.Statement, "reported_in"),)),
@@ -222,7 +286,7 @@ EXPORTS = {
             citations(m.MediaOutlet),
         ),
     ),
-    m.Person: Export(m.Person, dp.people, (other_names(m.PersonName), Many("roles", (roles,)), citations(m.Person))),
+    m.Person: Export(m.Person, dp.people, (other_names(m.PersonName), Many("roles", (ROLES,)), citations(m.Person))),
     m.Place: Export(m.Place, dp.places, (other_names(m.PlaceName), citations(m.Place))),
     m.Source: Export(m.Source, dp.sources, (citations(m.Source),)),
 }
@@ -238,12 +302,31 @@ def detainee(row) -> str:
     return row.detainee_name if row.detainee_name is not None else _("a detainee, name withheld")
 
 
+def date_display():
+    """`dp.render_date` remembered for this export: a whole type repeats a few thousand dates,
+    more than the data package's shared cache holds, and rendering one is slow."""
+    seen = {}
+
+    def display(row) -> str:
+        key = (row.date_start, row.date_end, row.date_precision)
+        text = seen.get(key)
+        if text is None:
+            if len(seen) >= DATES_REMEMBERED:
+                seen.clear()
+            text = seen[key] = dp.render_date(row)
+        return text
+
+    return display
+
+
+DATES_REMEMBERED = 100_000
+
 # A data package column computed from a model instance → the same value from a row of values:
-# (function of the row, annotations it needs, fields it reads).
+# (a maker of the function of the row, annotations it needs, fields it reads).
 ROW_VALUES = {
-    dp.render_date: (dp.render_date, {}, ("date_start", "date_end", "date_precision")),
+    dp.render_date: (date_display, {}, ("date_start", "date_end", "date_precision")),
     detainee_label: (
-        detainee,
+        lambda: detainee,
         {"detainee_name": dp.public_id_of(m.Person, "person_id", "name")},
         ("person_id", "group_description", "detainee_name"),
     ),
@@ -256,11 +339,16 @@ def _text(value) -> str:
     return escape_formula(value) if type(value) is str else cell(value, "string")
 
 
+def _plain(value) -> str:
+    return "" if value is None else str(value)
+
+
+# The data package's cell format, with shortcuts for the types whose cells are plain str().
+FORMATS = {"string": _text, "integer": _plain, "number": _plain, "date": _plain}
+
+
 def formatter(type_: str) -> Callable[[object], str]:
-    """The data package's cell format for `type_`, with a fast path for text."""
-    if type_ == "string":
-        return _text
-    return lambda value: "" if value is None else cell(value, type_)
+    return FORMATS.get(type_) or (lambda value: "" if value is None else cell(value, type_))
 
 
 @dataclass(frozen=True)
@@ -276,7 +364,8 @@ def record_columns(table: dp.Table) -> RecordColumns:
     for column in table.columns:
         source = column.source or column.name
         if callable(source):
-            value, extra, needs = ROW_VALUES[source]  # a new computed column needs an entry there
+            make, extra, needs = ROW_VALUES[source]  # a new computed column needs an entry there
+            value = make()
             annotations.update(extra)
             fields.update(dict.fromkeys(needs))
         else:
@@ -297,30 +386,41 @@ def ordered_pks(queryset, db: str) -> array:
     return pks
 
 
-def chunk_rows(export: Export, table: dp.Table, columns: RecordColumns, db: str, pks: list[int]) -> list[list[str]]:
-    base = dp.public(export.model).using(db).filter(pk__in=pks)
-    rows = table.query(base=base).annotate(**columns.annotations).order_by()
-    by_pk = {row.pk: row for row in rows.values_list(*columns.fields, named=True)}
-    many = [gathered(column, db, pks) for column in export.many]
-    out = []
-    for pk in pks:
-        row = by_pk.get(pk)
-        if row is not None:  # None: no longer public
-            out.append([show(value(row)) for value, show in columns.cells] + [cells.get(pk, "") for cells in many])
-    return out
+class Run:
+    """One export: the type's columns and its relation queries, built once, then run per chunk."""
+
+    def __init__(self, export: Export, db: str):
+        self.export, self.db = export, db
+        self.table = export.table()
+        self.columns = record_columns(self.table)
+        self.relations = [[Prepared(source.query(db), db) for source in many.sources] for many in export.many]
+
+    def header(self) -> list[str]:
+        return [*self.columns.names, *(many.name for many in self.export.many)]
+
+    def rows(self, pks: list[int]) -> list[tuple]:
+        """The chunk's rows, in the order of `pks`; a record no longer public is left out."""
+        base = dp.public(self.export.model).using(self.db).filter(OneOf("pk", pks))  # Django converts dates
+        found = self.table.query(base=base).annotate(**self.columns.annotations).order_by()
+        by_pk = {row.pk: row for row in found.values_list(*self.columns.fields, named=True)}
+        records = [by_pk[pk] for pk in pks if pk in by_pk]
+        # Column by column: the loops run in C, one Python call per cell.
+        cells = [list(map(show, map(value, records))) for value, show in self.columns.cells]
+        shown = [record.pk for record in records]
+        for many, prepared in zip(self.export.many, self.relations, strict=True):
+            cells.append(list(map(gathered(many, prepared, pks).get, shown, repeat(""))))
+        return list(zip(*cells, strict=True))
 
 
-def lines(export: Export, db: str, pks: array) -> Iterator[str]:
-    table = export.table()
-    columns = record_columns(table)
+def lines(run: Run, pks: array) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([*columns.names, *(many.name for many in export.many)])
+    writer.writerow(run.header())
     for start in range(0, len(pks), CHUNK):
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(chunk_rows(export, table, columns, db, pks[start : start + CHUNK].tolist()))
+        writer.writerows(run.rows(pks[start : start + CHUNK].tolist()))
     yield buffer.getvalue()
 
 
@@ -331,4 +431,4 @@ def csv_stream(model, queryset) -> Iterator[str]:
     refuses or cuts off is an error response rather than a truncated file.
     """
     db = queryset.db  # with replicas each call may pick another: pin one for the whole export
-    return lines(EXPORTS[model], db, ordered_pks(queryset, db))
+    return lines(Run(EXPORTS[model], db), ordered_pks(queryset, db))
