@@ -295,12 +295,15 @@ def _published_records(entries) -> dict:
     return found
 
 
-def matching_ids(model, query: str) -> list[int]:
-    """Ids of every record of `model` that matches, public or not (for the admin)."""
+def matching_ids(model, query: str, *, public_only: bool = False) -> list[int]:
+    """Ids of the first 1000 records of `model` that match, public or not (for the admin), or only
+    public ones: a public list must not let hidden matches crowd public ones out of those 1000."""
     parsed = parse(query)
     if parsed.is_empty:
         return []
     entries = models.SearchEntry.objects.filter(content_type=ContentType.objects.get_for_model(model))
+    if public_only:
+        entries = entries.filter(is_public=True)
     return list(match(entries, parsed).values_list("object_id", flat=True)[:1000])
 
 

@@ -16,6 +16,7 @@ import django_filters as df
 import pytest
 from django.conf import settings
 from django.contrib import admin
+from django.core.cache import cache
 from django.urls import resolve, reverse
 from django.utils import translation
 
@@ -416,3 +417,28 @@ def test_editing_a_hidden_record_changes_nothing_a_visitor_sees(world):
         type(draft).objects.filter(pk=draft.pk).update(updated=draft.updated + dt.timedelta(days=1))
     after = snapshot()
     assert [path for path in paths if before[path] != after[path]] == []
+
+
+def test_hidden_records_cannot_crowd_public_ones_out_of_a_search(world):
+    """However many hidden records match a search, a visitor gets the same public ones."""
+    client = visitor(world, "anonymous")
+    public = world.public("protests")
+    public.description = "crowdword"
+    public.save()
+    expected = [public.public_id]
+    assert api_ids(client, "protests", search="crowdword") == expected
+    hidden = m.SearchEntry.objects.get(object_id=world.records["protests"]["draft"].pk, record_type="protest")
+    m.SearchEntry.objects.bulk_create(
+        m.SearchEntry(
+            content_type_id=hidden.content_type_id,
+            object_id=10**9 + n,
+            record_type="protest",
+            title="crowdword",
+            names="| crowdword |",
+            date=dt.date(2030, 1, 1),
+        )
+        for n in range(1500)
+    )
+    cache.clear()  # as the writes of 1500 real records would have made it
+    assert api_ids(client, "protests", search="crowdword") == expected
+    assert f"/en/protests/{public.public_id}/" in client.get("/en/protests/", {"search": "crowdword"}).content.decode()
