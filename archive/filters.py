@@ -108,7 +108,8 @@ class PublicIdFilter(filters.CharFilter):
     def apply(self, queryset, name, value):
         ids = list(self.target.objects.published().filter(public_id=value).values_list("pk", flat=True))
         if ids and self.with_descendants:
-            ids = list(self.target.objects.descendant_ids(ids))
+            # Only through public places: a record at a hidden site must not be found under its city.
+            ids = list(self.target.objects.published().descendant_ids(ids))
         condition = Q()
         for path in self.paths:
             condition |= Q(**{f"{path}__in": ids})

@@ -146,11 +146,12 @@ def _place_counts(records, path: str) -> dict[int, int]:
 
 
 def _place_parents() -> dict[int, int | None]:
-    """Every place's parent, kept in the cache until the archive next changes (places change rarely)."""
+    """Every public place's parent, kept in the cache until the archive next changes (places change rarely).
+    Counting climbs only through public places, as the place filter descends only through them."""
     key = f"archive:place-parents:{cache.generation()}"
     parents = django_cache.get(key)
     if parents is None:
-        parents = dict(pages.models.Place.objects.values_list("pk", "parent_id"))
+        parents = dict(pages.models.Place.objects.published().values_list("pk", "parent_id"))
         django_cache.set(key, parents, 3600)
     return parents
 

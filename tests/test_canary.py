@@ -442,3 +442,15 @@ def test_hidden_records_cannot_crowd_public_ones_out_of_a_search(world):
     cache.clear()  # as the writes of 1500 real records would have made it
     assert api_ids(client, "protests", search="crowdword") == expected
     assert f"/en/protests/{public.public_id}/" in client.get("/en/protests/", {"search": "crowdword"}).content.decode()
+
+
+def test_a_hidden_place_does_not_place_a_public_record(world):
+    """A published arrest at a draft site in a public city: the public may not learn it was in that city."""
+    client = visitor(world, "member")  # never cached, so the page's context is there
+    arrest = type(world.records["extra"]["second arrest"]).objects.get(public_id="public-arrests-second")
+    arrest.place = world.records["places"]["draft"]  # a draft place inside the public city
+    arrest.save()
+    city = world.public("places").public_id
+    assert arrest.public_id not in api_ids(client, "arrests", place=city)
+    options = {pid: n for pid, _text, n in client.get("/en/arrests/").context["relation_facets"]["place"]}
+    assert options.get(city, 0) == len(api_ids(client, "arrests", place=city))

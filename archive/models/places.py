@@ -30,14 +30,15 @@ class PlaceKind(models.TextChoices):
 
 class PlaceQuerySet(RecordQuerySet):
     def descendant_ids(self, root_ids) -> set[int]:
-        """Ids of the given places and every place beneath them.
+        """Ids of the given places and every place of this queryset beneath them (so
+        ``published().descendant_ids`` walks only through public places).
 
         Walks one level per query; place trees are a handful of levels deep.
         """
         found = set(root_ids)
         frontier = set(root_ids)
         while frontier:
-            frontier = set(self.model.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+            frontier = set(self.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
             found |= frontier
         return found
 
