@@ -38,12 +38,25 @@ _DROP += list(range(0x202A, 0x202F)) + list(range(0x2066, 0x206A))
 _TABLE = str.maketrans({**_LETTERS, **_DIGITS, **dict.fromkeys(map(chr, _DROP))})
 
 _NON_WORD = re.compile(r"[\W_]+")
+# Control characters (category Cc) but tab and newline, and private-use ones (Co): both categories are
+# fixed ranges that Unicode never changes. Lone surrogates (Cs) are dropped by the UTF-8 round trip.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+
+
+class _Marks(dict):
+    """A str.translate table that drops combining marks (category Mn), each code point looked up once."""
+
+    def __missing__(self, code: int):
+        self[code] = None if unicodedata.category(chr(code)) == "Mn" else code
+        return self[code]
+
+
+_MARKS = _Marks()
 
 
 def clean(text: str) -> str:
     """Remove what cannot be stored or searched: NUL and control characters, lone surrogates."""
-    text = text.encode("utf-8", "ignore").decode("utf-8")
-    return "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch) not in {"Cc", "Cs", "Co"})
+    return _UNSTORABLE.sub("", text.encode("utf-8", "ignore").decode("utf-8"))
 
 
 def fold(text: str) -> str:
@@ -51,8 +64,7 @@ def fold(text: str) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", clean(text)).lower().translate(_TABLE)
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    stripped = unicodedata.normalize("NFD", text).translate(_MARKS)
     stripped = unicodedata.normalize("NFC", stripped).translate(_TABLE)
     return _NON_WORD.sub(" ", stripped).strip()
 

@@ -40,3 +40,44 @@ def test_fold(text, folded):
 def test_fold_is_idempotent():
     for text in ["Ərdəbil", "خامنه‌ای", "Nurdüz", "١٣٩٩"]:
         assert fold(fold(text)) == fold(text)
+
+
+def _reference_clean(text: str) -> str:
+    """clean() spelled out character by character: its definition."""
+    import unicodedata
+
+    text = text.encode("utf-8", "ignore").decode("utf-8")
+    return "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch) not in {"Cc", "Cs", "Co"})
+
+
+def _reference_fold(text: str) -> str:
+    """fold() spelled out character by character: its definition."""
+    import unicodedata
+
+    from archive.folding import _NON_WORD, _TABLE
+
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", _reference_clean(text)).lower().translate(_TABLE)
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    stripped = unicodedata.normalize("NFC", stripped).translate(_TABLE)
+    return _NON_WORD.sub(" ", stripped).strip()
+
+
+def test_fast_folding_agrees_with_its_definition_on_any_text():
+    """fold() and clean() use tables and a regex for speed (imports fold every record they index)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from archive.folding import clean
+
+    special = st.sampled_from(["Ə", "ı", "ş", "\u0301", "\u200c", "\ue000", "\ud800", "\x00", "\r", "\t", "\n", "ك"])
+
+    @settings(max_examples=2000, deadline=None)
+    @given(st.text(alphabet=st.characters(exclude_categories=()) | special, max_size=40))
+    def agree(text):
+        assert clean(text) == _reference_clean(text)
+        assert fold(text) == _reference_fold(text)
+
+    agree()
