@@ -81,12 +81,11 @@ def when_ready(server):
         return
     from django.conf import settings
     from django.urls import get_resolver
-    from django.utils import translation
+    from django.utils.translation import trans_real
 
     get_resolver().url_patterns  # noqa: B018 - the attribute access imports the URLconf
     for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            translation.gettext("")
+        trans_real.translation(code)  # loads and caches the catalogue
 
 
 # Request limits: a little above the defaults for long filtered URLs, still refusing abuse.
