@@ -100,6 +100,7 @@ class RecordResource(ModelResource):
         self._entry: Entry | None = None
         self._self_refs = []
         self._import_fields = None
+        self._columns = None
         self._dry_run = False
         for f in self.fields.values():
             if hasattr(f.widget, "cache"):
@@ -132,12 +133,11 @@ class RecordResource(ModelResource):
 
     def column_for(self, model_field: str) -> str:
         """The column that holds a model field (errors on the field are reported there)."""
-        if model_field == NON_FIELD_ERRORS:
-            return "public_id"
-        for f in self.fields.values():
-            if model_field in getattr(f, "model_fields", ()):
-                return f.column_name
-        return model_field
+        if self._columns is None:  # asked for every relation of every row: worked out once
+            self._columns = {NON_FIELD_ERRORS: "public_id"}
+            for f in reversed(self.fields.values()):  # the first column holding a field wins
+                self._columns.update(dict.fromkeys(getattr(f, "model_fields", ()), f.column_name))
+        return self._columns.get(model_field, model_field)
 
     # --- finding the record --------------------------------------------------------------------
 

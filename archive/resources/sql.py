@@ -81,7 +81,15 @@ def _copy_m2m(m2m, history_ids: dict) -> None:
     through = m2m.remote_field.through
     source = through._meta.get_field(m2m.m2m_field_name()).attname
     fields = through._meta.fields
-    rows = through.objects.filter(**{f"{source}__in": list(history_ids)}).values_list(*(f.attname for f in fields))
+    quote = connection.ops.quote_name
+    records = list(history_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(through._meta.db_table)} "  # noqa: S608
+            f"WHERE {quote(through._meta.get_field(source).column)} IN ({', '.join(['%s'] * len(records))})",
+            records,
+        )
+        rows = cursor.fetchall()
     position = [f.attname for f in fields].index(source)
     columns = [snapshot._meta.get_field(f.name).column for f in fields] + [snapshot._meta.get_field("history").column]
     insert_rows(snapshot._meta.db_table, columns, [(*row, history_ids[row[position]]) for row in rows])

@@ -181,7 +181,9 @@ def _validate(constraint, obj, exclude, using) -> None:
                         constraint.get_violation_error_message(), code=constraint.violation_error_code
                     )
                 return
-    constraint.validate(type(obj), obj, exclude=exclude, using=using)
+    if isinstance(constraint, UniqueConstraint) and not set(constraint.fields or ()).isdisjoint(exclude):
+        return  # as Django's validate() would, before building a query
+    constraint.validate(type(obj), obj, exclude=exclude, using=using or router.db_for_write(type(obj), instance=obj))
 
 
 def _existing_references(obj) -> set[str]:
@@ -204,6 +206,17 @@ def _existing_references(obj) -> set[str]:
             continue
         names.add(f.name)
     return names
+
+
+_CONSTRAINTS: dict[type, list] = {}
+
+
+def _constraints(model) -> list:
+    """Every constraint of the model and its parents (Model.get_constraints), listed once per model."""
+    if model not in _CONSTRAINTS:
+        classes = [model, *(parent for parent in model._meta.all_parents if parent._meta.constraints)]
+        _CONSTRAINTS[model] = [c for klass in classes for c in klass._meta.constraints]
+    return _CONSTRAINTS[model]
 
 
 _UNIQUE: dict[type, frozenset] = {}
@@ -249,12 +262,10 @@ def model_errors(
             obj.validate_unique(exclude=failed | set(unique_known))
         except ValidationError as error:
             _add(errors, failed, error, column_for)
-    using = router.db_for_write(type(obj), instance=obj)
-    for _model, constraints in obj.get_constraints():
-        for constraint in constraints:
-            try:
-                _validate(constraint, obj, failed, using)
-            except ValidationError as error:
-                column = constraint_column(constraint, column_for, present)
-                errors.setdefault(column, []).append(constraint_message(constraint, error))
+    for constraint in _constraints(type(obj)):
+        try:
+            _validate(constraint, obj, failed, None)
+        except ValidationError as error:
+            column = constraint_column(constraint, column_for, present)
+            errors.setdefault(column, []).append(constraint_message(constraint, error))
     return errors
