@@ -101,6 +101,8 @@ def _chunks(items: list):
 
 
 class BatchWriter:
+    """Collects the rows of one import (`add`) and writes them a batch at a time (`flush`, `finish`)."""
+
     def __init__(self, model, *, user=None, reason="", size=BATCH_SIZE, index=True, on_flush=None):
         self.model, self.user, self.reason, self.size = model, user, reason, size
         self.index = index  # keep the search index current (not for a dry run, which is rolled back)
