@@ -223,14 +223,23 @@ def admin_paths(world) -> list[str]:
         values = {"object_id": record.pk, "id": curator.pk, "history_id": history_id, "url": "archive/person/"}
         values |= {"content_type_id": 1, "app_label": "archive"}
         paths.append(fill_route(route, values, [record.pk, history_id]))
+    autocomplete = reverse("admin:autocomplete")
+    for model, model_admin in admin.site._registry.items():
+        for field in model_admin.autocomplete_fields:
+            query = {"app_label": model._meta.app_label, "model_name": model._meta.model_name, "field_name": field}
+            paths.append(f"{autocomplete}?{urlencode(query | {'term': 'kanari'})}")
     return paths
 
 
 @pytest.mark.parametrize("who", ["anonymous", "member", "staff"])
 def test_the_admin_shows_nothing_to_users_without_permissions(world, who):
     client = visitor(world, who)
-    leaks = crawl(client, world.book, admin_paths(world))
+    paths = admin_paths(world)
+    leaks = crawl(client, world.book, paths)
+    leaks |= crawl(client, world.book, [p for p in paths if p.endswith(("import/", "export/"))], methods=("POST",))
     assert not leaks, report(leaks)
+    open_pages = {p for p in paths if "/archive/" in p and client.get(p).status_code == 200}
+    assert open_pages == set(), "archive admin pages open to a user without permissions"
 
 
 # --- No oracle: a hidden id, name or field answers exactly like a random one ---------------------
