@@ -179,12 +179,23 @@ def test_bad_filters_are_400_not_a_broken_file(client):
 
 def test_a_record_hidden_while_the_export_runs_is_left_out(client, monkeypatch):
     monkeypatch.setattr(csv_export, "CHUNK", 2)
-    protests = [f.ProtestFactory(public_id=f"p{n}") for n in range(5)]
+    protests = [f.ProtestFactory(public_id=f"p{n}") for n in range(7)]
     chunks = iter(client.get("/api/v1/protests/?format=csv").streaming_content)
-    first = next(chunks) + next(chunks)  # the header, then the first two records
-    m.Protest.objects.filter(pk=protests[3].pk).update(status=m.Status.DRAFT)
+    first = next(chunks) + next(chunks)  # the header, then p0 and p1 (p2 and p3 are being read ahead)
+    m.Protest.objects.filter(pk=protests[4].pk).update(status=m.Status.DRAFT)
     text = (first + b"".join(chunks)).decode()
-    assert [row["id"] for row in csv.DictReader(io.StringIO(text))] == ["p0", "p1", "p2", "p4"]
+    assert [row["id"] for row in csv.DictReader(io.StringIO(text))] == ["p0", "p1", "p2", "p3", "p5", "p6"]
+
+
+def test_an_export_abandoned_halfway_stops_sharing_the_connection(monkeypatch):
+    monkeypatch.setattr(csv_export, "CHUNK", 2)
+    f.ProtestFactory.create_batch(7)
+    stream = csv_export.csv_stream(m.Protest, m.Protest.objects.published().order_by("pk"))
+    next(stream), next(stream)
+    assert connection.allow_thread_sharing  # the next chunk is being read on the second thread
+    stream.close()  # as when the client goes away
+    assert not connection.allow_thread_sharing
+    assert m.Protest.objects.count() == 7  # and the connection still works
 
 
 def bulk_protests(count: int) -> None:

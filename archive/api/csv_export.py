@@ -8,7 +8,8 @@ The filtered list's primary keys are read first, in the requested order (8 bytes
 for each chunk of CHUNK records one query reads the records as values, not model instances, and one
 query per relation reads that relation for the whole chunk, joined here in Python. Every one of
 those queries passes the public gate again: a record that stops being public while the export
-runs is left out, and a related record that is not public never shows, not even as an id.
+runs is left out (unless its chunk was already read), and a related record that is not public
+never shows, not even as an id.
 """
 
 import csv
@@ -17,6 +18,7 @@ import json
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
 from operator import attrgetter, itemgetter
@@ -207,12 +209,12 @@ SPEAKERS = Source(speaking_people, lambda row: row[1] or _("name withheld"))
 ROLES = Source(roles, lambda row: f"{row[1]} ({row[2]})" if row[2] else row[1])
 
 
-def gathered(many: Many, prepared: list[Prepared], pks: list[int]) -> dict[int, str]:
-    """Record pk → the column's cell, for the records that have any value."""
+def gathered(many: Many, found: list[list[tuple]]) -> dict[int, str]:
+    """Record pk → the column's cell, from each source's rows, for the records that have any value."""
     values = defaultdict(list)
-    for source, query in zip(many.sources, prepared, strict=True):
+    for source, rows in zip(many.sources, found, strict=True):
         text = source.text
-        for row in query.rows(pks):
+        for row in rows:
             value = text(row)
             if value is not None:
                 values[row[0]].append(value)
@@ -386,6 +388,14 @@ def ordered_pks(queryset, db: str) -> array:
     return pks
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """What the database gave for one chunk: records in the list's order, each relation's rows."""
+
+    records: list[tuple]
+    relations: list[list[list[tuple]]]
+
+
 class Run:
     """One export: the type's columns and its relation queries, built once, then run per chunk."""
 
@@ -398,30 +408,59 @@ class Run:
     def header(self) -> list[str]:
         return [*self.columns.names, *(many.name for many in self.export.many)]
 
-    def rows(self, pks: list[int]) -> list[tuple]:
-        """The chunk's rows, in the order of `pks`; a record no longer public is left out."""
+    def fetch(self, pks: list[int]) -> Fetched:
+        """The chunk's records and relations; a record no longer public is left out."""
         base = dp.public(self.export.model).using(self.db).filter(OneOf("pk", pks))  # Django converts dates
         found = self.table.query(base=base).annotate(**self.columns.annotations).order_by()
         by_pk = {row.pk: row for row in found.values_list(*self.columns.fields, named=True)}
-        records = [by_pk[pk] for pk in pks if pk in by_pk]
+        relations = [[query.rows(pks) for query in queries] for queries in self.relations]
+        return Fetched([by_pk[pk] for pk in pks if pk in by_pk], relations)
+
+    def format(self, fetched: Fetched) -> list[tuple]:
+        """CSV rows; touches no database, so that it can run while the next chunk is fetched."""
+        records = fetched.records
         # Column by column: the loops run in C, one Python call per cell.
         cells = [list(map(show, map(value, records))) for value, show in self.columns.cells]
         shown = [record.pk for record in records]
-        for many, prepared in zip(self.export.many, self.relations, strict=True):
-            cells.append(list(map(gathered(many, prepared, pks).get, shown, repeat(""))))
+        for many, found in zip(self.export.many, fetched.relations, strict=True):
+            cells.append(list(map(gathered(many, found).get, shown, repeat(""))))
         return list(zip(*cells, strict=True))
 
 
+def chunks(pks: array) -> Iterator[list[int]]:
+    for start in range(0, len(pks), CHUNK):
+        yield pks[start : start + CHUNK].tolist()
+
+
 def lines(run: Run, pks: array) -> Iterator[str]:
+    """The CSV text a chunk at a time. The next chunk is fetched on a second thread, through the
+    same connection (the same transaction and snapshot), while this one is formatted: the
+    database works while Python does. This thread touches the database not at all meanwhile."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(run.header())
-    for start in range(0, len(pks), CHUNK):
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerows(run.rows(pks[start : start + CHUNK].tolist()))
+    connection = connections[run.db]
+    connection.inc_thread_sharing()
+    try:
+        with ThreadPoolExecutor(1, initializer=_share, initargs=(run.db, connection)) as reader:
+            pending = None
+            for pks_ in chunks(pks):
+                ahead = reader.submit(run.fetch, pks_)
+                if pending is not None:
+                    writer.writerows(run.format(pending.result()))
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+                pending = ahead
+            if pending is not None:
+                writer.writerows(run.format(pending.result()))
+    finally:
+        connection.dec_thread_sharing()
     yield buffer.getvalue()
+
+
+def _share(db: str, connection) -> None:
+    connections[db] = connection  # as Django's live test server shares an in-memory database
 
 
 def csv_stream(model, queryset) -> Iterator[str]:
