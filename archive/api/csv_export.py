@@ -19,6 +19,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from itertools import repeat
 from operator import attrgetter, itemgetter
@@ -432,35 +433,46 @@ def chunks(pks: array) -> Iterator[list[int]]:
         yield pks[start : start + CHUNK].tolist()
 
 
-def lines(run: Run, pks: array) -> Iterator[str]:
-    """The CSV text a chunk at a time. The next chunk is fetched on a second thread, through the
-    same connection (the same transaction and snapshot), while this one is formatted: the
-    database works while Python does. This thread touches the database not at all meanwhile."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(run.header())
+def read_ahead(run: Run, pks: array) -> Iterator[Fetched]:
+    """Each chunk as the database gives it, the next one already being read on a second thread
+    while this one is formatted: the database works while Python does. The thread uses the same
+    connection, so the same transaction and snapshot; the caller touches no database meanwhile."""
     connection = connections[run.db]
     connection.inc_thread_sharing()
     try:
         with ThreadPoolExecutor(1, initializer=_share, initargs=(run.db, connection)) as reader:
             pending = None
-            for pks_ in chunks(pks):
-                ahead = reader.submit(run.fetch, pks_)
+            for chunk in chunks(pks):
+                ahead = reader.submit(run.fetch, chunk)
                 if pending is not None:
-                    writer.writerows(run.format(pending.result()))
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
+                    yield pending.result()
                 pending = ahead
             if pending is not None:
-                writer.writerows(run.format(pending.result()))
-    finally:
+                yield pending.result()
+    finally:  # also when the client goes away: the executor first waits for the chunk being read
         connection.dec_thread_sharing()
-    yield buffer.getvalue()
 
 
 def _share(db: str, connection) -> None:
     connections[db] = connection  # as Django's live test server shares an in-memory database
+
+
+def lines(run: Run, pks: array) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(run.header())
+    yield _taken(buffer)
+    with closing(read_ahead(run, pks)) as fetched_chunks:
+        for fetched in fetched_chunks:
+            writer.writerows(run.format(fetched))
+            yield _taken(buffer)
+
+
+def _taken(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def csv_stream(model, queryset) -> Iterator[str]:
