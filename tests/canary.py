@@ -231,7 +231,8 @@ def _not_to_follow(link: str) -> bool:
 
 def crawl(client: Client, book: Canaries, paths, methods=("GET",), follow: int = 0, headers=None) -> dict:
     """Visit each path with each method; return {request: canary labels found, or a server error}.
-    With `follow`, also visits up to that many new same-site links found in the answers."""
+    Follows every next/previous page (cursor) link found, and with `follow` up to that many other
+    new same-site links."""
     leaks, queue, seen = {}, list(paths), set(paths)
     for path in queue:
         for method in methods:
@@ -242,12 +243,14 @@ def crawl(client: Client, book: Canaries, paths, methods=("GET",), follow: int =
                 found.add(f"server error {response.status_code}")
             if found:
                 leaks[f"{method} {path}"] = sorted(found)
-            if method == "GET" and follow > 0:
-                links = links_in(data.decode("utf-8", "replace"))
-                new = [link for link in sorted(links) if link not in seen and not _not_to_follow(link)][:follow]
+            if method == "GET":
+                links = [link for link in sorted(links_in(data.decode("utf-8", "replace"))) if link not in seen]
+                pages = [link for link in links if "cursor=" in link]  # a list has an end: follow them all
+                others = [link for link in links if "cursor=" not in link and not _not_to_follow(link)]
+                new = pages + others[: max(follow, 0)]
+                follow -= len(new) - len(pages)
                 seen.update(new)
                 queue += new
-                follow -= len(new)
     return leaks
 
 
