@@ -4,8 +4,11 @@ The import page previews a dry run of `archive.imports.import_records` (the
 service `manage.py import_records` calls too) and, once confirmed, runs it for
 real on the same stored file. Import needs ``archive.import_<model>``, export
 ``archive.export_<model>`` (settings IMPORT/EXPORT_PERMISSION_CODE); anyone
-else gets 403. Exports go through the same formats, so a cell starting with a
-formula character is escaped reversibly and `private_note` is never exported.
+else gets 403. An upload is held to ARCHIVE_IMPORT_MAX_BYTES and to
+`Limits.for_upload()` (ARCHIVE_IMPORT_MAX_ROWS rows, ARCHIVE_IMPORT_MAX_COLUMNS
+columns, what an XLSX may unpack to); larger files go through the command.
+Exports go through the same formats, so a cell starting with a formula
+character is escaped reversibly and `private_note` is never exported.
 """
 
 import os
