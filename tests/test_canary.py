@@ -17,8 +17,10 @@ import pytest
 from django.conf import settings
 from django.contrib import admin
 from django.core.cache import cache
+from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import translation
+from rest_framework.authtoken.models import Token
 
 from archive import datapackage
 from archive import models as m
@@ -463,3 +465,16 @@ def test_a_hidden_place_does_not_place_a_public_record(world):
     assert arrest.public_id not in api_ids(client, "arrests", place=city)
     options = {pid: n for pid, _text, n in client.get("/en/arrests/").context["relation_facets"]["place"]}
     assert options.get(city, 0) == len(api_ids(client, "arrests", place=city))
+
+
+def test_answers_made_for_a_signed_in_user_are_not_for_shared_caches(world):
+    """A shared cache (a CDN) may keep a `public` answer and hand it to anyone: an answer to a signed-in
+    request names the user (the browsable API shows who is signed in), so it must be private."""
+    token = Token.objects.get(user=world.users["Editor"]).key
+    session = visitor(world, "Editor")
+    for path in ("/api/v1/protests/", f"/api/v1/protests/{world.public('protests').public_id}/", "/api/v1/"):
+        for client, extra in ((session, {}), (Client(), {"HTTP_AUTHORIZATION": f"Token {token}"})):
+            response = client.get(path, HTTP_ACCEPT="text/html", **extra)
+            assert response.status_code == 200
+            assert world.users["Editor"].username in response.content.decode()  # why it matters
+            assert "public" not in response.get("Cache-Control", ""), (path, extra, response["Cache-Control"])

@@ -177,7 +177,12 @@ class PublicRecordViewSet(viewsets.ModelViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        response.setdefault("Cache-Control", "public, max-age=60")
+        user = getattr(request, "_user", None)  # set by authentication; reading .user could re-run it
+        if user is not None and user.is_authenticated:
+            # Made for someone signed in (the browsable API names them): no shared cache may keep it.
+            response["Cache-Control"] = "private, no-cache"
+        else:
+            response.setdefault("Cache-Control", "public, max-age=60")
         return response
 
     def initial(self, request, *args, **kwargs):
