@@ -210,3 +210,17 @@ def test_a_generated_public_id_already_taken_is_drawn_again(world, monkeypatch):
     assert report.ok, report.messages
     ids = list(models.Person.objects.filter(name__in=["One", "Two"]).values_list("public_id", flat=True))
     assert len(set(ids)) == 2 and taken not in ids
+
+
+def test_a_database_that_cannot_return_new_ids_from_an_insert_still_gets_everything(world, monkeypatch):
+    """SQLite before 3.35 has no RETURNING: ids are read one insert at a time, history rows read back."""
+    from django.db import connection
+
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
+    rows = [protest_row(f"Old SQLite {n}", places="Tabriz | Urmu", size_as_written="dozens") for n in range(3)]
+    assert run(models.Protest, rows).ok
+    for protest in models.Protest.objects.filter(title__startswith="Old SQLite"):
+        assert protest.size_claims.get().words == "dozens"
+        assert sorted(row.place_id for row in protest.history.get().places.all()) == sorted(
+            p.pk for p in protest.places.all()
+        )

@@ -157,15 +157,19 @@ def insert_rows(table: str, columns: list[str], rows: list[tuple], returning: st
     if connection.vendor == "postgresql":
         return _copy_rows(table, columns, rows, returning)
     quote = connection.ops.quote_name
-    per_statement = max(1, MAX_PARAMS // len(columns))
+    head = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
     placeholder = f"({', '.join(['%s'] * len(columns))})"
     returned = []
+    if returning and not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35
+        with connection.cursor() as cursor:
+            for row in rows:
+                cursor.execute(head + placeholder, row)
+                returned.append(cursor.lastrowid)
+        return returned
+    per_statement = max(1, MAX_PARAMS // len(columns))
     for start in range(0, len(rows), per_statement):
         batch = rows[start : start + per_statement]
-        sql = (
-            f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-            f"VALUES {', '.join([placeholder] * len(batch))}"
-        )
+        sql = head + ", ".join([placeholder] * len(batch))
         if returning:
             sql += f" RETURNING {quote(returning)}"
         with connection.cursor() as cursor:
