@@ -93,6 +93,22 @@ def test_a_row_can_name_a_record_an_earlier_row_adds(world):
         assert models.Place.objects.get(name=name).parent.public_id == "place-nurduz"
 
 
+def test_a_row_can_relate_to_records_earlier_rows_add(world):
+    rows = [
+        {"title": "First letter", "form": "letter", "date": "2020-10"},
+        {"title": "Reply", "form": "letter", "date": "2020-11", "about_statements": "First letter"},
+        {"title": "Second reply", "form": "letter", "date": "2020-11", "about_statements": "First letter | Reply"},
+    ]
+    report = run(models.Statement, rows)
+    assert report.ok, report.messages
+    second = models.Statement.objects.get(title="Second reply")
+    assert sorted(s.title for s in second.about_statements.all()) == ["First letter", "Reply"]
+    assert sorted(s.title for s in models.Statement.objects.get(title="First letter").referenced_by.all()) == [
+        "Reply",
+        "Second reply",
+    ]
+
+
 def test_a_row_naming_a_record_by_the_name_an_earlier_row_gave_it_finds_it(world):
     models.Place.objects.filter(pk=world["tabriz"].pk).update(status=models.Status.DRAFT)
     rows = [
