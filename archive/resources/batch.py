@@ -24,14 +24,14 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from archive import cache as response_cache
 from archive import search, sync
 from archive.models import SearchEntry
 from archive.models.base import new_public_id
-from archive.resources.sql import copy_history, insert_objects, insert_rows
+from archive.resources.sql import copy_history, in_params, insert_objects, insert_rows, where_in
 
 logger = logging.getLogger(__name__)
 
@@ -224,8 +224,17 @@ class BatchWriter:
     def _unique_public_ids(self, creates: list) -> None:
         """Generated public ids are random: draw again the rare one already taken (a public id a
         row gives is never taken: the row would have updated that record)."""
+        if not creates:
+            return
         ids = [obj.public_id for obj in creates]
-        taken = set(self.model.objects.filter(public_id__in=ids).values_list("public_id", flat=True))
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('public_id')} FROM {quote(self.model._meta.db_table)} "  # noqa: S608
+                f"WHERE {where_in(quote('public_id'), ids)}",
+                in_params(ids),
+            )
+            taken = {row[0] for row in cursor.fetchall()}
         for obj in creates:
             while obj.public_id in taken:
                 obj.public_id = new_public_id()

@@ -58,12 +58,12 @@ def copy_history(model, pks, *, history_type: str, date, user=None, reason: str 
         sql = (
             f"INSERT INTO {quote(historical._meta.db_table)} ({', '.join(columns + extra_columns)}) "  # noqa: S608
             f"SELECT {', '.join(columns)}, {', '.join(['%s'] * len(extra))} FROM {quote(model._meta.db_table)} "
-            f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(chunk))})"
+            f"WHERE {where_in(quote(model._meta.pk.column), chunk)}"
         )
         if returning:
             sql += f" RETURNING {record_id}, {history_id}"
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*extra.values(), *chunk])
+            cursor.execute(sql, [*extra.values(), *in_params(chunk)])
             history_ids = dict(cursor.fetchall()) if returning else None
         if m2m_fields and history_ids is None:  # a database that cannot return them: read them back
             history_ids = dict(
@@ -86,8 +86,8 @@ def _copy_m2m(m2m, history_ids: dict) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(through._meta.db_table)} "  # noqa: S608
-            f"WHERE {quote(through._meta.get_field(source).column)} IN ({', '.join(['%s'] * len(records))})",
-            records,
+            f"WHERE {where_in(quote(through._meta.get_field(source).column), records)}",
+            in_params(records),
         )
         rows = cursor.fetchall()
     position = [f.attname for f in fields].index(source)
@@ -194,6 +194,18 @@ def _copy_rows(table: str, columns: list[str], rows: list[tuple], returning: str
             for row in rows:
                 copy.write_row(row)
     return ids
+
+
+def where_in(column: str, values: list) -> str:
+    """`column IN (…)` for `in_params(values)`: on PostgreSQL `= ANY(%s)`, one array parameter, so the
+    statement stays short (psycopg re-parses a long one every time)."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)"
+    return f"{column} IN ({', '.join(['%s'] * len(values))})"
+
+
+def in_params(values: list) -> list:
+    return [list(values)] if connection.vendor == "postgresql" else list(values)
 
 
 def _chunks(items: list):
