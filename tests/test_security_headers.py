@@ -64,9 +64,7 @@ def test_the_admin_lives_where_admin_path_says(monkeypatch):
 
 
 def test_production_settings_pass_check_deploy():
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}
-    }
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}}
     env.update(SECRET_KEY="x" * 20 + "Qz9!kP2@mN5#" * 5, ALLOWED_HOSTS="archive.example.org", DEBUG="0")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

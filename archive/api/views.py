@@ -182,7 +182,9 @@ class PublicRecordViewSet(viewsets.ModelViewSet):
             # Made for someone signed in (the browsable API names them): no shared cache may keep it.
             response["Cache-Control"] = "private, no-cache"
         else:
-            response.setdefault("Cache-Control", "public, max-age=60")
+            # Shared caches may keep it but must ask again each time (a cheap 304 by ETag), so a
+            # withdrawn record never outlives its withdrawal in a CDN or a browser.
+            response.setdefault("Cache-Control", "public, no-cache")
         return response
 
     def initial(self, request, *args, **kwargs):
