@@ -9,6 +9,8 @@ record, part, history row or search-index row behind. File-level problems
 (too large, wrong type, unreadable, unknown columns) raise ImportFileError.
 """
 
+import contextlib
+import gc
 import logging
 from dataclasses import dataclass, field
 
@@ -168,6 +170,18 @@ def _issues(result, fmt: str) -> list[ImportIssue]:
     return sorted(issues, key=lambda issue: issue.row or 0)
 
 
+@contextlib.contextmanager
+def _fewer_garbage_collections():
+    """An import makes millions of short-lived objects and almost no reference cycles, so Python's
+    cycle collector, run every 700 new objects, scanned them for nothing (an eighth of the time)."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 def import_records(
     record_type,
     data: bytes,
@@ -204,7 +218,7 @@ def import_records(
     dataset = read_dataset(data, fmt, limits)
     resource = resource_for(model)(progress=progress, preview=preview)
     _check_columns(resource, dataset.headers, model)
-    with transaction.atomic(), languages_cached():
+    with transaction.atomic(), languages_cached(), _fewer_garbage_collections():
         # Rows are written in batches; the search index is rebuilt for the touched records
         # after the last row, inside the transaction, unless this is a dry run or anything failed.
         result = resource.import_data(
