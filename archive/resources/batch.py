@@ -10,7 +10,12 @@ A batch writes what saving each row would have:
   “Imported from FILE”, and for records the snapshot of their many-to-many
   relations that django-simple-history keeps;
 - the API mirrors' bookkeeping (`archive.sync`: dependents' timestamps, tombstones);
-- search-index entries, rebuilt once per touched record by `finish()`.
+- search-index entries (new records' with their batch, changed ones' once by
+  `finish()`), and a new generation of the public response cache.
+
+The model signals (post_save, m2m_changed) do not fire for these writes; what
+their receivers in this project do is done here, in bulk. A new receiver that
+must see imported rows needs its bulk counterpart here too.
 
 Rows are written in file order. The resource writes a batch early when a row
 needs what an earlier row writes: the same public id again, or a reference to
