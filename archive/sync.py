@@ -71,21 +71,24 @@ def record_bulk_write(model, records, previous: dict) -> None:
     `previous` maps the pk of each record that existed before to its (public_id, is_public) then;
     the others are new, so nothing shows them yet and they have no dependents to touch.
     """
+    shown = []  # public before or after: what their dependents show of them may have changed
     for record in records:
+        was_public = False
         if record.pk in previous:
             old_id, was_public = previous[record.pk]
             if was_public and old_id != record.public_id:
                 bury(record, old_id, "renamed")
             if was_public and not record.is_public:
                 bury(record, record.public_id, _status_word(record))
+            if was_public or record.is_public:
+                shown.append(record.pk)
     public_ids = [record.public_id for record in records if record.is_public]
     if public_ids:
         models.Tombstone.objects.filter(
             record_type=TYPE_OF_MODEL[model._meta.model_name], public_id__in=public_ids
         ).delete()
-    existing = [record.pk for record in records if record.pk in previous]
-    if existing:
-        touch_dependents_of(model, existing)
+    if shown:
+        touch_dependents_of(model, shown)
 
 
 def _before_save(sender, instance, raw=False, **kwargs):
