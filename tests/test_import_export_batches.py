@@ -145,6 +145,15 @@ def test_the_same_public_id_twice_is_one_record_changed_twice(world, archivist):
     assert (report.new, report.updated) == (1, 1)
 
 
+def test_a_changed_record_keeps_its_creation_time_and_gets_a_new_updated_time(world):
+    person = models.Person.objects.create(public_id="timed", name="Timed")
+    assert run(models.Person, [{"public_id": "timed", "name": "Timed Again", "description": "now described"}]).ok
+    after = models.Person.objects.get(pk=person.pk)
+    assert (after.name, after.description, after.created) == ("Timed Again", "now described", person.created)
+    assert after.updated > person.updated  # API mirrors sync on it
+    assert after.history.order_by("history_id").last().updated == after.updated
+
+
 def test_records_are_found_by_public_id_across_prefetch_windows(world, monkeypatch):
     monkeypatch.setattr(base, "PREFETCH_ROWS", 2)
     people = [models.Person.objects.create(public_id=f"window-{n}", name=f"Person {n}") for n in range(5)]

@@ -36,7 +36,7 @@ from archive import cache as response_cache
 from archive import search, sync
 from archive.models import SearchEntry
 from archive.models.base import new_public_id
-from archive.resources.sql import copy_history, in_params, insert_objects, insert_rows, where_in
+from archive.resources.sql import copy_history, in_params, insert_objects, insert_rows, update_objects, where_in
 
 logger = logging.getLogger(__name__)
 
@@ -250,12 +250,7 @@ class BatchWriter:
             insert_objects(model, creates)
             self._new += creates
         if updates:
-            for f in model._meta.concrete_fields:
-                if getattr(f, "auto_now", False):
-                    for obj in updates:
-                        setattr(obj, f.attname, now)
-            names = [f.name for f in model._meta.concrete_fields if not f.primary_key and not f.auto_created]
-            model.objects.bulk_update(updates, [n for n in names if n != "created"])
+            update_objects(model, updates)
         if history:
             self._history(model, creates, updates, now)
 

@@ -111,6 +111,24 @@ def insert_objects(model, objs: list) -> None:
         obj._state.adding, obj._state.db = False, db.alias
 
 
+def update_objects(model, objs: list) -> None:
+    """Write every field of existing objects back (as a save would: auto_now applied), one UPDATE per
+    object sent together (psycopg pipelines them); Django's bulk_update builds a CASE per field and object."""
+    if not objs:
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key and not getattr(f, "auto_now_add", False)]
+    db = connections[DEFAULT_DB_ALIAS]
+    readers = [_reader(f, db, timezone.now()) for f in fields]
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "  # noqa: S608
+        f"WHERE {quote(meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*(read(obj) for read in readers), obj.pk) for obj in objs])
+
+
 # Field kinds whose database value is the Python value itself when it has one of these types (what
 # get_db_prep_save returns after checking so, a few microseconds a value).
 _PLAIN = (
