@@ -32,9 +32,16 @@ def last_id(model, using: str) -> int | None:
         elif connection.vendor == "sqlite":
             cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
         else:
-            raise NotImplementedError(connection.vendor)
+            raise UnsupportedDatabase(connection.vendor)
         row = cursor.fetchone()
     return int(row[0]) if row and row[0] is not None else 0
+
+
+class UnsupportedDatabase(ValueError):
+    """Backups read and set id counters on PostgreSQL and SQLite only."""
+
+    def __init__(self, vendor: str):
+        super().__init__(f"Backups support PostgreSQL and SQLite only, not {vendor}.")
 
 
 def set_last_id(model, using: str, value: int) -> None:
@@ -55,4 +62,4 @@ def set_last_id(model, using: str, value: int) -> None:
             if value > 0:
                 cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, value])
         else:
-            raise NotImplementedError(connection.vendor)
+            raise UnsupportedDatabase(connection.vendor)
