@@ -10,9 +10,8 @@ class ArchiveConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from archive import cache, roles, search, sync
+        from archive import roles
+        from archive.changes import signals
 
-        cache.connect_signals()
-        search.connect_signals()
-        sync.connect_signals()
+        signals.connect()
         post_migrate.connect(roles.on_post_migrate, sender=self, dispatch_uid="archive-roles")

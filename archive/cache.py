@@ -1,14 +1,14 @@
 """A shared response cache for anonymous reads of public pages and the API.
 
-Every key carries the archive's *generation*, a number bumped by any write to an archive
-table (save, delete, m2m change — publishing, editing and withdrawing are all writes). A
+Every key carries the archive's *generation*, a number the write path (archive.changes) bumps
+after any change to the archive (publishing, editing and withdrawing are all changes). A
 bumped generation makes every cached response unreachable at once, so a record that is
 withdrawn or restricted disappears on the very next request, whichever app server (they
 share Redis) answers it. The generation is bumped when the write happens and again when its
 transaction commits, so a reader racing the commit cannot pin the old page.
 
 Signed-in users (a session or an Authorization header) are never served from, nor stored
-in, the cache. Bulk paths that skip model signals (COPY loads, bulk imports) call `bump()`.
+in, the cache.
 """
 
 import hashlib
@@ -16,8 +16,6 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponseNotModified
 
 GENERATION_KEY = "archive:generation"
@@ -49,18 +47,6 @@ def _replicas_may_lag() -> bool:
         return False
     last_write = cache.get(LAST_WRITE_KEY) or 0
     return time.time() - last_write < settings.ARCHIVE_REPLICA_LAG_SECONDS
-
-
-def _on_write(sender, **kwargs) -> None:
-    if sender._meta.app_label != "archive":
-        return
-    bump()
-    transaction.on_commit(bump)
-
-
-def connect_signals() -> None:
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_on_write, dispatch_uid=f"archive-cache-{signal!r}")
 
 
 def _cacheable_request(request) -> bool:

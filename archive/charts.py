@@ -20,12 +20,10 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from archive.models import Arrest, MediaOutlet, Organization, Person, Place, PlaceKind, Protest, Source, Statement
+from archive import registry
+from archive.models import Arrest, Place, PlaceKind, Protest, Source, Statement
 from archive.pages import title_of
 from archive.templatetags.archive_tags import record_url
-
-# The record types the home page counts, in its order.
-COUNTED_TYPES = [Protest, Arrest, Statement, Organization, MediaOutlet, Person, Place, Source]
 
 # The event types a timeline counts, in stacking order; the key is also the CSS class suffix.
 EVENT_TYPES = [("protest", Protest), ("arrest", Arrest), ("statement", Statement)]
@@ -542,6 +540,6 @@ def home_context() -> dict:
         "place_map": place_points(places),
         "recent": recently_updated(),
         "article_source_published": article,
-        "counts": [(m._meta.verbose_name_plural, m.objects.published().count()) for m in COUNTED_TYPES],
+        "counts": [(t.verbose_name_plural, t.model.objects.published().count()) for t in registry.TYPES],
         "stats_as_of": timezone.now(),
     }

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
-from archive import models
+from archive import changes, registry
 from archive.resources import resource_for
 from archive.resources.base import IGNORED_FIELDS
 from archive.resources.cells import languages_cached
@@ -27,19 +27,7 @@ from archive.resources.files import FORMAT_CLASSES, ImportFileError, Limits, cho
 
 logger = logging.getLogger(__name__)
 
-RECORD_TYPES = {
-    "protest": models.Protest,
-    "arrest": models.Arrest,
-    "statement": models.Statement,
-    "organization": models.Organization,
-    "media-outlet": models.MediaOutlet,
-    "person": models.Person,
-    "place": models.Place,
-    "source": models.Source,
-}
-
 __all__ = [
-    "RECORD_TYPES",
     "ImportFileError",
     "ImportIssue",
     "ImportReport",
@@ -125,14 +113,14 @@ class ImportReport:
 
 
 def model_for(record_type) -> type:
-    """A record model from a model class or its type name (protest, media-outlet…)."""
+    """A record model from a model class or its public key (protests, media-outlets…)."""
     if isinstance(record_type, str):
         try:
-            return RECORD_TYPES[record_type]
+            return registry.MODELS[record_type]
         except KeyError:
             raise ImportFileError(
                 _("Unknown record type “%(type)s”: use one of %(types)s.")
-                % {"type": record_type, "types": ", ".join(RECORD_TYPES)}
+                % {"type": record_type, "types": ", ".join(registry.KEYS)}
             ) from None
     return record_type
 
@@ -218,9 +206,10 @@ def import_records(
     dataset = read_dataset(data, fmt, limits)
     resource = resource_for(model)(progress=progress, preview=preview)
     _check_columns(resource, dataset.headers, model)
-    with transaction.atomic(), languages_cached(), _fewer_garbage_collections():
-        # Rows are written in batches; the search index is rebuilt for the touched records
-        # after the last row, inside the transaction, unless this is a dry run or anything failed.
+    with changes.recording(user=user) as changeset, languages_cached(), _fewer_garbage_collections():
+        # Rows are written in batches, each reported to the write path, which derives what follows
+        # (search entries, sync bookkeeping, the cache) once, after the last row, in this transaction
+        # — unless this is a dry run or anything failed, when it is all rolled back.
         result = resource.import_data(
             dataset,
             dry_run=dry_run,
@@ -233,6 +222,7 @@ def import_records(
         )
         issues = _issues(result, fmt)
         if dry_run or issues:
+            changeset.discard()
             transaction.set_rollback(True)
     ignored = [h for h in dataset.headers if h in IGNORED_FIELDS]
     return ImportReport(model, file_name, fmt, dry_run, result, issues, ignored)

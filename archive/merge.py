@@ -1,12 +1,13 @@
 """Merging duplicate people, organizations, places and media outlets."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.utils.translation import gettext as _
 
+from archive import changes, registry
 from archive.models import Citation, Language, Record
 
-MERGEABLE = {"person", "organization", "place", "mediaoutlet"}
+# Flags that protect someone or something: the merged record keeps the stricter of each.
+PROTECTIVE = ("restricted", "at_risk")
 
 
 class MergeError(Exception):
@@ -64,13 +65,24 @@ def _move_references(survivor, duplicate, user, reason: str) -> None:
         _save(citation, user, reason)
 
 
-@transaction.atomic
+def protective_flags(records) -> list[str]:
+    """The protective flags any of `records` carries (what a merge must keep, and say it keeps)."""
+    return [flag for flag in PROTECTIVE if any(getattr(record, flag, False) for record in records)]
+
+
 def entity_merge(*, survivor: Record, duplicates: list[Record], user, reason: str = "") -> Record:
     """Move every reference from each duplicate to `survivor`, keep the duplicates'
-    names as aliases, then delete the duplicates — each step recorded in history."""
-    kind = survivor._meta.model_name
-    if kind not in MERGEABLE:
+    names as aliases, then delete the duplicates — each step recorded in history,
+    all one change of the write path. The survivor keeps the stricter of every
+    protective flag: merging a person at risk makes the kept record at risk too."""
+    with changes.recording(user=user):
+        return _merge(survivor=survivor, duplicates=duplicates, user=user, reason=reason)
+
+
+def _merge(*, survivor: Record, duplicates: list[Record], user, reason: str) -> Record:
+    if not registry.is_record(survivor) or not registry.of(survivor).mergeable:
         raise MergeError(_("Only people, organizations, places and media outlets can be merged."))
+    kind = survivor._meta.model_name
     if not user.has_perm(f"archive.delete_{kind}"):
         raise MergeError(_("You may not merge these records."))
     duplicates = [d for d in duplicates if d.pk != survivor.pk]
@@ -88,5 +100,7 @@ def entity_merge(*, survivor: Record, duplicates: list[Record], user, reason: st
         duplicate._history_user = user
         duplicate._change_reason = why[:100]
         duplicate.delete()
+    for flag in protective_flags([survivor, *duplicates]):
+        setattr(survivor, flag, True)
     _save(survivor, user, reason or _("Merged duplicates into this record"))
     return survivor

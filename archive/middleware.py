@@ -1,12 +1,13 @@
-"""Request-wide policies: CORS for the public API, replica pinning, CSP, query timeouts."""
+"""Request-wide policies: CORS for the public API, replica pinning, CSP, query timeouts, and one
+change of the write path per write request."""
 
 from django.conf import settings
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from psycopg.errors import QueryCanceled
 
-from archive import routers
+from archive import changes, routers
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 
@@ -46,6 +47,27 @@ class ReplicaPinMiddleware:
             return self.get_response(request)
         finally:
             routers.release(token)
+
+
+class WriteMiddleware:
+    """Every request that may write (POST, PATCH, DELETE…) is one transaction and one changeset of the
+    write path (archive.changes), made by the signed-in user — known lazily, since the API
+    authenticates a token only inside its view. An answer of 400 or more after archive records were
+    written rolls everything back, so a request refused halfway (a 403 from the write path's
+    permission check) leaves nothing behind. (Other writes stand: a failed sign-in must still count.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in {"GET", "HEAD", "OPTIONS", "TRACE"}:
+            return self.get_response(request)
+        with changes.recording(user=lambda: getattr(request, "user", None)) as changeset:
+            response = self.get_response(request)
+            if response.status_code >= 400 and changeset.wrote:
+                changeset.discard()
+                transaction.set_rollback(True)
+        return response
 
 
 class ContentSecurityPolicyMiddleware:

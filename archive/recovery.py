@@ -3,9 +3,9 @@
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.utils.translation import gettext as _
 
+from archive import changes
 from archive.models import Citation
 
 # Parts deleted with their record within this window are recovered with it.
@@ -59,9 +59,14 @@ def _parts_deleted_with(record, deleted) -> list:
     return parts
 
 
-@transaction.atomic
 def record_recover(*, model, history_id: int, user):
-    """Bring back a deleted record (and the parts deleted with it) from history."""
+    """Bring back a deleted record (and the parts deleted with it) from history, as one change of the
+    write path."""
+    with changes.recording(user=user):
+        return _recover(model=model, history_id=history_id, user=user)
+
+
+def _recover(*, model, history_id: int, user):
     deleted = model.history.filter(history_id=history_id, history_type="-").first()
     if deleted is None or model.objects.filter(pk=deleted.id).exists():
         raise RecoveryError(_("There is no deleted record to recover with that history id."))

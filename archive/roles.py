@@ -12,10 +12,12 @@ so permissions for models added later reach the groups too.
 
 from django.contrib.auth.management import create_permissions
 
+from archive import registry
+
 ARCHIVIST = "Archivist"
 EDITOR = "Editor"
 
-RECORD_MODELS = {"protest", "arrest", "statement", "organization", "mediaoutlet", "person", "place", "source"}
+RECORD_MODELS = {record_type.model_name for record_type in registry.TYPES}
 
 
 def role_codenames(model_names: list[str]) -> dict[str, set[str]]:

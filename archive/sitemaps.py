@@ -7,7 +7,7 @@ withdrawn or restricted record, or an at-risk person, is never listed.
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from archive.pages import SLUG_OF, SLUGS
+from archive import registry
 from archive.templatetags.archive_tags import record_url
 
 
@@ -20,7 +20,7 @@ class PageSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", *SLUGS]
+        return ["home", *registry.KEYS]
 
     def location(self, item):
         if item == "home":
@@ -50,7 +50,7 @@ class RecordSitemap(Sitemap):
 
 
 def sitemaps() -> dict[str, Sitemap]:
-    return {"pages": PageSitemap(), **{slug: RecordSitemap(model) for model, slug in SLUG_OF.items()}}
+    return {"pages": PageSitemap(), **{t.key: RecordSitemap(t.model) for t in registry.TYPES}}
 
 
 SITEMAPS = sitemaps()

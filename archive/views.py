@@ -9,14 +9,12 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 
-from archive import cache, charts, pages, search
+from archive import cache, charts, pages, registry, search
 from archive.api.pagination import ArchiveCursorPagination
 from archive.cache import cache_public
 from archive.db import within_time_budget
 from archive.filters import FILTERSETS
-from archive.models import Arrest, MediaOutlet, Organization, Person, Place, Protest, Source, Statement
-
-PUBLIC_TYPES = [Protest, Arrest, Statement, Organization, MediaOutlet, Person, Place, Source]
+from archive.models import MediaOutlet, Organization, Person, Place, Source
 
 
 @cache_public
@@ -27,7 +25,7 @@ def home(request):
 @cache_public
 def search_page(request):
     query = request.GET.get("q", "")
-    types = [t for t in request.GET.getlist("type") if t in search.PUBLIC_TYPES]
+    types = [t for t in request.GET.getlist("type") if t in registry.BY_KEY]
     error, groups = "", {}
     try:
         results = search.search(query, types=types or None)
@@ -35,7 +33,7 @@ def search_page(request):
         error, results = str(exc), []
     for result in results:
         groups.setdefault(result.record_type, []).append(result)
-    labels = {key: model._meta.verbose_name_plural for key, model in search.PUBLIC_TYPES.items()}
+    labels = {t.key: t.verbose_name_plural for t in registry.TYPES}
     context = {
         "query": query,
         "types": types,
@@ -95,11 +93,11 @@ RELATION_FACETS = {
     "sources": {"outlet": "outlet"},
 }
 TARGETS = {
-    "place": pages.models.Place,
-    "within": pages.models.Place,
-    "organization": pages.models.Organization,
-    "person": pages.models.Person,
-    "outlet": pages.models.MediaOutlet,
+    "place": Place,
+    "within": Place,
+    "organization": Organization,
+    "person": Person,
+    "outlet": MediaOutlet,
 }
 
 
@@ -117,7 +115,7 @@ def _relation_options(queryset, name: str, path: str, selected: str = "") -> lis
     """
     target = TARGETS[name]
     records = queryset.order_by()
-    if target is not pages.models.Place:
+    if target is not Place:
         linked = records.filter(**{f"{path}__isnull": False}).values(path).annotate(n=Count("pk", distinct=True))
         counts = {row[path]: row["n"] for row in linked}
     else:
@@ -151,7 +149,7 @@ def _place_parents() -> dict[int, int | None]:
     key = f"archive:place-parents:{cache.generation()}"
     parents = django_cache.get(key)
     if parents is None:
-        parents = dict(pages.models.Place.objects.published().values_list("pk", "parent_id"))
+        parents = dict(Place.objects.published().values_list("pk", "parent_id"))
         django_cache.set(key, parents, 3600)
     return parents
 
@@ -197,7 +195,7 @@ def _refused(request, model, kind: str, filterset, errors: dict):
 
 @cache_public
 def record_list(request, kind: str):
-    model = pages.SLUGS.get(kind)
+    model = registry.MODELS.get(kind)
     if model is None:
         raise Http404
     data = request.GET.copy()
@@ -235,7 +233,7 @@ def record_list(request, kind: str):
 
 @cache_public
 def record_detail(request, kind: str, public_id: str):
-    model = pages.SLUGS.get(kind)
+    model = registry.MODELS.get(kind)
     if model is None:
         raise Http404
     record = model.objects.published().filter(public_id=public_id).first()
@@ -252,7 +250,7 @@ def record_detail(request, kind: str, public_id: str):
         "kind": kind,
         "sections": pages.related_sections(record),
         "citations": pages.public_citations(record),
-        "cited_by": pages.cited_by(record) if isinstance(record, pages.models.Source) else [],
+        "cited_by": pages.cited_by(record) if isinstance(record, Source) else [],
         "permalink": request.build_absolute_uri(),
     }
     return render(request, "archive/detail.html", context)

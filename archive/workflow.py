@@ -2,14 +2,19 @@
 
 Every status change goes through these functions, whichever path asks for it
 (admin action, API, command). They check permissions and the publishing rules,
-save with the acting user and reason recorded in history, and raise
-WorkflowError with a message for the person who asked.
+save with the acting user and reason recorded in history — through the write
+path (archive.changes), which checks the user again and derives what follows —
+and raise WorkflowError with a message for the person who asked (NotAllowed
+when the person may not do it at all).
 """
 
+import functools
+
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from archive import changes
 from archive.models import Record, Status
 
 # Fields whose change is a workflow decision, not an edit of the record's content.
@@ -18,6 +23,21 @@ WORKFLOW_FIELDS = {"status", "withdrawn_reason", "restricted", "updated"}
 
 class WorkflowError(Exception):
     """The change is not allowed; str() says why."""
+
+
+class NotAllowed(WorkflowError, PermissionDenied):
+    """The person may not make this change at all (a 403, where a broken rule is a 400)."""
+
+
+def _service(function):
+    """Run a workflow service as one change of the write path, by its user."""
+
+    @functools.wraps(function)
+    def run(*, record: Record, user, **kwargs):
+        with changes.recording(user=user):
+            return function(record=record, user=user, **kwargs)
+
+    return run
 
 
 def can_publish(user, record: Record) -> bool:
@@ -53,19 +73,24 @@ def _require(condition: bool, message: str) -> None:
         raise WorkflowError(message)
 
 
-@transaction.atomic
+def _allowed(condition: bool, message: str) -> None:
+    if not condition:
+        raise NotAllowed(message)
+
+
+@_service
 def record_submit(*, record: Record, user, reason: str = "") -> None:
     """An archivist sends a draft to the editors."""
-    _require(can_edit(user, record), _("You may not edit this record."))
+    _allowed(can_edit(user, record), _("You may not edit this record."))
     _require(record.status == Status.DRAFT, _("Only a draft can be submitted for review."))
     record.status = Status.IN_REVIEW
     _save(record, user, reason or _("Submitted for review"))
 
 
-@transaction.atomic
+@_service
 def record_return_to_draft(*, record: Record, user, reason: str = "") -> None:
     """An editor sends a record back for more work (or unpublishes it quietly)."""
-    _require(can_publish(user, record), _("Only an editor may return a record to draft."))
+    _allowed(can_publish(user, record), _("Only an editor may return a record to draft."))
     _require(
         record.status in {Status.IN_REVIEW, Status.WITHDRAWN},
         _("Only records in review or withdrawn can go back to draft."),
@@ -74,10 +99,10 @@ def record_return_to_draft(*, record: Record, user, reason: str = "") -> None:
     _save(record, user, reason or _("Returned to draft"))
 
 
-@transaction.atomic
+@_service
 def record_publish(*, record: Record, user, reason: str = "") -> None:
     """An editor publishes a record that has at least one citation."""
-    _require(can_publish(user, record), _("Only an editor may publish."))
+    _allowed(can_publish(user, record), _("Only an editor may publish."))
     _require(
         record.status in {Status.DRAFT, Status.IN_REVIEW, Status.WITHDRAWN},
         _("This record is already published."),
@@ -93,10 +118,10 @@ def record_publish(*, record: Record, user, reason: str = "") -> None:
     _save(record, user, reason or _("Published"))
 
 
-@transaction.atomic
+@_service
 def record_withdraw(*, record: Record, user, reason: str) -> None:
     """An editor withdraws a published record; the reason is shown to the public."""
-    _require(can_publish(user, record), _("Only an editor may withdraw."))
+    _allowed(can_publish(user, record), _("Only an editor may withdraw."))
     _require(record.status == Status.PUBLISHED, _("Only a published record can be withdrawn."))
     _require(bool(reason and reason.strip()), _("Give the public reason for withdrawing it."))
     record.status = Status.WITHDRAWN
@@ -104,10 +129,10 @@ def record_withdraw(*, record: Record, user, reason: str) -> None:
     _save(record, user, _("Withdrawn"))
 
 
-@transaction.atomic
+@_service
 def record_set_restricted(*, record: Record, user, restricted: bool, reason: str = "") -> None:
     """An editor restricts a record (never public) or lifts the restriction."""
-    _require(can_publish(user, record), _("Only an editor may restrict or unrestrict."))
+    _allowed(can_publish(user, record), _("Only an editor may restrict or unrestrict."))
     _require(record.restricted != restricted, _("Nothing to change."))
     record.restricted = restricted
     _save(record, user, reason or (_("Restricted") if restricted else _("Restriction lifted")))

@@ -40,8 +40,6 @@ def _article_module(django_db_setup, django_db_blocker):
     """
     from django.db import transaction
 
-    from archive import search
-
     with django_db_blocker.unblock():
         from django.db import connection
 
@@ -50,8 +48,7 @@ def _article_module(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            with search.deferred():
-                call_command("loaddata", *article_fixture_files(), verbosity=0)
+            call_command("loaddata", *article_fixture_files(), verbosity=0)
             yield
         finally:
             transaction.set_rollback(True)
@@ -60,8 +57,7 @@ def _article_module(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def article(_article_module, db):
-    """The archive's own data: the research article's records, loaded as `make run` loads them
-    (with search indexing batched to the end, as imports do)."""
+    """The archive's own data: the research article's records, loaded as `make run` loads them."""
 
 
 def pytest_runtest_setup(item):

@@ -159,7 +159,7 @@ def check_source(s):
 
 
 TYPE_CASES = {
-    "protest": (
+    "protests": (
         {
             "title": "Rally in Urmia",
             "kind": "rally",
@@ -173,7 +173,7 @@ TYPE_CASES = {
         },
         check_protest,
     ),
-    "arrest": (
+    "arrests": (
         {
             "person": "Əli Əliyev",
             "date": "2020-10-18",
@@ -187,7 +187,7 @@ TYPE_CASES = {
         },
         check_arrest,
     ),
-    "statement": (
+    "statements": (
         {
             "title": "Support letter",
             "form": "letter",
@@ -205,7 +205,7 @@ TYPE_CASES = {
         },
         check_statement,
     ),
-    "organization": (
+    "organizations": (
         {
             "name": "Student Movement",
             "kind": "student",
@@ -215,7 +215,7 @@ TYPE_CASES = {
         },
         check_organization,
     ),
-    "media-outlet": (
+    "media-outlets": (
         {
             "name": "Channel",
             "kind": "Telegram channel",
@@ -225,11 +225,11 @@ TYPE_CASES = {
         },
         check_outlet,
     ),
-    "person": (
+    "people": (
         {"name": "Vali Valiyev", "name_language": "az-Latn", "other_names": "ولی ولی‌یف [fa]", "at_risk": "yes"},
         check_person,
     ),
-    "place": (
+    "places": (
         {
             "name": "Nurduz",
             "kind": "village",
@@ -240,7 +240,7 @@ TYPE_CASES = {
         },
         check_place,
     ),
-    "source": (
+    "sources": (
         {
             "kind": "article",
             "title": "Report",

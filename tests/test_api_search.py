@@ -22,7 +22,7 @@ def test_search_returns_typed_results_with_snippets(client, places):
     assert response.status_code == 200
     body = response.json()
     assert body["results"][0] == {
-        "type": "place",
+        "type": "places",
         "id": "ardabil",
         "title": "Ardabil",
         "snippet": "",
@@ -32,12 +32,12 @@ def test_search_returns_typed_results_with_snippets(client, places):
 
 
 def test_search_narrows_by_type(client, places):
-    body = client.get(URL, {"q": "Ardabil", "type": "protest"}).json()
+    body = client.get(URL, {"q": "Ardabil", "type": "protests"}).json()
     assert [r["id"] for r in body["results"]] == ["ardabil-rally"]
 
 
 def test_several_types(client, places):
-    body = client.get(f"{URL}?q=Ardabil&type=protest&type=place").json()
+    body = client.get(f"{URL}?q=Ardabil&type=protests&type=places").json()
     assert body["count"] == 2
 
 

@@ -59,10 +59,7 @@ def browser():
 @pytest.fixture
 def archive_data(transactional_db):
     """The article's records, committed so the live server's thread sees them."""
-    from archive import search
-
-    with search.deferred():
-        call_command("loaddata", *article_fixture_files(), verbosity=0)
+    call_command("loaddata", *article_fixture_files(), verbosity=0)
 
 
 @pytest.fixture

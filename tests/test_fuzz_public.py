@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from archive import search
 from archive.api.urls import router
 from archive.filters import FILTERSETS
-from archive.pages import SLUGS
+from archive.registry import MODELS as SLUGS
 from archive.views import _sorts_for
 from tests import nasty
 

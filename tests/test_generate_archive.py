@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection
 
-from archive import models, search
+from archive import models, registry, search
 from archive.dates import DatePrecision
 from archive.synthetic import runner
 from archive.synthetic.places import real_places
@@ -99,7 +99,7 @@ def test_records_are_mostly_published_with_every_editorial_state(generated):
     assert models.Tombstone.objects.filter(status="withdrawn").exists()
     withdrawn = models.Protest.objects.withdrawn().first()
     assert withdrawn.withdrawn_reason
-    assert models.Tombstone.objects.filter(record_type="protest", public_id=withdrawn.public_id).exists()
+    assert models.Tombstone.objects.filter(record_type="protests", public_id=withdrawn.public_id).exists()
 
 
 def test_dates_come_at_every_precision_clustered_on_the_war(generated):
@@ -152,12 +152,9 @@ def test_claims_sources_and_citations_are_there(generated):
 
 def test_the_generated_index_is_what_the_search_module_would_write(generated):
     for model in RECORD_TYPES.values():
-        entries = {
-            e.object_id: e
-            for e in models.SearchEntry.objects.filter(record_type=search.TYPE_OF_MODEL[model._meta.model_name])
-        }
+        entries = {e.object_id: e for e in models.SearchEntry.objects.filter(record_type=registry.key_of(model))}
         for record in model.objects.all():
-            expected = search._entry_values(record)
+            expected = search.documents.entry_values(record)
             entry = entries[record.pk]
             assert {key: getattr(entry, key) for key in expected} == expected, record
 
@@ -169,11 +166,11 @@ def test_search_finds_generated_names_in_azerbaijani_persian_and_russian(generat
             .select_related("owner")
             .first()
         )
-        found = [r.record.pk for r in search.search(other.name, types=["person"], limit=100)]
+        found = [r.record.pk for r in search.search(other.name, types=["people"], limit=100)]
         assert other.owner.pk in found, (language, other.name)
     person = models.Person.objects.published().filter(name__contains="ə").first()
     folded = person.name.replace("ə", "a").replace("Ə", "A").replace("ı", "i").replace("ş", "s")
-    assert person.pk in [r.record.pk for r in search.search(folded, types=["person"], limit=100)]
+    assert person.pk in [r.record.pk for r in search.search(folded, types=["people"], limit=100)]
 
 
 def test_search_never_shows_an_at_risk_person(generated):
@@ -224,7 +221,7 @@ def test_ordinary_inserts_work_after_generation(generated):
     models.PersonName.objects.create(owner=models.Person.objects.first(), name="Yeni ad", language_id="az-Latn")
     citation = models.Citation.objects.create(record=protest, source=models.Source.objects.first(), quote="q")
     assert citation.pk > models.Citation.objects.exclude(pk=citation.pk).order_by("-pk").first().pk
-    assert search.search("generator", types=["protest"])[0].record == protest
+    assert search.search("generator", types=["protests"])[0].record == protest
 
 
 def test_refuses_a_database_that_holds_records_unless_forced():
@@ -301,4 +298,4 @@ def test_postgres_load_rebuilds_every_index_and_constraint_it_dropped():
 def test_postgres_trigram_search_finds_a_transliteration(generated):
     person = models.Person.objects.published().filter(name_language="en").first()
     typo = person.name[:-1] + ("x" if person.name[-1] != "x" else "y")
-    assert person.pk in [r.record.pk for r in search.search(typo, types=["person"], limit=100)]
+    assert person.pk in [r.record.pk for r in search.search(typo, types=["people"], limit=100)]

@@ -296,7 +296,7 @@ def test_an_import_cannot_lift_at_risk(world):
 
 
 def test_history_records_the_importing_user_and_file(world, archivist):
-    row, _check = TYPE_CASES["protest"]
+    row, _check = TYPE_CASES["protests"]
     assert run(models.Protest, [row], user=archivist, file_name="october.csv").ok
     protest = models.Protest.objects.get(title="Rally in Urmia")
     for history in [*protest.history.all(), *models.ProtestSizeClaim.history.filter(protest_id=protest.pk)]:
@@ -308,7 +308,7 @@ def test_history_records_the_importing_user_and_file(world, archivist):
 def test_imported_names_are_searchable_once_the_import_is_written(world):
     from archive import search
 
-    row = TYPE_CASES["place"][0]
+    row = TYPE_CASES["places"][0]
     assert run(models.Place, [row], dry_run=True).ok
     assert not search.matching_ids(models.Place, "Nurdüz")
     assert run(models.Place, [row]).ok

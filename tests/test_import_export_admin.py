@@ -123,7 +123,7 @@ def test_command_dry_run_writes_nothing(world, tmp_path):
     path.write_bytes(make_file([{"title": "T", "kind": "rally", "date": "2020"}]))
     before = row_counts()
     out, err = io.StringIO(), io.StringIO()
-    call_command("import_records", "protest", str(path), "--dry-run", stdout=out, stderr=err)
+    call_command("import_records", "protests", str(path), "--dry-run", stdout=out, stderr=err)
     assert row_counts() == before
     assert "Dry run: would add 1" in out.getvalue()
     assert "1/1 rows" in err.getvalue()
@@ -132,7 +132,7 @@ def test_command_dry_run_writes_nothing(world, tmp_path):
 def test_command_imports_with_the_named_user(world, archivist, tmp_path):
     path = tmp_path / "people.json"
     path.write_bytes(make_file([{"name": "Imported Person"}], "json"))
-    call_command("import_records", "person", str(path), "--user", "archie", stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("import_records", "people", str(path), "--user", "archie", stdout=io.StringIO(), stderr=io.StringIO())
     assert models.Person.objects.get(name="Imported Person").history.get().history_user == archivist
 
 
@@ -143,10 +143,10 @@ def test_command_bad_file_exits_non_zero_with_row_and_column_on_stderr(world, tm
         make_file([{"title": "T", "kind": "rally", "date": "2020"}, {"title": "U", "kind": "riot", "date": "2020"}])
     )
     with pytest.raises(SystemExit) as exit_info:
-        execute_from_command_line(["manage.py", "import_records", "protest", str(path)])
+        execute_from_command_line(["manage.py", "import_records", "protests", str(path)])
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
     assert "Row 2 (sheet row 3, counting the header as row 1), column “kind”" in err
     assert not models.Protest.objects.filter(title="T").exists()
     with pytest.raises(CommandError, match=r"ends in \.csv but the format chosen is XLSX"):
-        call_command("import_records", "protest", str(path), "--format", "xlsx", stderr=io.StringIO())
+        call_command("import_records", "protests", str(path), "--format", "xlsx", stderr=io.StringIO())

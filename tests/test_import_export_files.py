@@ -54,7 +54,7 @@ def snapshot(queryset) -> list[dict]:
 def test_export_then_import_leaves_the_data_identical(world, archivist, fmt):
     rows = [
         {
-            **TYPE_CASES["protest"][0],
+            **TYPE_CASES["protests"][0],
             "description": '=HYPERLINK("http://evil")',
             "public_note": "-1 dead, +2 hurt @ noon",
         },
@@ -79,7 +79,7 @@ def test_export_then_import_leaves_the_data_identical(world, archivist, fmt):
 
 
 def test_reimporting_an_export_writes_nothing(world, archivist):
-    assert run(models.Protest, [TYPE_CASES["protest"][0]]).ok
+    assert run(models.Protest, [TYPE_CASES["protests"][0]]).ok
     exported = export_records(models.Protest.objects.all(), "csv")
     before = row_counts()
     report = import_records(models.Protest, exported, file_name="export.csv", user=archivist)
@@ -90,12 +90,12 @@ def test_reimporting_an_export_writes_nothing(world, archivist):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_the_articles_records_reimport_unchanged(db, fmt):
     """Every type, every format, real data (aliases, partial dates, claims, texts): nothing changes."""
-    from archive.imports import RECORD_TYPES
+    from archive import registry
     from tests.conftest import article_fixture_files
 
     call_command("loaddata", *article_fixture_files(), verbosity=0)  # in this test's transaction only
     before = row_counts()
-    for model in RECORD_TYPES.values():
+    for model in registry.MODELS.values():
         report = import_records(model, export_records(model.objects.all(), fmt), file_name=f"article.{fmt}")
         assert report.ok, report.messages
         assert report.unchanged == model.objects.count() > 0

@@ -137,7 +137,7 @@ def test_the_command_takes_more_rows_than_an_upload(world, settings, tmp_path):
     settings.ARCHIVE_IMPORT_MAX_ROWS = 2
     path = tmp_path / "rallies.csv"
     path.write_bytes(make_file(ROWS))
-    call_command("import_records", "protest", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("import_records", "protests", str(path), stdout=io.StringIO(), stderr=io.StringIO())
     assert models.Protest.objects.filter(title__in=[row["title"] for row in ROWS]).count() == 3
 
 

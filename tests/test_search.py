@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from archive import models, search
+from archive import models, registry, search
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_exclusion(records):
 
 
 def test_or(records):
-    assert set(found("rally OR march", types=["protest"])) == {"rally", "march"}
+    assert set(found("rally OR march", types=["protests"])) == {"rally", "march"}
 
 
 def test_exact_name_ranks_first(records):
@@ -57,7 +57,7 @@ def test_exact_name_ranks_first(records):
 
 
 def test_narrowing_by_type(records):
-    assert found("Tabriz", types=["protest"]) == ["rally"]
+    assert found("Tabriz", types=["protests"]) == ["rally"]
 
 
 def test_unknown_type_is_an_error(records):
@@ -111,7 +111,7 @@ def test_unpublishing_takes_the_record_out_of_search(records):
 
 
 def test_snippet_highlights_the_match(records):
-    result = search.search("bazaar", types=["protest"])[0]
+    result = search.search("bazaar", types=["protests"])[0]
     assert "<mark>bazaar</mark>" in result.snippet
 
 
@@ -182,7 +182,7 @@ def test_search_uses_a_bounded_number_of_queries(records, django_assert_max_num_
     # At most four tiers on PostgreSQL (one on SQLite), then one query per record type found.
     with django_assert_max_num_queries(4 + 2):
         search.search("Tabriz")
-    with django_assert_max_num_queries(4 + len(search.PUBLIC_TYPES)):
+    with django_assert_max_num_queries(4 + len(registry.KEYS)):
         search.search("a")
 
 

@@ -37,46 +37,46 @@ CASES = [
     ("Urmu", {}, "place-urmia"),
     ("Urmiya", {}, "place-urmia"),
     ("URMIA", {}, "place-urmia"),
-    ("Zanzan", {"types": ["place"]}, "place-zanjan"),
-    ("Zəncan", {"types": ["place"]}, "place-zanjan"),
-    ("Nurduz", {"types": ["place"]}, "place-nurduz"),
-    ("Nurdüz", {"types": ["place"]}, "place-nurduz"),
-    ("Ardabil", {"types": ["place"]}, "place-ardabil"),
-    ("Ərdəbil", {"types": ["place"]}, "place-ardabil"),
-    ("Ardebil", {"types": ["place"]}, None),  # not a known spelling: only trigram matching (PostgreSQL) may find it
-    ("Təbriz", {"types": ["place"]}, "place-tabriz"),
-    ("Tabriz bazaar", {"types": ["place"]}, "place-tabriz-bazaar"),
-    ("Xudafərin", {"types": ["place"]}, "place-khudafarin-bridges"),
-    ("Şuşa", {"types": ["place"]}, "place-shusha"),
+    ("Zanzan", {"types": ["places"]}, "place-zanjan"),
+    ("Zəncan", {"types": ["places"]}, "place-zanjan"),
+    ("Nurduz", {"types": ["places"]}, "place-nurduz"),
+    ("Nurdüz", {"types": ["places"]}, "place-nurduz"),
+    ("Ardabil", {"types": ["places"]}, "place-ardabil"),
+    ("Ərdəbil", {"types": ["places"]}, "place-ardabil"),
+    ("Ardebil", {"types": ["places"]}, None),  # not a known spelling: only trigram matching (PostgreSQL) may find it
+    ("Təbriz", {"types": ["places"]}, "place-tabriz"),
+    ("Tabriz bazaar", {"types": ["places"]}, "place-tabriz-bazaar"),
+    ("Xudafərin", {"types": ["places"]}, "place-khudafarin-bridges"),
+    ("Şuşa", {"types": ["places"]}, "place-shusha"),
     # Abbreviations and full names
     ("GAMAC", {}, "org-gamac"),
     ("Güney Azərbaycan Milli Azadlıq Cəbhəsi", {}, "org-gamac"),
     ("guney azarbaycan milli azadliq cabhasi", {}, "org-gamac"),
-    ("South Azerbaijan National Liberation Front", {"types": ["organization"]}, "org-gamac"),
-    ("ANM", {"types": ["organization"]}, "org-anm"),
-    ("AMH", {"types": ["organization"]}, "org-anm"),
-    ("Azərbaycan Milli Hərəkəti", {"types": ["organization"]}, "org-anm"),
-    ("Sepah", {"types": ["organization"]}, "org-irgc"),
+    ("South Azerbaijan National Liberation Front", {"types": ["organizations"]}, "org-gamac"),
+    ("ANM", {"types": ["organizations"]}, "org-anm"),
+    ("AMH", {"types": ["organizations"]}, "org-anm"),
+    ("Azərbaycan Milli Hərəkəti", {"types": ["organizations"]}, "org-anm"),
+    ("Sepah", {"types": ["organizations"]}, "org-irgc"),
     # Persian and Russian script, with letter variants and zero-width non-joiners
     ("ارومیه", {}, "place-urmia"),
-    ("اردبیل", {"types": ["place"]}, "place-ardabil"),
-    ("اردبيل", {"types": ["place"]}, "place-ardabil"),  # Arabic yeh
-    ("تبریز", {"types": ["place"]}, "place-tabriz"),
+    ("اردبیل", {"types": ["places"]}, "place-ardabil"),
+    ("اردبيل", {"types": ["places"]}, "place-ardabil"),  # Arabic yeh
+    ("تبریز", {"types": ["places"]}, "place-tabriz"),
     ("خامنه‌ای", {}, "person-ali-khamenei"),
     ("خامنهای", {}, "person-ali-khamenei"),
     ("ظريف", {}, "person-mohammad-javad-zarif"),  # Arabic yeh for Persian ی
-    ("سپاه", {"types": ["organization"]}, "org-irgc"),
-    ("Карабах", {"types": ["place"]}, "place-karabakh"),
-    ("Иран", {"types": ["place"]}, "place-iran"),
+    ("سپاه", {"types": ["organizations"]}, "org-irgc"),
+    ("Карабах", {"types": ["places"]}, "place-karabakh"),
+    ("Иран", {"types": ["places"]}, "place-iran"),
     # People found through an alias only
-    ("Javid Rahman", {"types": ["person"]}, "person-javaid-rehman"),
-    ("Baqeri", {"types": ["person"]}, "person-mohammad-bagheri"),
-    ("Afshar Salimani", {"types": ["person"]}, "person-afshar-soleimani"),
-    ("Nəsim Nəsimli", {"types": ["person"]}, "person-nasib-nasibli"),
+    ("Javid Rahman", {"types": ["people"]}, "person-javaid-rehman"),
+    ("Baqeri", {"types": ["people"]}, "person-mohammad-bagheri"),
+    ("Afshar Salimani", {"types": ["people"]}, "person-afshar-soleimani"),
+    ("Nəsim Nəsimli", {"types": ["people"]}, "person-nasib-nasibli"),
     # Outlets by their variant names
-    ("Varlig", {"types": ["media-outlet"]}, "outlet-varlig"),
-    ("Comhuri-ye Eslami", {"types": ["media-outlet"]}, "outlet-jomhouri-eslami"),
-    ("Farazdaily", {"types": ["media-outlet"]}, "outlet-faraz"),
+    ("Varlig", {"types": ["media-outlets"]}, "outlet-varlig"),
+    ("Comhuri-ye Eslami", {"types": ["media-outlets"]}, "outlet-jomhouri-eslami"),
+    ("Farazdaily", {"types": ["media-outlets"]}, "outlet-faraz"),
 ]
 
 
@@ -95,21 +95,21 @@ def test_exact_alias_ranks_first(article, query, expected):
 
 
 def test_quoted_slogan_phrase_finds_the_protests_that_chanted_it(article):
-    found = texts('"we are Azerbaijan itself"', types=["protest"])
+    found = texts('"we are Azerbaijan itself"', types=["protests"])
     assert found and all("azerbaijan itself" in t.lower() for t in found)
 
 
 def test_phrase_is_not_the_same_as_its_words(article):
-    words = search.search("Azerbaijan itself we are", types=["protest"])
-    phrase = search.search('"itself we are Azerbaijan"', types=["protest"])
+    words = search.search("Azerbaijan itself we are", types=["protests"])
+    phrase = search.search('"itself we are Azerbaijan"', types=["protests"])
     assert len(phrase) < len(words)
 
 
 def test_exclusion_removes_matches(article):
-    with_zanjan = top("Ardabil Zanjan", k=100, types=["protest"])
-    without = top("Ardabil -Zanjan", k=100, types=["protest"])
-    assert set(without) <= set(top("Ardabil", k=100, types=["protest"]))
-    assert not set(without) & set(with_zanjan) or len(without) < len(top("Ardabil", k=100, types=["protest"]))
+    with_zanjan = top("Ardabil Zanjan", k=100, types=["protests"])
+    without = top("Ardabil -Zanjan", k=100, types=["protests"])
+    assert set(without) <= set(top("Ardabil", k=100, types=["protests"]))
+    assert not set(without) & set(with_zanjan) or len(without) < len(top("Ardabil", k=100, types=["protests"]))
 
 
 def test_or_widens(article):
@@ -118,18 +118,18 @@ def test_or_widens(article):
 
 
 def test_types_narrow(article):
-    assert all(r.record_type == "protest" for r in search.search("Tabriz", types=["protest"]))
-    assert {r.record_type for r in search.search("Tabriz")} > {"protest"}
+    assert all(r.record_type == "protests" for r in search.search("Tabriz", types=["protests"]))
+    assert {r.record_type for r in search.search("Tabriz")} > {"protests"}
 
 
 def test_statement_text_is_searchable(article):
-    found = texts("Ahl al-Bayt", types=["statement"])
+    found = texts("Ahl al-Bayt", types=["statements"])
     assert any("Ahl al-Bayt" in t for t in found)
 
 
 def test_source_titles_are_searchable(article):
-    assert any(r.record_type == "source" for r in search.search("Səssiz müharibə"))
+    assert any(r.record_type == "sources" for r in search.search("Səssiz müharibə"))
 
 
 def test_persian_digits_match(article):
-    assert any(r.record_type == "source" for r in search.search("۱۳۹۹")) or search.search("1399")
+    assert any(r.record_type == "sources" for r in search.search("۱۳۹۹")) or search.search("1399")

@@ -21,7 +21,7 @@ def test_every_list_renders_the_article(client, article, kind, lang, django_asse
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_record_page_renders_with_its_sources(client, article, kind):
-    from archive.pages import SLUGS
+    from archive.registry import MODELS as SLUGS
 
     record = SLUGS[kind].objects.published().first()
     response = client.get(f"/en/{kind}/{record.public_id}/")
@@ -117,7 +117,7 @@ def test_pages_follow_by_cursor(client, article):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_record_pages_have_a_query_budget(client, article, kind, django_assert_max_num_queries):
-    from archive.pages import SLUGS
+    from archive.registry import MODELS as SLUGS
 
     busiest = SLUGS[kind].objects.published().order_by("-pk").first()
     if kind == "sources":

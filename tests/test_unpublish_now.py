@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from archive import workflow
-from archive.pages import SLUGS
+from archive.registry import MODELS as SLUGS
 from tests.canary import body_bytes
 from tests.canary_world import seeded_world
 

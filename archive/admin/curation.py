@@ -273,12 +273,6 @@ class CurationMixin:
                     raise ValidationError(conflict)
             super().save_model(request, obj, form, change)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if any(formset.has_changed() for formset in formsets):
-            # Inline edits count as a change of the record for concurrent-edit checks and sync.
-            type(form.instance).objects.filter(pk=form.instance.pk).update(updated=timezone.now())
-
     def _run(self, request, queryset, service, success, **kwargs):
         done = 0
         for record in queryset:

@@ -8,13 +8,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from archive import cache, search
+from archive import cache, registry, search
 from archive.api.errors import ErrorResponse
 
 
 class SearchParams(serializers.Serializer):
     q = serializers.CharField(allow_blank=True, trim_whitespace=True, max_length=search.MAX_QUERY_LENGTH)
-    type = serializers.MultipleChoiceField(choices=list(search.PUBLIC_TYPES), required=False)
+    type = serializers.MultipleChoiceField(choices=list(registry.KEYS), required=False)
     limit = serializers.IntegerField(min_value=1, max_value=search.MAX_RESULTS, default=20)
 
 

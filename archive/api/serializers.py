@@ -7,22 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from archive import registry
 from archive.public import detainee_label
-
-API_NAMES = {
-    "protest": "protests",
-    "arrest": "arrests",
-    "statement": "statements",
-    "organization": "organizations",
-    "mediaoutlet": "media-outlets",
-    "person": "people",
-    "place": "places",
-    "source": "sources",
-}
 
 
 def api_url(record, request=None) -> str:
-    path = _detail_path(record._meta.model_name).replace(_PLACEHOLDER, record.public_id)
+    path = _detail_path(registry.key_of(record)).replace(_PLACEHOLDER, record.public_id)
     return request.build_absolute_uri(path) if request else path
 
 
@@ -30,9 +20,9 @@ _PLACEHOLDER = "public-id-placeholder"
 
 
 @cache
-def _detail_path(model_name: str) -> str:
+def _detail_path(key: str) -> str:
     """Reversing once per type, not once per related record: public ids need no escaping."""
-    return reverse(f"api:{API_NAMES[model_name]}-detail", args=[_PLACEHOLDER])
+    return reverse(f"api:{key}-detail", args=[_PLACEHOLDER])
 
 
 def label(record) -> str:
@@ -47,7 +37,7 @@ def summary(record, request=None) -> dict | None:
         return None
     data = {
         "id": record.public_id,
-        "type": record._meta.model_name,
+        "type": registry.key_of(record),
         "name": label(record),
         "url": api_url(record, request),
     }
@@ -120,7 +110,7 @@ class RecordSerializer(serializers.Serializer):
     citations = serializers.SerializerMethodField()
 
     def get_type(self, obj) -> str:
-        return obj._meta.model_name
+        return registry.key_of(obj)
 
     def get_url(self, obj) -> str:
         return api_url(obj, self.context.get("request"))

@@ -23,12 +23,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from archive import cache, models, workflow
+from archive import cache, models, registry, workflow
 from archive.api import export, serializers, writes
 from archive.api.errors import ErrorResponse
 from archive.api.pagination import ArchiveCursorPagination
 from archive.filters import FILTERSETS
-from archive.search import TYPE_OF_MODEL
 
 
 class StrictOrderingFilter(filters.OrderingFilter):
@@ -109,7 +108,7 @@ class PublicRecordViewSet(viewsets.ModelViewSet):
     def tombstones(self, form) -> list[dict]:
         form.is_valid()
         since = form.cleaned_data.get("updated_since")
-        record_type = TYPE_OF_MODEL[self.model._meta.model_name]
+        record_type = registry.key_of(self.model)
         rows = models.Tombstone.objects.filter(record_type=record_type, removed_at__gt=since)
         return [
             {

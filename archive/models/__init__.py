@@ -17,10 +17,11 @@ from archive.models.places import Place, PlaceKind, PlaceName
 from archive.models.search import SearchEntry
 from archive.models.sources import Citation, Source, SourceKind
 from archive.models.statements import SignatoryClaim, Statement, StatementForm, StatementText
-from archive.models.sync import Tombstone
+from archive.models.sync import ArchiveState, Tombstone
 
 __all__ = [
     "Affiliation",
+    "ArchiveState",
     "Arrest",
     "ArrestCountClaim",
     "ArrestOutcome",

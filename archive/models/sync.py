@@ -27,3 +27,35 @@ class Tombstone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type} {self.public_id} ({self.status})"
+
+
+class ArchiveState(models.Model):
+    """One row of facts about the whole archive that the write path keeps.
+
+    `public_changed` tells the data package (archive.views_data) whether it may hold something no
+    longer true: it moves whenever a record the public could see changes, loses a part, or stops
+    being public."""
+
+    public_changed = models.DateTimeField(
+        _("public records last changed"),
+        null=True,
+        blank=True,
+        help_text=_("When a record the public could already see last changed or stopped being public."),
+    )
+
+    class Meta:
+        verbose_name = _("archive state")
+        verbose_name_plural = _("archive state")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="archive_archivestate_one_row")]
+
+    def __str__(self) -> str:
+        return f"public records last changed {self.public_changed}"
+
+    @classmethod
+    def mark_public_change(cls, when) -> None:
+        if not cls.objects.filter(pk=1).update(public_changed=when):
+            cls.objects.update_or_create(pk=1, defaults={"public_changed": when})
+
+    @classmethod
+    def last_public_change(cls):
+        return cls.objects.filter(pk=1).values_list("public_changed", flat=True).first()

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from import_export.resources import Diff, ModelResource
 from import_export.results import RowResult
 
+from archive import changes
 from archive.models import Status
 from archive.models.base import PUBLIC_ID_ALPHABET
 from archive.resources import batch
@@ -285,8 +286,14 @@ class RecordResource(ModelResource):
         previous = None
         if not is_create:
             original = instance._import_original
-            public = original["status"] == Status.PUBLISHED and not original["restricted"]
-            previous = (original["public_id"], public)
+            state = changes.State(
+                original["public_id"],
+                original["status"],
+                original["restricted"],
+                original.get("at_risk", False),
+                original["withdrawn_reason"],
+            )
+            previous = (original["public_id"], state)
         pending = getattr(instance, "_import_pending", Pending())
         entry = Entry(instance, is_create, pending, kwargs.get("row_number", 0), row, previous=previous)
         if self._self_refs:
@@ -340,7 +347,6 @@ class RecordResource(ModelResource):
             user=kwargs.get("user"),
             reason=change_reason(kwargs.get("file_name")),
             size=self.batch_size,
-            index=not self._dry_run,  # a dry run is rolled back: no search entries to keep current
             on_flush=self._flushed,
         )
 
@@ -361,8 +367,6 @@ class RecordResource(ModelResource):
                 entry.result.import_type = RowResult.IMPORT_TYPE_ERROR
                 entry.result.errors.append(failure)
             result.append_error_row(entry.number, entry.row, [failure])
-        if not self.writer.failed and not result.has_validation_errors():
-            self.writer.finish()
 
     # --- export --------------------------------------------------------------------------------
 

@@ -9,13 +9,13 @@ A batch writes what saving each row would have:
 - one history row per record, part and new slogan, with the importing user and
   “Imported from FILE”, and for records the snapshot of their many-to-many
   relations that django-simple-history keeps;
-- the API mirrors' bookkeeping (`archive.sync`: dependents' timestamps, tombstones);
-- search-index entries (new records' with their batch, changed ones' once by
-  `finish()`), and a new generation of the public response cache.
+- a report of every record written to the write path (archive.changes), which
+  checks the importing user may write it and derives, once for the whole
+  import, everything that follows (search entries, tombstones, `updated` of the
+  records that show them, the response cache).
 
-The model signals (post_save, m2m_changed) do not fire for these writes; what
-their receivers in this project do is done here, in bulk. A new receiver that
-must see imported rows needs its bulk counterpart here too.
+The model signals do not fire for these writes, so the batch reports them to
+the write path itself: the same service the signals call, with many ids.
 
 Rows are written in file order. The resource writes a batch early when a row
 needs what an earlier row writes: the same public id again, or a reference to
@@ -32,9 +32,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from archive import cache as response_cache
-from archive import search, sync
-from archive.models import SearchEntry
+from archive import changes
 from archive.models.base import new_public_id
 from archive.resources.sql import copy_history, in_params, insert_objects, insert_rows, update_objects, where_in
 
@@ -54,7 +52,7 @@ class Entry:
     number: int = 0
     row: dict | None = None
     result: object = None  # the row's RowResult, once import-export has made it
-    previous: tuple | None = None  # (public_id, is_public) before the row, for an existing record
+    previous: tuple | None = None  # (public_id, state) before the row, for an existing record
     keys: set = field(default_factory=set)  # names a reference to this record may use, folded
 
 
@@ -63,41 +61,10 @@ def fold_key(text: str) -> set[str]:
     return {text.casefold(), text.upper()}
 
 
-class _NewRelations(dict):
-    """The relations of a record just created: those its row named; every other one is empty."""
-
-    def __init__(self, names: frozenset):
-        super().__init__()
-        self.names = names
-
-    def __contains__(self, name) -> bool:
-        return name in self.names
-
-    def __missing__(self, name) -> list:
-        return []
-
-
 def _insert_pairs(through, source: str, target: str, pairs: list) -> None:
     """Relation rows, two ids each, in multi-row INSERTs: nothing for the ORM to prepare."""
     columns = [through._meta.get_field(source).column, through._meta.get_field(target).column]
     insert_rows(through._meta.db_table, columns, pairs)
-
-
-def _in_order(objs: list) -> list:
-    """Objects in their model's Meta.ordering (plain fields only), as the database would return them."""
-    if not objs:
-        return objs
-    meta = type(objs[0])._meta
-    if any("__" in name or name == "?" for name in meta.ordering):
-        return objs
-    for name in reversed(meta.ordering):
-        field = meta.pk if name.lstrip("-") == "pk" else meta.get_field(name.lstrip("-"))
-        objs = sorted(
-            objs,
-            key=lambda obj, a=field.attname: (getattr(obj, a) is None, getattr(obj, a)),
-            reverse=name.startswith("-"),
-        )
-    return objs
 
 
 def _chunks(items: list):
@@ -108,18 +75,15 @@ def _chunks(items: list):
 class BatchWriter:
     """Collects the rows of one import (`add`) and writes them a batch at a time (`flush`, `finish`)."""
 
-    def __init__(self, model, *, user=None, reason="", size=BATCH_SIZE, index=True, on_flush=None):
+    def __init__(self, model, *, user=None, reason="", size=BATCH_SIZE, on_flush=None):
         self.model, self.user, self.reason, self.size = model, user, reason, size
-        self.index = index  # keep the search index current (not for a dry run, which is rolled back)
         self.on_flush = on_flush
         self.entries: list[Entry] = []
         self.failed: list[tuple[Entry, Exception]] = []
-        self.changed: set[int] = set()  # existing records written, reindexed by `finish`
         self._ids: set[str] = set()
         self._keys: set[str] = set()
         self._new: list = []
         self._last_date = None
-        self._relation_names: frozenset | None = None
 
     # --- buffering -----------------------------------------------------------------------------
 
@@ -159,16 +123,6 @@ class BatchWriter:
         if self.on_flush is not None:
             self.on_flush(entries)
 
-    def finish(self) -> None:
-        """After the last row of an import that wrote everything: index each changed record once, and
-        the records that show it (created ones were indexed with their batch, from what their rows
-        gave them), and retire cached public responses, as the save signals would have."""
-        if not self.index:
-            return
-        search.reindex_records(self.model, self.changed)
-        response_cache.bump()
-        transaction.on_commit(response_cache.bump)
-
     # --- writing -------------------------------------------------------------------------------
 
     def _attempt(self, entries: list[Entry]) -> None:
@@ -181,7 +135,6 @@ class BatchWriter:
                 obj.pk = None
                 obj._state.adding = True
             raise
-        self.changed.update(entry.instance.pk for entry in entries if not entry.created)
 
     def _write(self, entries: list[Entry]) -> None:
         now = self._now()
@@ -191,32 +144,17 @@ class BatchWriter:
             self._save(type(new_related[0]), new_related, [], now)
         creates = [e.instance for e in entries if e.created]
         updates = [e.instance for e in entries if not e.created]
+        changes.capture(
+            self.model, [obj.pk for obj in updates], known={e.instance.pk: e.previous[1] for e in entries if e.previous}
+        )
         self._unique_public_ids(creates)
         self._save(self.model, creates, updates, now, history=False)
         self._relations(entries)
         self._parts(entries, now)
         self._history(self.model, creates, updates, now)  # after the relations: it copies them too
-        previous = {e.instance.pk: e.previous for e in entries if e.previous}
-        sync.record_bulk_write(self.model, [e.instance for e in entries], previous)
-        if self.index:
-            created = [(e.instance, self._related(e)) for e in entries if e.created]
-            insert_objects(SearchEntry, search.entries_for_created(self.model, created))
-
-    def _related(self, entry: Entry) -> dict[str, list]:
-        """Every relation of a record just created: what its row named, nothing else."""
-        if self._relation_names is None:
-            meta = self.model._meta
-            names = [rel.get_accessor_name() for rel in meta.related_objects] + [f.name for f in meta.many_to_many]
-            self._relation_names = frozenset(names)
-        related = _NewRelations(self._relation_names)
-        for name, objs in entry.pending.relations.items():
-            related[name] = _in_order(objs)
-        parts: dict[str, list] = {}
-        for part in entry.pending.parts:
-            accessor = type(part.obj)._meta.get_field(part.owner_field).remote_field.get_accessor_name()
-            parts.setdefault(accessor, []).append(part.obj)
-        related.update({accessor: _in_order(objs) for accessor, objs in parts.items()})
-        return related
+        after = {obj.pk: changes.state_of(obj) for obj in creates + updates}
+        changes.records_changed(self.model, [obj.pk for obj in creates], created=True, saved=True, after=after)
+        changes.records_changed(self.model, [obj.pk for obj in updates], saved=True, after=after)
 
     def _now(self):
         """The batch's time: its history rows are found again by it, so no two batches share one."""

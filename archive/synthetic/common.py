@@ -3,12 +3,13 @@ citations, count claims and tombstones."""
 
 from dataclasses import dataclass
 
+from archive import registry
 from archive.models.base import NameKind, Status
-from archive.search import TYPE_OF_MODEL
 from archive.synthetic import phrases, timeline
 from archive.synthetic.rng import Rand, Weights
 
 CITATIONS_PUBLISHED = Weights({1: 62, 2: 27, 3: 11})
+KEY_OF_TABLE = {record_type.model_name: record_type.key for record_type in registry.TYPES}
 CITATIONS_UNPUBLISHED = Weights({0: 40, 1: 45, 2: 15})
 
 
@@ -36,9 +37,11 @@ def head(ctx, rng: Rand, batch, table: str, pk: int, published: bool = False) ->
     created, updated = timeline.stamps(rng)
     public_id = ctx.public_id(table, pk)
     if status == Status.WITHDRAWN or (restricted and status == Status.PUBLISHED and rng.chance(0.5)):
-        # It was public once: mirrors learn of its removal from a tombstone.
-        word = "withdrawn" if status == Status.WITHDRAWN else "restricted"
-        batch["tombstone"].append((ctx.next_id("tombstone"), TYPE_OF_MODEL[table], public_id, word, reason, updated))
+        # It was public once: mirrors learn of its removal from a tombstone, which says only what the
+        # public may know (a restriction reads "unpublished", as the write path writes it).
+        word, shown = ("withdrawn", reason) if status == Status.WITHDRAWN and not restricted else ("unpublished", "")
+        key = KEY_OF_TABLE[table]
+        batch["tombstone"].append((ctx.next_id("tombstone"), key, public_id, word, shown, updated))
     return Head((pk, public_id, status, reason, restricted, private, created, updated), status, restricted, updated)
 
 

@@ -66,7 +66,9 @@ def _protest(ctx, rng, batch, pk):
         batch["protest_slogans"].append((ctx.next_id("protest_slogans"), pk, slogan))
     for _ in range(rng.choice((0, 0, 1, 1, 1, 1, 1, 2, 2, 2))):
         batch["protestsizeclaim"].append((ctx.next_id("protestsizeclaim"), *claim(ctx, rng), pk))
-    slogan_texts = [t for s in sorted(ctx.slogans[i - 1] for i in slogans) for t in s]
+    # As the registry's document reads them: every slogan's text, then every translation.
+    chanted = sorted(ctx.slogans[i - 1] for i in slogans)
+    slogan_texts = [text for text, _translation in chanted] + [translation for _text, translation in chanted]
     parts = [
         index.sentences(said),
         *slogan_texts,

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from archive.folding import _NON_WORD, clean, fold
-from archive.search import TYPE_OF_MODEL
+from archive.synthetic.common import KEY_OF_TABLE
 
 # What clean() would remove; generated text never has it, but if it did, clean it.
 _UNCLEAN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff]")
@@ -58,7 +58,7 @@ def entry(ctx, model_name: str, pk: int, title: str, names, parts, is_public: bo
             ctx.next_id("searchentry"),
             ctx.content_types[model_name],
             pk,
-            TYPE_OF_MODEL[model_name],
+            KEY_OF_TABLE[model_name],
             title[:1000],
             "| " + " | ".join(_folded(names)) + " |",
             " " + " ".join(_folded(parts)),

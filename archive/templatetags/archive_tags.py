@@ -2,15 +2,15 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from archive import validators
-from archive.pages import SLUG_OF, title_of
+from archive import registry, validators
+from archive.pages import title_of
 
 register = template.Library()
 
 
 @register.filter
 def record_url(record) -> str:
-    return reverse("archive:detail", args=[SLUG_OF[type(record)], record.public_id])
+    return reverse("archive:detail", args=[registry.key_of(record), record.public_id])
 
 
 @register.filter

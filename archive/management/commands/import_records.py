@@ -11,7 +11,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.imports import RECORD_TYPES, ImportFileError, import_records
+from archive import registry
+from archive.imports import ImportFileError, import_records
 from archive.resources.files import FORMATS
 
 
@@ -45,14 +46,14 @@ class Command(BaseCommand):
     help = "Import records of one type from a CSV, XLSX or JSON file (all or nothing)."
 
     def add_arguments(self, parser):
-        parser.add_argument("type", choices=sorted(RECORD_TYPES), help="Record type.")
+        parser.add_argument("type", choices=registry.KEYS, help="Record type (its public key).")
         parser.add_argument("file", help="Path of the file to import.")
         parser.add_argument("--dry-run", action="store_true", help="Check the file and report; write nothing.")
         parser.add_argument("--user", help="Username recorded in history as the importer.")
         parser.add_argument("--format", choices=FORMATS, help="File format (default: from the file name).")
 
     def handle(self, *args, **options):
-        model = RECORD_TYPES[options["type"]]
+        model = registry.MODELS[options["type"]]
         user = self._user(options["user"], model)
         path = Path(options["file"])
         try:

@@ -1,0 +1,109 @@
+"""Search: the one package the admin, the public site and the API call.
+
+- `query`: the syntax people type (words match as prefixes, "quoted phrases", OR, -exclusions),
+  folded by ``archive.folding`` like the index, so Ərdəbil finds Ardabil and ي finds ی;
+- `documents`: the index entries (``SearchEntry``) each record's registry `Document` gives, kept
+  current by the write path (archive.changes) and rebuilt by ``manage.py rebuild_search_index``;
+- matching, behind one seam (`backend()`): on PostgreSQL a stored, GIN-indexed tsvector (names
+  above text), an indexed array of folded names and trigram similarity of names, searched tier by
+  tier (`postgres`); on any other database the same word-prefix semantics on the folded columns
+  (`portable`);
+- `snippets`: the excerpt shown with each result.
+
+Ranking: exact name or alias first, then matches in names, then anywhere, each newest first.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from archive import models, registry
+from archive.search import portable, postgres
+from archive.search.documents import rebuild, reindex_records, remove_records
+from archive.search.query import MAX_QUERY_LENGTH, MAX_TERMS, ParsedQuery, SearchQueryError, parse
+from archive.search.snippets import snippet
+
+MAX_RESULTS = 100
+MAX_MATCHING_IDS = 1000
+
+
+def backend():
+    """The matching module for the database in use: the one place that asks which it is."""
+    return postgres if connection.vendor == "postgresql" else portable
+
+
+@dataclass
+class Result:
+    record_type: str
+    record: object
+    title: str
+    snippet: str
+    exact: bool
+
+
+def search(query: str, *, types: list[str] | None = None, limit: int = 50) -> list[Result]:
+    """Public search: only records that pass the public gate, best first."""
+    parsed = parse(query)
+    if parsed.is_empty:
+        return []
+    unknown = set(types or []) - set(registry.KEYS)
+    if unknown:
+        raise SearchQueryError(
+            _("Unknown record type: %(types)s. Use one of: %(allowed)s.")
+            % {"types": ", ".join(sorted(unknown)), "allowed": ", ".join(registry.KEYS)}
+        )
+    entries = models.SearchEntry.objects.filter(is_public=True)
+    if types:
+        entries = entries.filter(record_type__in=types)
+    ranked = backend().ranked(entries, parsed, max(1, min(limit, MAX_RESULTS)))
+    records = _published_records(ranked)
+    results = []
+    for entry in ranked:
+        record = records.get((entry.record_type, entry.object_id))
+        if record is None:  # the gate has the last word, whatever the index says
+            continue
+        results.append(Result(entry.record_type, record, entry.title, snippet(entry.text, parsed), bool(entry.exact)))
+    return results
+
+
+def _published_records(entries) -> dict:
+    by_type: dict[str, list[int]] = {}
+    for entry in entries:
+        by_type.setdefault(entry.record_type, []).append(entry.object_id)
+    found = {}
+    for key, ids in by_type.items():
+        for record in registry.get(key).model.objects.published().filter(pk__in=ids):
+            found[(key, record.pk)] = record
+    return found
+
+
+def matching_ids(model, query: str, *, public_only: bool = False) -> list[int]:
+    """Ids of the first 1000 records of `model` that match, public or not (for the admin), or only
+    public ones: a public list must not let hidden matches crowd public ones out of those 1000."""
+    parsed = parse(query)
+    if parsed.is_empty:
+        return []
+    entries = models.SearchEntry.objects.filter(content_type=ContentType.objects.get_for_model(model))
+    if public_only:
+        entries = entries.filter(is_public=True)
+    return list(backend().match(entries, parsed).values_list("object_id", flat=True)[:MAX_MATCHING_IDS])
+
+
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "MAX_RESULTS",
+    "MAX_TERMS",
+    "ParsedQuery",
+    "Result",
+    "SearchQueryError",
+    "backend",
+    "matching_ids",
+    "parse",
+    "rebuild",
+    "reindex_records",
+    "remove_records",
+    "search",
+    "snippet",
+]
