@@ -42,6 +42,7 @@ def _finish(instance, note) -> None:
     """Report the change to the open changeset, or apply the instance's own now."""
     own = instance.__dict__.pop("_changes_own", None)
     changeset = changes.current() or own or changes.Changeset()
+    changeset.wrote = True  # whatever it shows, the archive changed: cached answers go
     note(changeset)
     if changeset is not changes.current():
         with transaction.atomic():

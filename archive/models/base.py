@@ -14,6 +14,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Now
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -135,6 +136,12 @@ class Record(models.Model):
     def is_public(self) -> bool:
         return self.status == Status.PUBLISHED and not self.restricted
 
+    def get_absolute_url(self) -> str:
+        """The record's permanent public page, in the active language (its type's public key and id)."""
+        from archive import registry  # the registry is built from these models
+
+        return reverse("archive:detail", args=[registry.key_of(self), self.public_id])
+
 
 class PartialDate(models.Model):
     """A date as precise as the sources allow: start, optional end, precision."""
@@ -184,10 +191,6 @@ class PartialDate(models.Model):
     @property
     def date_display(self) -> str:
         return _rendered_date(self.date_start, self.date_end, self.date_precision, get_language())
-
-    @property
-    def date_interval(self):
-        return dates.covered_interval(self.date_start, self.date_end, self.date_precision)
 
 
 def record_constraints(*extra) -> list:
