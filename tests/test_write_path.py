@@ -20,8 +20,8 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from archive import registry, workflow
 from archive import models as m
+from archive import registry, workflow
 from archive.imports import import_records
 from tests import factories as f
 from tests import write_world
@@ -341,7 +341,8 @@ def test_api_delete(world, public, key):
 @pytest.mark.parametrize("key", ["protests", "people"])
 def test_api_workflow(world, public, key, action, state, role):
     client = token(role, "actor")
-    record = spare(key) if not state else in_state(key, state.get("status", m.Status.PUBLISHED), **state)
+    fields = {name: value for name, value in state.items() if name != "status"}
+    record = spare(key) if not state else in_state(key, state.get("status", m.Status.PUBLISHED), **fields)
 
     def write():
         body = {"action": action, "reason": "Could not be verified."}
@@ -383,8 +384,9 @@ def test_merge(world, public, key):
 def test_recover_deleted_record(world, public):
     editor = signed_in("Editor", "edna")
     record = spare("organizations")
+    pk = record.pk
     record.delete()
-    deleted = m.Organization.history.filter(id=record.pk, history_type="-").first()
+    deleted = m.Organization.history.get(id=pk, history_type="-")
 
     def write():
         response = editor.post(admin_url(m.Organization, "recover", deleted.history_id))

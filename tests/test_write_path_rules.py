@@ -77,6 +77,7 @@ def test_marking_a_person_at_risk_masks_them_in_every_entry_that_named_them(worl
 
 # --- Removing a part is a change of its record -------------------------------------------------------
 
+
 def _clear_quotes(protest):
     for citation in protest.citations.all():
         citation.quote = ""

@@ -11,9 +11,8 @@ import json
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.core import serializers as dj_serializers
 
-from archive import cache, registry
+from archive import cache, changes, registry
 from archive import models as m
 from archive.search import documents
 from tests import factories as f
@@ -28,6 +27,12 @@ class World:
 
 
 def build() -> World:
+    """The world, built as one change of the write path (one derivation at the end, as a fixture load)."""
+    with changes.recording():
+        return _build()
+
+
+def _build() -> World:
     w = World()
     r = w.records
     for code, name in (("en", "English"), ("az-Latn", "Azerbaijani (Latin)"), ("fa", "Persian")):
@@ -46,7 +51,9 @@ def build() -> World:
     r["gunaz"].languages.set(["az-Latn"])
     r["source"] = f.SourceFactory(public_id="walk-source", title="Erk report", outlet=r["gunaz"])
     r["source"].author_people.set([r["ahmad"]])
-    r["slogan"] = m.Slogan.objects.create(text="Qarabağ bizimdir", language_id="az-Latn", translation="Karabakh is ours")
+    r["slogan"] = m.Slogan.objects.create(
+        text="Qarabağ bizimdir", language_id="az-Latn", translation="Karabakh is ours"
+    )
     r["protest"] = f.ProtestFactory(public_id="walk-protest", title="Rally in Tabriz", description="Hundreds gathered.")
     r["protest"].places.set([r["tabriz"]])
     r["protest"].organizers.set([r["gamac"]])
@@ -108,9 +115,8 @@ def _rows_digest() -> str:
         name = model._meta.model_name
         if name in BOOKKEEPING or name.startswith("historical"):
             continue
-        rows = model._base_manager.order_by("pk")
-        data = dj_serializers.serialize("json", rows, fields=[f.name for f in model._meta.concrete_fields])
-        digest.update(name.encode() + data.encode())
+        rows = model._base_manager.order_by("pk").values_list(*[f.attname for f in model._meta.concrete_fields])
+        digest.update(name.encode() + json.dumps(list(rows), default=str).encode())
         for m2m in model._meta.many_to_many:
             links = m2m.remote_field.through.objects.order_by("pk").values_list()
             digest.update(json.dumps(list(links), default=str).encode())
