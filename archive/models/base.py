@@ -132,15 +132,15 @@ class Record(models.Model):
             ),
         ]
 
-    @property
-    def is_public(self) -> bool:
-        return self.status == Status.PUBLISHED and not self.restricted
-
     def get_absolute_url(self) -> str:
         """The record's permanent public page, in the active language (its type's public key and id)."""
         from archive import registry  # the registry is built from these models
 
         return reverse("archive:detail", args=[registry.key_of(self), self.public_id])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == Status.PUBLISHED and not self.restricted
 
 
 class PartialDate(models.Model):
