@@ -94,7 +94,7 @@ def _references(record):
     for relation in record._meta.related_objects:
         if relation.related_model is record.other_names.model or not (relation.one_to_many or relation.many_to_many):
             continue
-        what = _("%(records)s (as %(relation)s)") % {
+        what = _("%(records)s — %(relation)s") % {
             "records": relation.related_model._meta.verbose_name_plural,
             "relation": relation.field.verbose_name,
         }
