@@ -7,14 +7,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive import workflow
+from archive import registry, workflow
 from archive.admin.forms import CurationForm, WithdrawForm, edit_conflict
-from archive.models import Status
+from archive.admin.owners import record_refusal
 
 WORKFLOW_READONLY = ["status", "withdrawn_reason", "restricted"]
-# What reverting to an old version leaves as it is now: workflow decisions, the withholding of an
-# at-risk person's name, and the public id. A revert restores content; it never republishes.
-KEPT_ON_REVERT = [*WORKFLOW_READONLY, "at_risk", "public_id"]
+# What reverting to an old version leaves as it is now: workflow decisions, protective flags (the
+# withholding of an at-risk person's name), and the public id. A revert restores content; it never
+# republishes.
+PROTECTIVE = sorted({f.name for record_type in registry.TYPES for f in record_type.fields if f.protective})
+KEPT_ON_REVERT = [*WORKFLOW_READONLY, *PROTECTIVE, "public_id"]
 
 
 class CurationMixin:
@@ -81,11 +83,10 @@ class CurationMixin:
         return fieldsets
 
     def has_change_permission(self, request, obj=None):
+        """The write path's rule, said before anyone types: archivists edit drafts; published and
+        withdrawn records change only through an editor (the page is read-only to anyone else)."""
         allowed = super().has_change_permission(request, obj)
-        if allowed and obj is not None and obj.status in {Status.PUBLISHED, Status.WITHDRAWN}:
-            # Archivists edit drafts; published records change only through an editor.
-            return workflow.can_publish(request.user, obj)
-        return allowed
+        return allowed and (obj is None or not record_refusal(request, type(obj), obj.pk))
 
     def get_actions(self, request):
         actions = super().get_actions(request)
