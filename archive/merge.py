@@ -1,5 +1,7 @@
 """Merging duplicate people, organizations, places and media outlets."""
 
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
@@ -63,6 +65,40 @@ def _move_references(survivor, duplicate, user, reason: str) -> None:
     for citation in Citation.objects.filter(content_type=content_type, object_id=duplicate.pk):
         citation.object_id = survivor.pk
         _save(citation, user, reason)
+
+
+@dataclass(frozen=True)
+class MergeCandidate:
+    """One record chosen for a merge, as its confirmation page shows it: what would move and which
+    protective flags it carries."""
+
+    record: Record
+    moves: tuple[tuple[str, int], ...]  # (what, how many), only what it has
+    flags: tuple[str, ...]
+
+
+def merge_preview(records) -> list[MergeCandidate]:
+    """What merging `records` would move from each, before anything moves: its other names, its
+    citations and every record pointing at it, counted per relation."""
+    candidates = []
+    for record in records:
+        moves = tuple((what, count) for what, count in _references(record) if count)
+        candidates.append(MergeCandidate(record, moves, tuple(protective_flags([record]))))
+    return candidates
+
+
+def _references(record):
+    yield _("other names"), record.other_names.count()
+    content_type = ContentType.objects.get_for_model(record)
+    yield _("citations"), Citation.objects.filter(content_type=content_type, object_id=record.pk).count()
+    for relation in record._meta.related_objects:
+        if relation.related_model is record.other_names.model or not (relation.one_to_many or relation.many_to_many):
+            continue
+        what = _("%(records)s — %(relation)s") % {
+            "records": relation.related_model._meta.verbose_name_plural,
+            "relation": relation.field.verbose_name,
+        }
+        yield what, relation.related_model._base_manager.filter(**{relation.field.name: record}).count()
 
 
 def protective_flags(records) -> list[str]:

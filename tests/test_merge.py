@@ -100,3 +100,80 @@ def test_admin_merge_action_asks_which_record_to_keep(editor):
     )
     assert done.status_code == 302
     assert list(keep.other_names.values_list("name", flat=True)) == ["South Azerbaijan National Liberation Front"]
+
+
+def merge_page(client, records):
+    url = reverse("admin:archive_person_changelist")
+    return client.post(url, {"action": "merge_selected", "_selected_action": [r.pk for r in records]})
+
+
+@pytest.fixture
+def editor_client(editor):
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+def test_merge_confirmation_lists_what_would_move_and_warns_of_an_at_risk_record(editor_client, az):
+    keep = factories.PersonFactory(name="Ahmad Obali")
+    hidden = factories.PersonFactory(name="Əhməd Obalı", at_risk=True)
+    PersonName.objects.create(owner=hidden, name="@AhmadObalı", language=az)
+    factories.ArrestFactory.create_batch(2, person=hidden, group_description="")
+    factories.StatementFactory().speaker_people.add(hidden)
+    CitationFactory(record=hidden)
+    page = merge_page(editor_client, [keep, hidden])
+    assert page.status_code == 200
+    moves = {c["record"].pk: dict(c["moves"]) for c in page.context["candidates"]}
+    assert moves[hidden.pk] == {
+        "other names": 1,
+        "citations": 1,
+        "arrests — detainee": 2,
+        "statements — speakers (people)": 1,
+    }
+    assert moves[keep.pk] == {}
+    html = page.content.decode()
+    assert "will be marked at risk too" in html and "arrests — detainee: 2" in html
+    assert Person.objects.get(pk=hidden.pk).arrests.count() == 2  # nothing moved before confirmation
+
+
+def test_merge_confirmation_of_public_records_has_no_warning(editor_client):
+    page = merge_page(editor_client, factories.PersonFactory.create_batch(2))
+    assert page.context["warnings"] == []
+    assert "at risk" not in page.content.decode()
+
+
+def test_merging_an_at_risk_person_into_a_public_one_keeps_the_name_hidden(editor_client, client, az):
+    from archive import search
+    from archive.models import Tombstone
+
+    keep = factories.PersonFactory(name="Public Person", public_id="public-person")
+    CitationFactory(record=keep)
+    hidden = factories.PersonFactory(name="Secret Person", public_id="secret-person", at_risk=True)
+    PersonName.objects.create(owner=hidden, name="Secret Alias", language=az)
+    factories.ArrestFactory(person=hidden, group_description="", public_id="arrest-secret")
+    page = merge_page(editor_client, [keep, hidden])
+    assert "will be marked at risk too" in page.content.decode()
+    done = editor_client.post(
+        reverse("admin:archive_person_changelist"),
+        {"action": "merge_selected", "_selected_action": [keep.pk, hidden.pk], "apply": "1", "survivor": keep.pk},
+    )
+    assert done.status_code == 302
+    keep.refresh_from_db()
+    assert keep.at_risk and set(keep.other_names.values_list("name", flat=True)) == {"Secret Person", "Secret Alias"}
+    assert Tombstone.objects.filter(record_type="people", public_id="public-person").exists()
+    names = ("Secret Person", "Secret Alias", "Public Person")
+    assert client.get("/api/v1/people/public-person/").status_code == 404
+    assert client.get("/en/people/public-person/").status_code == 404
+    arrest = client.get("/api/v1/arrests/arrest-secret/")
+    assert arrest.json()["detainee"] == "a detainee, name withheld"
+    shown = [
+        arrest.content.decode(),
+        client.get("/api/v1/people/").content.decode(),
+        client.get("/en/arrests/arrest-secret/").content.decode(),
+    ]
+    assert not any(name in body for name in names for body in shown)
+    assert "name withheld" in shown[2]
+    for name in names:
+        assert search.search(name) == []
+        assert "public-person" not in client.get("/api/v1/search/", {"q": name}).content.decode()
+        assert "public-person" not in client.get("/en/search/", {"q": name}).content.decode()

@@ -71,12 +71,22 @@ ACTIONS = {
     "recover deleted": ("get", lambda p: reverse("admin:archive_protest_recoverlist"), None, {"editor"}),
     "import": ("get", lambda p: reverse("admin:archive_protest_import"), None, {"archivist", "editor"}),
     "export": ("get", lambda p: reverse("admin:archive_protest_export"), None, {"archivist", "editor"}),
+    "delete a published record's quote": (
+        "post",
+        lambda p: reverse("admin:archive_citation_delete", args=[p["quote"].pk]),
+        {"post": "yes"},
+        {"editor"},
+    ),
 }
 
 
 @pytest.fixture
 def protests(db):
-    return {"draft": factories.ProtestFactory(status=Status.DRAFT)}
+    published = factories.ProtestFactory(status=Status.PUBLISHED)
+    return {
+        "draft": factories.ProtestFactory(status=Status.DRAFT),
+        "quote": factories.CitationFactory(record=published),
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,3 +1,4 @@
-"""Admin registrations, split by domain. Full curation workflow comes later."""
+"""Admin registrations: the record types' admins derived from the registry (records.py), parts with
+pages of their own (parts.py), languages and tombstones (reference.py)."""
 
-from archive.admin import actors, events, places, sources, statements  # noqa: F401
+from archive.admin import parts, records, reference  # noqa: F401

@@ -1,71 +1,89 @@
-"""Pieces every record admin shares: status columns, citation inline, fieldsets."""
+"""The base of every record admin: a subclass names its record type and gets the rest from the registry."""
+
+import dataclasses
 
 from django.contrib import admin
-from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from archive import search
-from archive.admin.curation import CurationMixin, DatedCurationForm, calendars_display
+from archive import changes, search
+from archive.admin import derive
+from archive.admin.curation import CurationMixin
+from archive.admin.forms import DatedCurationForm, calendars_display
 from archive.admin.importexport import RecordImportExportMixin
-from archive.models import Citation
-
-RECORD_FIELDSET = (
-    _("Publishing"),
-    {
-        "fields": (
-            "public_id",
-            "status",
-            "withdrawn_reason",
-            "restricted",
-            "wikidata_qid",
-            "public_note",
-            "private_note",
-        )
-    },
-)
-DATE_FIELDSET = (_("Date"), {"fields": ("date_text", "date_calendars", "date_note")})
+from archive.admin.merging import MergeMixin
 
 
-class CitationInline(GenericTabularInline):
-    model = Citation
-    extra = 0
-    autocomplete_fields = ["source", "cited_in"]
-    fields = ["source", "cited_in", "footnote", "page", "quote", "quote_translation", "note"]
+class RecordAdmin(CurationMixin, MergeMixin, RecordImportExportMixin, SimpleHistoryAdmin):
+    """Base for every record type. A subclass sets `record_type = registry.get(...)`; each option it does
+    not set itself — fieldsets, autocomplete fields, list columns, filters and related lookups, inlines,
+    date hierarchy, form, actions — is derived from that type (archive/admin/derive.py)."""
 
-
-class NameInline(admin.TabularInline):
-    extra = 0
-    autocomplete_fields = ["language"]
-    fields = ["name", "language", "kind", "note"]
-
-
-class ClaimInline(admin.TabularInline):
-    extra = 0
-    autocomplete_fields = ["source"]
-    fields = ["words", "low", "high", "claimant", "claimant_kind", "source", "footnote", "note"]
-
-
-class DatedRecordAdmin:
-    """For record types with a partial date: one text box in either calendar."""
-
-    form = DatedCurationForm
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "date_calendars"]
-
-
-class RecordAdmin(CurationMixin, RecordImportExportMixin, SimpleHistoryAdmin):
-    """Base for every record type: status filters, citations, timestamps."""
-
-    list_filter = ["status", "restricted"]
+    record_type = None
+    extra_inlines = ()  # inlines beyond the type's parts (shown before citations)
     readonly_fields = ["created", "updated"]
-    inlines = [CitationInline]
+    # The search box searches through archive.search (get_search_results); a field here turns it on.
+    search_fields = ["public_id"]
     list_per_page = 50
     show_full_result_count = False
     # Web addresses typed without a scheme are taken as https (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        record_type = cls.record_type
+        if record_type is None:
+            return
+        derived = {
+            "fieldsets": derive.fieldsets(record_type),
+            "autocomplete_fields": derive.autocomplete_fields(record_type),
+            "list_display": derive.list_display(record_type),
+            "list_select_related": derive.list_select_related(record_type),
+            "list_filter": derive.list_filter(record_type),
+            "inlines": derive.inlines(record_type, extra=cls.extra_inlines),
+            "actions": derive.actions(record_type, CurationMixin.actions),
+        }
+        if record_type.dated:
+            derived.update(form=DatedCurationForm, date_hierarchy="date_start")
+        for name, value in derived.items():
+            if name not in cls.__dict__:
+                setattr(cls, name, value)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(*derive.list_prefetch(self.record_type))
+
+    def get_readonly_fields(self, request, obj=None):
+        dated = ["date_calendars"] if self.record_type.dated else []
+        return [*super().get_readonly_fields(request, obj), *dated, *self.protected_fields(request, obj)]
+
+    def protected_fields(self, request, obj) -> dict[str, str]:
+        """Protective flags set on `obj` that the user may not lift (an archivist and a person's at-risk
+        flag), each with the reason: they are shown read-only."""
+        if obj is None or obj.pk is None:
+            return {}
+        found = {}
+        before = changes.state_of(obj)
+        stated = {f.name for f in dataclasses.fields(before)}
+        for name in derive.protective_fields(self.record_type):
+            if name not in stated or not getattr(obj, name):
+                continue
+            lifted = dataclasses.replace(before, **{name: False})
+            reason = changes.refusal(self.model, before, lifted, request.user, "change")
+            if reason:
+                found[name] = reason
+        return found
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A POST that sends a flag the user sees read-only was not sent by this form: refused."""
+        if request.method == "POST" and object_id is not None:
+            protected = self.protected_fields(request, self.get_object(request, unquote(object_id)))
+            forged = [reason for name, reason in protected.items() if name in request.POST]
+            if forged:
+                raise PermissionDenied(forged[0])
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         """Search names, aliases and text through the search module (folding, scripts, syntax)."""
@@ -77,10 +95,6 @@ class RecordAdmin(CurationMixin, RecordImportExportMixin, SimpleHistoryAdmin):
             self.message_user(request, str(error), level="error")
             return queryset.none(), False
         return queryset.filter(pk__in=ids), False
-
-    @admin.display(description=_("citations"))
-    def citation_count(self, obj) -> int:
-        return obj.citations.count()
 
     @admin.display(description=_("stored as (Gregorian · Solar Hijri)"))
     def date_calendars(self, obj) -> str:

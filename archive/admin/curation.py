@@ -1,170 +1,22 @@
-"""What makes the record admin safe to live in: workflow actions, roles,
-a reason for every change, and refusal of silent overwrites."""
+"""What makes the record admin safe to live in: workflow actions, roles, history and recovery."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive import workflow
-from archive.models import Status
+from archive import registry, workflow
+from archive.admin.forms import CurationForm, WithdrawForm, edit_conflict
+from archive.admin.owners import record_refusal
 
 WORKFLOW_READONLY = ["status", "withdrawn_reason", "restricted"]
-# What reverting to an old version leaves as it is now: workflow decisions, the withholding of an
-# at-risk person's name, and the public id. A revert restores content; it never republishes.
-KEPT_ON_REVERT = [*WORKFLOW_READONLY, "at_risk", "public_id"]
-
-
-class CurationForm(forms.ModelForm):
-    """Adds the version the editor loaded and an optional reason for the change."""
-
-    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
-    change_reason = forms.CharField(
-        label=gettext_lazy("Reason for this change"),
-        required=False,
-        max_length=100,
-        help_text=gettext_lazy("Optional; kept in the record's history."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("updated", flat=True).first()
-            self.initial["loaded_version"] = current.isoformat() if current else ""
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            conflict = edit_conflict(self.instance, self.cleaned_data.get("loaded_version") or "")
-            if conflict:
-                raise ValidationError(conflict, code="edit_conflict")
-        return cleaned
-
-
-def edit_conflict(record, loaded_version: str) -> str:
-    """A message describing changes saved since `loaded_version`, or "" if none."""
-    model = type(record)
-    current = model.objects.filter(pk=record.pk).values_list("updated", flat=True).first()
-    loaded = parse_datetime(loaded_version) if loaded_version else None
-    if current is None or loaded is None or current <= loaded:
-        return ""
-    changes = []
-    newer = list(record.history.filter(history_date__gt=loaded).order_by("history_date"))
-    for entry in newer:
-        previous = entry.prev_record
-        fields = []
-        if previous is not None:
-            fields = [str(model._meta.get_field(c.field).verbose_name) for c in entry.diff_against(previous).changes]
-        who = entry.history_user or _("someone")
-        when = timezone.localtime(entry.history_date).strftime("%Y-%m-%d %H:%M:%S")
-        changes.append(
-            _("%(who)s at %(when)s changed: %(fields)s")
-            % {"who": who, "when": when, "fields": ", ".join(fields) or _("related items")}
-        )
-    detail = "; ".join(changes) or _("names, citations or other parts of the record")
-    return _(
-        "Someone saved this record after you opened it, so your changes were not saved. "
-        "Changed meanwhile: %(detail)s. Reload the page, then make your changes again."
-    ) % {"detail": detail}
-
-
-DATE_HELP = gettext_lazy(
-    "As the sources give it: 2020, 2020-10, 2020-10-18, 18.10.2020, mid-October 2020, about 18 October 2020, "
-    "1990s, ranges such as 6–13 April 1993 or 2020-09-27..2020-11-10, Solar Hijri such as 14 Aban 1399 "
-    "or 1399-08-14 SH, or “undated”."
-)
-
-
-class PartialDateField(forms.CharField):
-    """One text box for a partial date, in either calendar; cleans to a PartialDateValue."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", gettext_lazy("Date"))
-        kwargs.setdefault("help_text", DATE_HELP)
-        kwargs.setdefault("max_length", 100)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        from archive.date_input import DateInputError, parse_partial_date
-
-        text = super().clean(value)
-        if not text and not self.required:
-            return None
-        try:
-            return parse_partial_date(text)
-        except DateInputError as error:
-            raise ValidationError(str(error), code="invalid_date") from error
-
-
-class PartialDateFormMixin:
-    """Replaces date_start / date_end / date_precision with one text box."""
-
-    def _init_date(self):
-        from archive.date_input import format_partial_date_input
-
-        instance = self.instance
-        if instance.pk or instance.date_start:
-            self.initial.setdefault(
-                "date_text",
-                format_partial_date_input(instance.date_start, instance.date_end, instance.date_precision),
-            )
-
-    def _apply_date(self):
-        value = self.cleaned_data.get("date_text")
-        if value is not None:
-            self.instance.date_start = value.start
-            self.instance.date_end = value.end
-            self.instance.date_precision = value.precision
-
-
-class DatedCurationForm(PartialDateFormMixin, CurationForm):
-    date_text = PartialDateField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._init_date()
-
-    def clean(self):
-        cleaned = super().clean()
-        self._apply_date()
-        return cleaned
-
-
-class DatedInlineForm(PartialDateFormMixin, forms.ModelForm):
-    date_text = PartialDateField(required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._init_date()
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("date_text") is None and not self.instance.date_start:
-            from archive.date_input import parse_partial_date
-
-            cleaned["date_text"] = parse_partial_date("undated")
-        self._apply_date()
-        return cleaned
-
-
-def calendars_display(record) -> str:
-    """The stored date in Gregorian and Solar Hijri, for the admin form."""
-    from archive.date_input import format_jalali
-
-    if record is None or record.date_start is None:
-        return _("undated")
-    solar = format_jalali(record.date_start, record.date_precision, lang="en", end=record.date_end)
-    persian = format_jalali(record.date_start, record.date_precision, lang="fa", end=record.date_end)
-    return f"{record.date_display} · {solar} · {persian}"
-
-
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Public reason for withdrawal"), widget=forms.Textarea, max_length=2000)
+# What reverting to an old version leaves as it is now: workflow decisions, protective flags (the
+# withholding of an at-risk person's name), and the public id. A revert restores content; it never
+# republishes.
+PROTECTIVE = sorted({f.name for record_type in registry.TYPES for f in record_type.fields if f.protective})
+KEPT_ON_REVERT = [*WORKFLOW_READONLY, *PROTECTIVE, "public_id"]
 
 
 class CurationMixin:
@@ -231,11 +83,10 @@ class CurationMixin:
         return fieldsets
 
     def has_change_permission(self, request, obj=None):
+        """The write path's rule, said before anyone types: archivists edit drafts; published and
+        withdrawn records change only through an editor (the page is read-only to anyone else)."""
         allowed = super().has_change_permission(request, obj)
-        if allowed and obj is not None and obj.status in {Status.PUBLISHED, Status.WITHDRAWN}:
-            # Archivists edit drafts; published records change only through an editor.
-            return workflow.can_publish(request.user, obj)
-        return allowed
+        return allowed and (obj is None or not record_refusal(request, type(obj), obj.pk))
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -322,57 +173,6 @@ class CurationMixin:
             "form": form,
             "queryset": queryset,
             "action": "withdraw",
-            "opts": self.model._meta,
-        }
-        return render(request, "admin/archive/action_form.html", context)
-
-
-class MergeForm(forms.Form):
-    survivor = forms.ModelChoiceField(
-        queryset=None,
-        widget=forms.RadioSelect,
-        label=gettext_lazy("Keep this record; merge the others into it"),
-    )
-    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=100)
-
-    def __init__(self, *args, queryset, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["survivor"].queryset = queryset
-
-
-class MergeMixin:
-    """Merge duplicate people, organizations, places or media outlets."""
-
-    actions = ["merge_selected"]
-
-    @admin.action(description=gettext_lazy("Merge selected duplicates…"), permissions=["delete"])
-    def merge_selected(self, request, queryset):
-        from archive.merge import MergeError, entity_merge
-
-        if queryset.count() < 2:
-            self.message_user(request, _("Select at least two records to merge."), messages.ERROR)
-            return None
-        form = MergeForm(request.POST if "apply" in request.POST else None, queryset=queryset)
-        if form.is_valid():
-            survivor = form.cleaned_data["survivor"]
-            try:
-                entity_merge(
-                    survivor=survivor,
-                    duplicates=[r for r in queryset if r.pk != survivor.pk],
-                    user=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-            except MergeError as error:
-                self.message_user(request, str(error), messages.ERROR)
-                return None
-            self.message_user(request, _("Merged into %(record)s.") % {"record": survivor}, messages.SUCCESS)
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Merge duplicates"),
-            "form": form,
-            "queryset": queryset,
-            "action": "merge_selected",
             "opts": self.model._meta,
         }
         return render(request, "admin/archive/action_form.html", context)
