@@ -13,7 +13,7 @@ class LanguageAdmin(admin.ModelAdmin):
 
 @admin.register(Tombstone)
 class TombstoneAdmin(admin.ModelAdmin):
-    """Read-only: written automatically when a public record stops being public."""
+    """Read-only: written by the write path when a public record stops being public."""
 
     list_display = ["record_type", "public_id", "status", "removed_at"]
     list_filter = ["record_type", "status"]
@@ -23,4 +23,8 @@ class TombstoneAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A mirror that missed a tombstone keeps a record the public may no longer see.
         return False
