@@ -1,16 +1,146 @@
-"""What a public record page shows besides its own fields: its related records, its citations,
-and for a source the records citing it — all reached through the public gate."""
+"""What a public record page shows, derived from the registry: its fields as (label, value) rows,
+its parts (other names, texts, slogans, claims, roles), its related records, its citations, and for
+a source the records citing it — every linked record reached through the public gate."""
 
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import TextField, URLField
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from archive import models, registry
+from archive.registry import Claims, Kind, Names, Roles, Texts
 
 
 def title_of(record) -> str:
     """What the public calls a record (an arrest: who was detained, name withheld if need be)."""
     return str(registry.of(record).label_of(record))
+
+
+# --- fields ------------------------------------------------------------------------------------------
+
+
+class Show:
+    """How the record page shows a field's value; the template switches on these, never on a field."""
+
+    TEXT = "text"
+    PROSE = "prose"  # long text: a paragraph of its own under the field's label
+    WEB = "web"  # a link if it is an http(s) address, else text
+    RECORDS = "records"  # links to public records
+    CODES = "codes"  # language codes
+    DAY = "day"
+    DATE = "date"  # the partial date (the value is the record: start, end, precision, note)
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One field of a record as its page shows it."""
+
+    name: str
+    label: str
+    show: str
+    value: object
+
+
+# Kinds whose value is the model field's own, shown one way.
+PLAIN = {Kind.DAY: Show.DAY, Kind.INTEGER: Show.NUMBER, Kind.NUMBER: Show.NUMBER, Kind.BOOLEAN: Show.BOOLEAN}
+EMPTY = (None, "", [])
+
+
+def field_rows(record) -> list[Row]:
+    """The record's public fields that have a value, in the order of its type's field spec.
+
+    Left to the rest of the page: the field that names the record (its heading), relations one of
+    its sections lists (they would show twice) and slogans (a part of their own). A field added to
+    a type's spec shows here with no template edit.
+    """
+    record_type = registry.of(record)
+    elsewhere = {record_type.label_field, *(path for section in record_type.sections for path in section.paths)}
+    rows = []
+    for spec in record_type.public_fields:
+        if spec.name in elsewhere or spec.kind == Kind.SLOGANS:
+            continue
+        show, value = _shown(record, spec)
+        if value not in EMPTY:
+            rows.append(Row(spec.name, capfirst(spec.label), show, value))
+    return rows
+
+
+def _shown(record, spec) -> tuple[str, object]:
+    """(how to show it, the value) for one field; a hidden linked record is left out, not marked."""
+    kind, name = spec.kind, spec.name
+    if kind == Kind.DATE:
+        return Show.DATE, record if record.date_display else None
+    if kind == Kind.CHOICE:
+        return Show.TEXT, getattr(record, f"get_{name}_display")()
+    if kind == Kind.RECORD:
+        related = getattr(record, name)
+        return Show.RECORDS, [related] if related is not None and related.is_public else []
+    if kind == Kind.RECORDS:
+        return Show.RECORDS, list(getattr(record, name).published())
+    if kind == Kind.LANGUAGE:
+        code = getattr(record, spec.model_field.attname)
+        return Show.CODES, [code] if code else []
+    if kind == Kind.LANGUAGES:
+        return Show.CODES, sorted(getattr(record, name).values_list("pk", flat=True))
+    value = getattr(record, name)
+    if kind in PLAIN:
+        return PLAIN[kind], value
+    if isinstance(spec.model_field, URLField):
+        return Show.WEB, value
+    return (Show.PROSE if isinstance(spec.model_field, TextField) else Show.TEXT), value
+
+
+def select_for_page(record_type) -> tuple[str, ...]:
+    """Relations a record page reads through one join: the linked records its rows show and its label reads."""
+    return (*(f.name for f in record_type.public_fields if f.kind == Kind.RECORD), *record_type.label_paths)
+
+
+# --- parts -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PartList:
+    """The rows of one part of a record (its other names, its claims of one kind…)."""
+
+    kind: str  # names, texts, slogans, claims, roles: what the template switches on
+    label: str
+    items: list
+
+
+PART_ORDER = ("names", "texts", "slogans", "claims", "roles")
+
+
+def part_lists(record) -> list[PartList]:
+    """The record's parts that have rows, by kind: other names, texts, slogans, claims, roles."""
+    record_type = registry.of(record)
+    found = [_part_list(record, part) for part in record_type.parts]
+    for spec in record_type.fields_of(Kind.SLOGANS, public=True):
+        found.append(PartList("slogans", capfirst(spec.label), list(getattr(record, spec.name).all())))
+    found = [part for part in found if part is not None and part.items]
+    return sorted(found, key=lambda part: PART_ORDER.index(part.kind))
+
+
+def _part_list(record, part) -> PartList | None:
+    rows = getattr(record, part.accessor)
+    plural = capfirst(part.model(type(record))._meta.verbose_name_plural)
+    if isinstance(part, Names):
+        return PartList("names", _("Other names"), list(rows.all()))
+    if isinstance(part, Texts):
+        return PartList("texts", _("What was said"), list(rows.all()))
+    if isinstance(part, Claims):
+        return PartList("claims", plural, list(rows.select_related("source")))
+    if isinstance(part, Roles):
+        # A role at a hidden organization is left out entirely: its text would tell the organization exists.
+        roles = rows.select_related("organization")
+        return PartList("roles", plural, [r for r in roles if r.organization is None or r.organization.is_public])
+    return None
+
+
+# --- related records, citations ----------------------------------------------------------------------
 
 
 @dataclass
@@ -44,7 +174,9 @@ def public_citations(record) -> list:
 
 
 def cited_by(source) -> list:
-    """Records that cite a source, for the source's page: one query per record type."""
+    """Records that cite a source, for the source's page (nothing for other records): one query per type."""
+    if not isinstance(source, models.Source):
+        return []
     ids_by_type: dict = {}
     for content_type_id, object_id in models.Citation.objects.filter(source=source).values_list(
         "content_type_id", "object_id"

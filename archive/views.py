@@ -1,20 +1,18 @@
 """Public pages. Every query goes through the public gate (published())."""
 
 from django.core.cache import cache as django_cache
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.request import Request
+from django_filters import MultipleChoiceFilter
 
-from archive import cache, charts, pages, registry, search
-from archive.api.pagination import ArchiveCursorPagination
+from archive import cache, charts, pages, paging, registry, search
 from archive.cache import cache_public
 from archive.db import within_time_budget
-from archive.filters import FILTERSETS
-from archive.models import MediaOutlet, Organization, Person, Place, Source
+from archive.filters import PublicIdFilter, filterset_for
 
 
 @cache_public
@@ -45,133 +43,148 @@ def search_page(request):
     return render(request, "archive/search.html", context, status=400 if error else 200)
 
 
-# Filters whose options show how many records each would find.
-FACETS = ["kind", "event_status", "outcome", "form", "affiliation", "base"]
-SORTS = {
-    "date": ("date_start", "pk"),
-    "-date": ("-date_start", "-pk"),
-    "name": ("name", "pk"),
-    "title": ("title", "pk"),
-    "updated": ("-updated", "-pk"),
-}
+def sorts_for(record_type) -> dict[str, tuple[str, ...]]:
+    """A list's sort options (name → ordering), from the fields its type's lists are indexed for
+    (`RecordType.ordering_fields`): its date (sorted as `date`) or name both ways, and the most recently
+    changed first (`updated`)."""
+    sorts = {}
+    for name in record_type.ordering_fields:
+        if name == "pk":
+            continue
+        if name == "updated":
+            sorts["updated"] = ("-updated", "-pk")
+            continue
+        public = "date" if name == "date_start" else name
+        sorts[public], sorts[f"-{public}"] = (name, "pk"), (f"-{name}", "-pk")
+    return sorts
 
 
-def _sorts_for(model) -> dict:
-    names = {f.name for f in model._meta.get_fields()}
-    allowed = {}
-    for key, ordering in SORTS.items():
-        if ordering[0].lstrip("-") in names:
-            allowed[key] = ordering
-    return allowed
+def _sort_labels(model, sorts: dict) -> list[tuple[str, str]]:
+    """(sort, label) for the list's sort menu: the field's own (translated) name, an arrow for the direction."""
+    labelled = []
+    for sort, ordering in sorts.items():
+        name = ordering[0].lstrip("-")
+        arrow = "↓" if ordering[0].startswith("-") else "↑"
+        labelled.append((sort, f"{capfirst(model._meta.get_field(name).verbose_name)} {arrow}"))
+    return labelled
 
 
-def _facets(queryset, filterset) -> list[tuple[str, list[tuple[str, str, int]] | None]]:
-    """Choice filters with how many records each option finds."""
+def _sorts_for(model) -> dict[str, tuple[str, ...]]:
+    """sorts_for() by model; tests/test_fuzz_public.py (the API's) still calls it by this name."""
+    return sorts_for(registry.of(model))
+
+
+def _filters_of(filterset, kind: type) -> list[tuple[str, object]]:
+    return [(name, flt) for name, flt in filterset.filters.items() if isinstance(flt, kind)]
+
+
+def _facets(queryset, filterset) -> list[tuple[str, list[tuple[str, str, int]]]]:
+    """The FilterSet's choice filters, with how many records each option finds."""
     facets = []
     records = queryset.order_by()
     # A filter through a many-to-many relation joins rows; count each record once then.
     count = Count("pk", distinct=True) if records.query.distinct else Count("pk")
-    for name in FACETS:
-        if name not in filterset.filters:
-            continue
-        labels = dict(filterset.filters[name].extra.get("choices", []))
-        rows = records.values(name).annotate(n=count)
-        options = [(row[name], labels.get(row[name], row[name]), row["n"]) for row in rows if row[name]]
-        facets.append((str(filterset.filters[name].label), sorted(options, key=lambda o: -o[2])))
+    for _name, flt in _filters_of(filterset, MultipleChoiceFilter):
+        column = flt.field_name
+        labels = dict(flt.extra.get("choices", []))
+        rows = records.values(column).annotate(n=count)
+        options = [(row[column], labels.get(row[column], row[column]), row["n"]) for row in rows if row[column]]
+        facets.append((str(flt.label), sorted(options, key=lambda o: -o[2])))
     return facets
-
-
-# Filters on related records whose options are listed with counts: filter name → path from the record.
-RELATION_FACETS = {
-    "protests": {"place": "places", "organization": "organizers"},
-    "arrests": {"place": "place", "organization": "authority", "person": "person"},
-    "statements": {"place": "place", "organization": "speaker_organizations", "person": "speaker_people"},
-    "organizations": {"place": "based_in"},
-    "media-outlets": {"place": "country"},
-    "people": {"organization": "affiliations__organization"},
-    "places": {"within": "parent"},
-    "sources": {"outlet": "outlet"},
-}
-TARGETS = {
-    "place": Place,
-    "within": Place,
-    "organization": Organization,
-    "person": Person,
-    "outlet": MediaOutlet,
-}
 
 
 # A list offers at most this many related records as options (the busiest first).
 MAX_OPTIONS = 200
 
 
-def _relation_options(queryset, name: str, path: str, selected: str = "") -> list[tuple[str, str, int]]:
-    """(public id, name, count) for each public related record, counting each record once;
-    a place also counts the records of the places inside it.
-
-    Counting runs in the database: records linked to one place add their count to that place and
-    its ancestors; only records linked to several places are walked one by one, so a record under
-    two cities of one province still counts once for the province.
-    """
-    target = TARGETS[name]
-    records = queryset.order_by()
-    if target is not Place:
-        linked = records.filter(**{f"{path}__isnull": False}).values(path).annotate(n=Count("pk", distinct=True))
-        counts = {row[path]: row["n"] for row in linked}
-    else:
-        counts = _place_counts(records, path)
-    public = target.objects.published().filter(pk__in=list(counts)).values_list("pk", "public_id", "name")
-    options = sorted(((public_id, label, counts[pk]) for pk, public_id, label in public), key=lambda o: (-o[2], o[1]))
+def _relation_options(queryset, flt, selected: str = "") -> list[tuple[str, str, int]]:
+    """(public id, label, count) for each public record a relation filter (`PublicIdFilter`) can
+    choose, the busiest first; the chosen one is kept even if it would be cut."""
+    counts = _relation_counts(queryset.order_by(), flt)
+    options = sorted(
+        ((public_id, label, counts[pk]) for pk, public_id, label in _labelled(flt.target, list(counts))),
+        key=lambda o: (-o[2], o[1]),
+    )
     chosen = [option for option in options[MAX_OPTIONS:] if option[0] == selected]
     return options[:MAX_OPTIONS] + chosen
 
 
-def _place_counts(records, path: str) -> dict[int, int]:
-    parents = _place_parents()
-    linked = records.filter(**{f"{path}__isnull": False}).values("pk").annotate(links=Count(path, distinct=True))
+def _labelled(target, ids: list[int]) -> list[tuple[int, str, str]]:
+    """(pk, public id, label) of the public records among `ids`."""
+    record_type = registry.of(target)
+    published = target.objects.published().filter(pk__in=ids)
+    if record_type.label_field:
+        return list(published.values_list("pk", "public_id", record_type.label_field))
+    return [(r.pk, r.public_id, record_type.label_of(r)) for r in published.select_related(*record_type.label_paths)]
+
+
+def _relation_counts(records, flt) -> dict[int, int]:
+    """How many records each related record would find through the filter, each record counted once
+    (reached through any of the filter's paths); a filter that takes in the places inside a place
+    also counts a record for every place its places lie in.
+
+    Counting runs in the database where it can: records linked once add their count to that record
+    (and its ancestors); only records linked several times are walked one by one, so a protest in
+    two cities of one province still counts once for the province.
+    """
+    paths = flt.paths
+    if len(paths) == 1 and not flt.with_descendants:
+        path = paths[0]
+        linked = records.filter(**{f"{path}__isnull": False}).values(path).annotate(n=Count("pk", distinct=True))
+        return {row[path]: row["n"] for row in linked}
+    parents = _parents(flt.target) if flt.with_descendants else {}
+    any_link = Q()
+    for path in paths:
+        any_link |= Q(**{f"{path}__isnull": False})
+    links = sum((Count(path, distinct=True) for path in paths[1:]), Count(paths[0], distinct=True))
+    linked = records.filter(any_link).values("pk").annotate(links=links)
+    single = records.filter(pk__in=linked.filter(links=1).values("pk"))
+    several = records.filter(pk__in=linked.filter(links__gt=1).values("pk"))
     counts: dict[int, int] = {}
-    single = records.filter(pk__in=linked.filter(links=1).values("pk")).values(path).annotate(n=Count("pk"))
-    for row in single:
-        for place in _ancestry(row[path], parents):
-            counts[place] = counts.get(place, 0) + row["n"]
     reached: dict[int, set] = {}
-    for record_id, place_id in records.filter(pk__in=linked.filter(links__gt=1).values("pk")).values_list("pk", path):
-        reached.setdefault(record_id, set()).update(_ancestry(place_id, parents))
-    for places in reached.values():
-        for place in places:
-            counts[place] = counts.get(place, 0) + 1
+    for path in paths:
+        on_path = {f"{path}__isnull": False}
+        for row in single.filter(**on_path).values(path).annotate(n=Count("pk", distinct=True)):
+            for target in _ancestry(row[path], parents):
+                counts[target] = counts.get(target, 0) + row["n"]
+        for record_id, target in several.filter(**on_path).values_list("pk", path):
+            reached.setdefault(record_id, set()).update(_ancestry(target, parents))
+    for targets in reached.values():
+        for target in targets:
+            counts[target] = counts.get(target, 0) + 1
     return counts
 
 
-def _place_parents() -> dict[int, int | None]:
-    """Every public place's parent, kept in the cache until the archive next changes (places change rarely).
-    Counting climbs only through public places, as the place filter descends only through them."""
-    key = f"archive:place-parents:{cache.generation()}"
+def _parents(target) -> dict[int, int | None]:
+    """Every public record's parent (places: the place each lies in), kept in the cache until the archive
+    next changes (places change rarely). Counting climbs only through public records, as the filter
+    descends only through them."""
+    key = f"archive:parents:{target._meta.label_lower}:{cache.generation()}"
     parents = django_cache.get(key)
     if parents is None:
-        parents = dict(Place.objects.published().values_list("pk", "parent_id"))
+        parents = dict(target.objects.published().values_list("pk", "parent_id"))
         django_cache.set(key, parents, 3600)
     return parents
 
 
-def _ancestry(place_id, parents: dict) -> list[int]:
-    """The place and every place it lies in (a cycle cannot loop forever)."""
+def _ancestry(record_id, parents: dict) -> list[int]:
+    """The record and every record above it (a cycle cannot loop forever)."""
     chain: list[int] = []
-    while place_id is not None and place_id not in chain:
-        chain.append(place_id)
-        place_id = parents.get(place_id)
+    while record_id is not None and record_id not in chain:
+        chain.append(record_id)
+        record_id = parents.get(record_id)
     return chain
 
 
-def _counts(request, kind: str, queryset, filterset) -> dict:
+def _counts(request, queryset, filterset) -> dict:
     """Option counts for the list's filters, if they can be counted within the time budget."""
 
     def count():
-        relations = RELATION_FACETS[kind].items()
+        relations = _filters_of(filterset, PublicIdFilter)
         return {
             "facets": _facets(queryset, filterset),
             "relation_facets": {
-                name: _relation_options(queryset, name, path, request.GET.get(name, "")) for name, path in relations
+                name: _relation_options(queryset, flt, request.GET.get(name, "")) for name, flt in relations
             },
         }
 
@@ -193,38 +206,45 @@ def _refused(request, model, kind: str, filterset, errors: dict):
     return render(request, "archive/list.html", context, status=400)
 
 
+def _page_url(request, cursor: str | None) -> str | None:
+    """This list's address with another page's cursor (the filters, sort and page size kept)."""
+    if cursor is None:
+        return None
+    query = request.GET.copy()
+    query["cursor"] = cursor
+    return f"{request.path}?{query.urlencode()}"
+
+
 @cache_public
 def record_list(request, kind: str):
-    model = registry.MODELS.get(kind)
-    if model is None:
+    record_type = registry.BY_KEY.get(kind)
+    if record_type is None:
         raise Http404
+    model = record_type.model
     data = request.GET.copy()
-    sort = data.pop("sort", [""])[-1] or (
-        "date" if "date_start" in {f.name for f in model._meta.get_fields()} else "name"
-    )
-    sorts = _sorts_for(model)
-    filterset = FILTERSETS[model](data, queryset=model.objects.published())
+    sorts = sorts_for(record_type)
+    sort = data.pop("sort", [""])[-1] or next(iter(sorts))
+    filterset = filterset_for(model)(data, queryset=model.objects.published())
     if not filterset.is_valid() or sort not in sorts:
         errors = filterset.form.errors if filterset.form.errors else {"sort": [_("Unknown sort order.")]}
         return _refused(request, model, kind, filterset, errors)
     queryset = filterset.qs
-    paginator = ArchiveCursorPagination()
-    paginator.ordering = sorts[sort]
     try:
-        records = paginator.paginate_queryset(queryset, Request(request))
-    except ApiValidationError as error:  # a bad page size or a tampered cursor
-        return _refused(request, model, kind, filterset, error.detail)
+        size = paging.page_size(request.GET.get("page_size"))
+        page = paging.paginate(queryset, ordering=sorts[sort], cursor=request.GET.get("cursor"), size=size)
+    except paging.CursorError as error:  # a bad page size or a tampered cursor
+        return _refused(request, model, kind, filterset, {error.parameter: [str(error)]})
     query = {k: v for k, v in request.GET.items() if k not in {"cursor", "sort"}}
     context = {
         "plural": model._meta.verbose_name_plural,
         "kind": kind,
         "filterset": filterset,
-        "records": records,
-        **_counts(request, kind, queryset, filterset),
+        "records": page.records,
+        **_counts(request, queryset, filterset),
         "sort": sort,
-        "sorts": list(sorts),
-        "next_url": paginator.get_next_link(),
-        "previous_url": paginator.get_previous_link(),
+        "sorts": _sort_labels(model, sorts),
+        "next_url": _page_url(request, page.next_cursor),
+        "previous_url": _page_url(request, page.previous_cursor),
         "csv_url": f"/api/v1/{kind}/?{urlencode({**query, 'format': 'csv'})}",
         "json_url": f"/api/v1/{kind}/?{urlencode(query)}",
     }
@@ -233,24 +253,32 @@ def record_list(request, kind: str):
 
 @cache_public
 def record_detail(request, kind: str, public_id: str):
-    model = registry.MODELS.get(kind)
-    if model is None:
+    record_type = registry.BY_KEY.get(kind)
+    if record_type is None:
         raise Http404
-    record = model.objects.published().filter(public_id=public_id).first()
+    model = record_type.model
+    published = model.objects.published().select_related(*pages.select_for_page(record_type))
+    record = published.filter(public_id=public_id).first()
     if record is None:
         withdrawn = model.objects.withdrawn().filter(restricted=False, public_id=public_id).first()
         if withdrawn is not None and withdrawn.withdrawn_reason:
             context = {"record": withdrawn, "singular": model._meta.verbose_name}
             return render(request, "archive/withdrawn.html", context, status=410)
         raise Http404
+    rows = pages.field_rows(record)
+    prose = [row for row in rows if row.show == pages.Show.PROSE]
     context = {
         "record": record,
         "singular": model._meta.verbose_name,
         "plural": model._meta.verbose_name_plural,
         "kind": kind,
+        "rows": [row for row in rows if row.show != pages.Show.PROSE],
+        "prose": prose,
+        "summary": prose[0].value if prose else getattr(record, "date_display", ""),
+        "parts": pages.part_lists(record),
         "sections": pages.related_sections(record),
         "citations": pages.public_citations(record),
-        "cited_by": pages.cited_by(record) if isinstance(record, Source) else [],
+        "cited_by": pages.cited_by(record),
         "permalink": request.build_absolute_uri(),
     }
     return render(request, "archive/detail.html", context)

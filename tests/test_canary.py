@@ -22,12 +22,12 @@ from django.urls import resolve, reverse
 from django.utils import translation
 from rest_framework.authtoken.models import Token
 
-from archive import datapackage
+from archive import datapackage, registry
 from archive import models as m
-from archive.filters import FILTERSETS, PublicIdFilter, UtcDateTimeFilter
+from archive.filters import PublicIdFilter, UtcDateTimeFilter, filterset_for
 from archive.registry import KEY_OF as SLUG_OF
 from archive.registry import MODELS as SLUGS
-from archive.views import FACETS, TARGETS, _sorts_for
+from archive.views import sorts_for
 from tests.canary import (
     PERSIAN_DIGITS,
     body_bytes,
@@ -109,7 +109,7 @@ def filter_values(world, model, name: str, flt) -> list[str]:
 def filter_queries(world, model, most: int = 0) -> list[str]:
     """A query for each value of each filter (at most `most` per filter, if given)."""
     queries = []
-    for name, flt in FILTERSETS[model].base_filters.items():
+    for name, flt in filterset_for(model).base_filters.items():
         values = filter_values(world, model, name, flt)
         queries += [urlencode({name: value}) for value in (values[:most] if most else values)]
     return queries
@@ -127,7 +127,7 @@ def site_paths(world, variants: bool) -> list[str]:
                 base = reverse("archive:list", args=[slug])
                 paths.append(base)
                 if variants and lang == "en":
-                    paths += [f"{base}?page_size=1", *(f"{base}?sort={sort}" for sort in _sorts_for(model))]
+                    paths += [f"{base}?page_size=1", *(f"{base}?sort={sort}" for sort in sorts_for(registry.of(model)))]
                     paths += [f"{base}?{query}" for query in filter_queries(world, model, most=2)]
                 ids = [*all_ids(world, slug), decoy(world.hidden_ids(slug)[0])]
                 paths += [reverse("archive:detail", args=[slug, pid]) for pid in ids]
@@ -294,7 +294,7 @@ def test_hidden_ids_answer_exactly_like_unknown_ones(world, who):
 def oracle_probes(world, model) -> list[tuple[str, str]]:
     """(parameter, hidden value) pairs a visitor might use to test for something hidden."""
     probes = []
-    for name, flt in FILTERSETS[model].base_filters.items():
+    for name, flt in filterset_for(model).base_filters.items():
         if isinstance(flt, PublicIdFilter):
             probes += [(name, pid) for pid in world.hidden_ids(SLUG_OF[flt.target])]
     probes += [("search", name) for name in hidden_names(world, model)]
@@ -389,12 +389,16 @@ def test_facet_and_option_counts_equal_the_records_each_finds(world):
     client = visitor(world, "anonymous")
     for slug, model in SLUGS.items():
         context = client.get(f"/en/{slug}/").context
-        names = [name for name in FACETS if name in FILTERSETS[model].base_filters]
+        filters = filterset_for(model).base_filters
+        names = [name for name, flt in filters.items() if isinstance(flt, df.MultipleChoiceFilter)]
+        assert sorted(context["relation_facets"]) == sorted(
+            name for name, flt in filters.items() if isinstance(flt, PublicIdFilter)
+        )
         for name, (_label, options) in zip(names, context["facets"], strict=True):
             for value, _text, count in options:
                 assert count == len(api_ids(client, slug, **{name: value})), (slug, name, value)
         for name, options in context["relation_facets"].items():
-            target = SLUGS[SLUG_OF[TARGETS[name]]]
+            target = filters[name].target
             for public_id, _text, count in options:
                 assert public_id in expected_public(world, SLUG_OF[target]), (slug, name, public_id)
                 assert count == len(api_ids(client, slug, **{name: public_id})), (slug, name, public_id)

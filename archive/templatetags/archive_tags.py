@@ -13,6 +13,12 @@ def record_url(record) -> str:
     return reverse("archive:detail", args=[registry.key_of(record), record.public_id])
 
 
+@register.simple_tag
+def record_types() -> tuple:
+    """Every record type, in the archive's order (the site's menu)."""
+    return registry.TYPES
+
+
 @register.filter
 def record_title(record) -> str:
     return title_of(record)
