@@ -46,7 +46,7 @@ def search_page(request):
 def sorts_for(record_type) -> dict[str, tuple[str, ...]]:
     """A list's sort options (name → ordering), from the fields its type's lists are indexed for
     (`RecordType.ordering_fields`): its date (sorted as `date`) or name both ways, and the most recently
-    changed first (`updated`)."""
+    changed first (`updated`), and a dated type's title."""
     sorts = {}
     for name in record_type.ordering_fields:
         if name == "pk":
@@ -56,6 +56,9 @@ def sorts_for(record_type) -> dict[str, tuple[str, ...]]:
             continue
         public = "date" if name == "date_start" else name
         sorts[public], sorts[f"-{public}"] = (name, "pk"), (f"-{name}", "-pk")
+    label = record_type.label_field
+    if label and label not in sorts:  # a dated list may still be read in title order, as before
+        sorts[label] = (label, "pk")
     return sorts
 
 

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 KEYS = [record_type.key for record_type in registry.TYPES]
 
 
-def test_sorts_come_from_the_types_ordering_fields():
-    assert list(sorts_for(registry.get("protests"))) == ["date", "-date", "updated"]
+def test_sorts_come_from_the_types_ordering_fields_and_titles():
+    assert list(sorts_for(registry.get("protests"))) == ["date", "-date", "updated", "title"]
     assert list(sorts_for(registry.get("places"))) == ["name", "-name", "updated"]
     assert sorts_for(registry.get("people"))["-name"] == ("-name", "-pk")
 
