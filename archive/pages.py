@@ -132,7 +132,7 @@ def _part_list(record, part) -> PartList | None:
     if isinstance(part, Texts):
         return PartList("texts", _("What was said"), list(rows.all()))
     if isinstance(part, Claims):
-        return PartList("claims", plural, list(rows.select_related("source")))
+        return PartList("claims", part.label or plural, list(rows.select_related("source")))
     if isinstance(part, Roles):
         # A role at a hidden organization is left out entirely: its text would tell the organization exists.
         roles = rows.select_related("organization")

@@ -152,11 +152,13 @@ class Names(Part):
 @dataclass(frozen=True)
 class Claims(Part):
     """Count claims. `prefix` names their import columns (`size_as_written`…); `what` is the claim
-    type in the data package; `group` says the claims describe who signed (statements)."""
+    type in the data package; `group` says the claims describe who signed (statements); `label`
+    heads them on the record page (“Size”)."""
 
     prefix: str = ""
     what: str = ""
     group: bool = False
+    label: Promise | str = ""
 
 
 @dataclass(frozen=True)

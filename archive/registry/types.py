@@ -17,7 +17,7 @@ PROTESTS = RecordType(
         names=("title",),
         text=("description", "slogans__text", "slogans__translation", "places__name", "organizers__name"),
     ),
-    parts=(Claims("size_claims", prefix="size", what="protest_size"),),
+    parts=(Claims("size_claims", prefix="size", what="protest_size", label=_("Size")),),
     sections=(
         Section(_("Places"), ("places",)),
         Section(_("Organizers"), ("organizers",)),
@@ -65,7 +65,7 @@ ARRESTS = RecordType(
     label=detainee_label,
     label_paths=("person",),
     document=Document(names=(detainee_label,), text=("description", "accusation", "place__name", "protest__title")),
-    parts=(Claims("count_claims", prefix="number", what="detained"),),
+    parts=(Claims("count_claims", prefix="number", what="detained", label=_("Number detained")),),
     sections=(
         Section(_("Detainee"), ("person",)),
         Section(_("Place"), ("place",)),
@@ -120,7 +120,10 @@ STATEMENTS = RecordType(
             "signatory_claims__group",
         ),
     ),
-    parts=(Texts(), Claims("signatory_claims", prefix="signatories", what="signatories", group=True)),
+    parts=(
+        Texts(),
+        Claims("signatory_claims", prefix="signatories", what="signatories", group=True, label=_("Signatories")),
+    ),
     sections=(
         Section(_("Speakers"), ("speaker_people", "speaker_organizations")),
         Section(_("Place"), ("place",)),
