@@ -1,19 +1,16 @@
 """The API's CSV of a whole filtered list (`?format=csv`), fast and in bounded memory.
 
-A record's own columns are the data package's (archive.datapackage): same names, same meaning,
-same cell format, so datapackage.json documents them. After them come its relations with several
-values, one cell each, values joined by " | ", derived from the registry like the data package:
-its many-to-many fields (places, organizers…; an API group such as a statement's speakers is one
-column), its parts (other names, claims, texts, roles), the records that point to it (a protest's
-arrests) and its citations. A related record that is not public leaves no trace: no id, no
-placeholder, and no role held at it.
+A record's own columns are the data package's (archive.datapackage): same names, meaning and cell
+format, so datapackage.json documents them. Then, derived from the registry, one cell per relation
+with several values, joined by " | ": its many-to-many fields (an API group such as a statement's
+speakers is one column), its parts, the records that point to it and its citations. A related
+record that is not public leaves no trace: no id, no placeholder, no role held at it.
 
 The filtered list's primary keys are read first, in the requested order (8 bytes a record). Then
 for each chunk of CHUNK records one query reads the records as values, not model instances, and one
 query per relation reads that relation for the whole chunk, joined here in Python. Every one of
 those queries passes the public gate again: a record that stops being public while the export
-runs is left out (unless its chunk was already read), and a related record that is not public
-never shows, not even as an id.
+runs is left out (unless its chunk was already read).
 """
 
 import csv
