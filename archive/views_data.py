@@ -2,6 +2,12 @@
 
 Each response opens the file first and takes its ETag and Last-Modified from
 that open file, so a build swapped in mid-request cannot mix two versions.
+
+A package is refused (503, try again later) once a record the public could see has changed since
+it read the database: it may still hold a name, an alias, a quote or a whole record the public may
+no longer read. The write path (archive.changes) marks the time of every such change in
+``ArchiveState``; a record newly published changes nothing the package holds, so it leaves the
+package served (it joins the next build).
 """
 
 import datetime as dt
@@ -9,17 +15,22 @@ import json
 import os
 from functools import lru_cache
 
-from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotFound
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive import datapackage
-from archive.models import Tombstone
+from archive.models import ArchiveState
 
-NOT_BUILT = "No data package has been built yet. Please try again later.\n"
-STALE = "The data package is being rebuilt after records were withdrawn or restricted. Please try again later.\n"
+
+def not_built() -> str:
+    return _("No data package has been built yet. Please try again later.") + "\n"
+
+
+def stale() -> str:
+    return _("The data package is being rebuilt after published records changed. Please try again later.") + "\n"
 
 
 @lru_cache(maxsize=4)
@@ -33,27 +44,27 @@ def _snapshot_time(path: str, mtime_ns: int) -> dt.datetime | None:
 
 
 def _outdated() -> bool:
-    """Whether a record stopped being public (withdrawn, restricted, withheld, deleted) after the served
-    package read the database: the record may still be in it, so the package must not be served."""
+    """Whether a record the public could see changed, lost a part or stopped being public at or after the
+    moment the served package read the database: the package may still show what it was."""
     path = datapackage.current_file(datapackage.DESCRIPTOR)
     try:
         mtime_ns = os.stat(path).st_mtime_ns
     except FileNotFoundError:
         return False  # nothing built: _serve says so
     taken = _snapshot_time(str(path), mtime_ns)
-    removed = Tombstone.objects.aggregate(last=Max("removed_at"))["last"]
-    return taken is None or (removed is not None and removed >= taken)
+    changed = ArchiveState.last_public_change()
+    return taken is None or (changed is not None and changed >= taken)
 
 
 def _serve(request, name: str, content_type: str, download_name: str | None = None):
     if _outdated():
-        response = HttpResponse(STALE, status=503, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(stale(), status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = "600"
         return response
     try:
         handle = datapackage.current_file(name).open("rb")
     except FileNotFoundError:
-        return HttpResponseNotFound(NOT_BUILT, content_type="text/plain; charset=utf-8")
+        return HttpResponseNotFound(not_built(), content_type="text/plain; charset=utf-8")
     stat = os.fstat(handle.fileno())
     headers = {
         "ETag": quote_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}"),
@@ -88,6 +99,6 @@ def datapackage_json(request):
 @require_safe
 def datapackage_file(request, filename: str):
     """One CSV of the latest package, by the path its descriptor gives it."""
-    if filename not in {f"{table.name}.csv" for table in datapackage.tables()}:
+    if filename not in datapackage.file_names():
         raise Http404("No such table.")
     return _serve(request, filename, "text/csv; charset=utf-8")

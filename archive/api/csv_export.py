@@ -1,15 +1,16 @@
 """The API's CSV of a whole filtered list (`?format=csv`), fast and in bounded memory.
 
-A record's own columns are the data package's (archive/datapackage.py): same names, same meaning,
-same cell format, so datapackage.json documents them. After them come its relations with several
-values (places, organizers, speakers, citations…), one cell each, values joined by " | ".
+A record's own columns are the data package's (archive.datapackage): same names, meaning and cell
+format, so datapackage.json documents them. Then, derived from the registry, one cell per relation
+with several values, joined by " | ": its many-to-many fields (an API group such as a statement's
+speakers is one column), its parts, the records that point to it and its citations. A related
+record that is not public leaves no trace: no id, no placeholder, no role held at it.
 
 The filtered list's primary keys are read first, in the requested order (8 bytes a record). Then
 for each chunk of CHUNK records one query reads the records as values, not model instances, and one
 query per relation reads that relation for the whole chunk, joined here in Python. Every one of
 those queries passes the public gate again: a record that stops being public while the export
-runs is left out (unless its chunk was already read), and a related record that is not public
-never shows, not even as an id.
+runs is left out (unless its chunk was already read).
 """
 
 import csv
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
+from functools import cache
 from itertools import repeat
 from operator import attrgetter, itemgetter
 
@@ -31,9 +33,11 @@ from django.utils.translation import gettext as _
 
 from archive import datapackage as dp
 from archive import models as m
+from archive import registry
 from archive.api.export import LIST_SEPARATOR, claim_text, escape_formula
-from archive.management.commands.build_datapackage import cell
+from archive.datapackage.writer import cell
 from archive.public import detainee_label
+from archive.registry import Kind
 
 CHUNK = 1000  # records per round of queries
 PK_BATCH = 10_000  # primary keys fetched at a time
@@ -192,22 +196,22 @@ def cited(model) -> Source:
     return Source(query, text)
 
 
-def speaking_people(db) -> QuerySet:
-    """Speakers' ids, or “name withheld”; withheld ones last, so their place says nothing of the name."""
-    rows = m.Statement.speaker_people.through.objects.using(db).filter(OneOf("statement_id"))
-    rows = rows.annotate(p=dp.public_id_of(m.Person, "person_id"), shown=dp.public_id_of(m.Person, "person_id", "name"))
-    return rows.order_by(F("shown").asc(nulls_last=True), "pk").values_list("statement_id", "p")
+def roles(model, owner: str) -> Source:
+    """“role (organization-id)”; a role held at an organization the public may not see is left out whole
+    (its text would tell), a role held at none is the role alone."""
 
+    def query(db):
+        rows = model.objects.using(db).filter(OneOf(f"{owner}_id"))
+        rows = rows.annotate(o=dp.public_id_of(m.Organization, "organization_id")).order_by("date_start", "pk")
+        return rows.values_list(f"{owner}_id", "role", "o", "organization_id")
 
-def roles(db) -> QuerySet:
-    """“role (organization-id)”, the organization only if it is public."""
-    rows = m.Affiliation.objects.using(db).filter(OneOf("person_id"))
-    rows = rows.annotate(o=dp.public_id_of(m.Organization, "organization_id")).order_by("date_start", "pk")
-    return rows.values_list("person_id", "role", "o")
+    def text(row):
+        _pk, role, shown, organization = row
+        if organization is None:
+            return role
+        return f"{role} ({shown})" if shown else None
 
-
-SPEAKERS = Source(speaking_people, lambda row: row[1] or _("name withheld"))
-ROLES = Source(roles, lambda row: f"{row[1]} ({row[2]})" if row[2] else row[1])
+    return Source(query, text)
 
 
 def gathered(many: Many, found: list[list[tuple]]) -> dict[int, str]:
@@ -222,77 +226,68 @@ def gathered(many: Many, found: list[list[tuple]]) -> dict[int, str]:
     return {pk: escape_formula(LIST_SEPARATOR.join(texts)) for pk, texts in values.items()}
 
 
-# --- What each record type exports ---------------------------------------------------------------
+# --- What each record type exports, from the registry -------------------------------------------
 
 
-def other_names(name_model) -> Many:
-    return Many("other_names", (children(name_model, "owner", "name"),))
+def field_source(model, field) -> Source:
+    """A many-to-many field of the spec: public ids of public records; codes of languages; slogans' text."""
+    value = {Kind.LANGUAGES: "pk", Kind.SLOGANS: "text"}.get(field.kind, "public_id")
+    return linked(model, field.name, value)
 
 
-def citations(model) -> Many:
-    return Many("citations", (cited(model),))
+def field_columns(record_type: registry.RecordType) -> list[Many]:
+    """One column per many-to-many field of the spec, in its order; the fields of an API group (a
+    statement's speakers) share one column, where the first of them stands."""
+    model = record_type.model
+    group_of = {name: group for group, names in record_type.api_groups.items() for name in names}
+    columns, grouped = [], set()
+    for field in record_type.fields_of(*Kind.MANY, public=True):
+        group = group_of.get(field.name)
+        if group is None:
+            columns.append(Many(field.public_name, (field_source(model, field),)))
+        elif group not in grouped:
+            grouped.add(group)
+            members = record_type.api_groups[group]
+            columns.append(Many(group, tuple(field_source(model, record_type.field(name)) for name in members)))
+    return columns
+
+
+def part_column(record_type: registry.RecordType, part) -> Many:
+    model, owner = part.model(record_type.model), part.owner_field(record_type.model)
+    if isinstance(part, registry.Claims):
+        return Many(part.accessor, (claims(model, owner),))
+    if isinstance(part, registry.Roles):
+        return Many("roles", (roles(model, owner),))
+    value = "text" if isinstance(part, registry.Texts) else "name"
+    return Many(part.accessor, (children(model, owner, value),))
+
+
+def reverse_column(model, name: str) -> Many:
+    """Public records pointing here (a protest's arrests) or listing this record (statements about it)."""
+    relation = model._meta.get_field(name)
+    make = referring if relation.many_to_many else pointing
+    return Many(name, (make(relation.related_model, relation.field.name),))
 
 
 @dataclass(frozen=True)
 class Export:
     model: type
-    table: Callable[[], dp.Table]  # the data package table whose columns come first
+    table: dp.Table  # the data package table whose columns come first
     many: tuple[Many, ...]
 
 
-EXPORTS = {
-    m.Protest: Export(
-        m.Protest,
-        dp.protests,
-        (
-            Many("places", (linked(m.Protest, "places"),)),
-            Many("organizers", (linked(m.Protest, "organizers"),)),
-            Many("slogans", (linked(m.Protest, "slogans", "text"),)),
-            Many("size_claims", (claims(m.ProtestSizeClaim, "protest"),)),
-            Many("arrests", (pointing(m.Arrest, "protest"),)),
-            Many("statements", (referring(m.Statement, "about_protests"),)),
-            citations(m.Protest),
-        ),
-    ),
-    m.Arrest: Export(
-        m.Arrest,
-        dp.arrests,
-        (
-            Many("count_claims", (claims(m.ArrestCountClaim, "arrest"),)),
-            Many("statements", (referring(m.Statement, "about_arrests"),)),
-            citations(m.Arrest),
-        ),
-    ),
-    m.Statement: Export(
-        m.Statement,
-        dp.statements,
-        (
-            Many("speakers", (SPEAKERS, linked(m.Statement, "speaker_organizations"))),
-            Many("signatory_claims", (claims(m.SignatoryClaim, "statement"),)),
-            Many("texts", (children(m.StatementText, "statement", "text"),)),
-            Many("reported_in", (linked(m.Statement, "reported_in"),)),
-            Many(
-                "about", tuple(linked(m.Statement, a) for a in ("about_protests", "about_arrests", "about_statements"))
-            ),
-            citations(m.Statement),
-        ),
-    ),
-    m.Organization: Export(
-        m.Organization, dp.organizations, (other_names(m.OrganizationName), citations(m.Organization))
-    ),
-    m.MediaOutlet: Export(
-        m.MediaOutlet,
-        dp.media_outlets,
-        (
-            other_names(m.OutletName),
-            Many("languages", (linked(m.MediaOutlet, "languages", "pk"),)),
-            citations(m.MediaOutlet),
-        ),
-    ),
-    m.Person: Export(m.Person, dp.people, (other_names(m.PersonName), Many("roles", (ROLES,)), citations(m.Person))),
-    m.Place: Export(m.Place, dp.places, (other_names(m.PlaceName), citations(m.Place))),
-    m.Source: Export(m.Source, dp.sources, (citations(m.Source),)),
-}
+@cache
+def export_of(model) -> Export:
+    """The record type's data package table, then its many-to-many fields, its parts, the records that
+    point to it (`RecordType.reverse`) and its citations."""
+    record_type = registry.of(model)
+    many = [
+        *field_columns(record_type),
+        *(part_column(record_type, part) for part in record_type.parts),
+        *(reverse_column(model, name) for name in record_type.reverse),
+        Many("citations", (cited(model),)),
+    ]
+    return Export(model, dp.record_table(record_type), tuple(many))
 
 
 # --- The record's own columns, from rows of values -----------------------------------------------
@@ -359,23 +354,28 @@ class RecordColumns:
     names: tuple[str, ...]
     fields: tuple[str, ...]  # what to read from the database; "pk" first
     annotations: dict
-    cells: tuple[tuple[Callable, Callable], ...]  # (value of a row, its format) per column
+    cells: tuple[tuple[Callable, Callable, bool], ...]  # (value, its format, read from `computed`) per column
+    computed: tuple[Callable, ...] = ()  # functions of a model instance with no version for rows of values
 
 
 def record_columns(table: dp.Table) -> RecordColumns:
-    fields, annotations, cells = {"pk": None}, {}, []
+    fields, annotations, cells, computed = {"pk": None}, {}, [], []
     for column in table.columns:
         source = column.source or column.name
-        if callable(source):
-            make, extra, needs = ROW_VALUES[source]  # a new computed column needs an entry there
-            value = make()
+        if source in ROW_VALUES:
+            make, extra, needs = ROW_VALUES[source]
+            value, on_instance = make(), False
             annotations.update(extra)
             fields.update(dict.fromkeys(needs))
+        elif callable(source):  # a computed column without a version for values: read from instances
+            value, on_instance = itemgetter(len(computed)), True
+            computed.append(source)
         else:
-            value = attrgetter(source)
+            value, on_instance = attrgetter(source), False
             fields[source] = None
-        cells.append((value, formatter(column.type)))
-    return RecordColumns(tuple(c.name for c in table.columns), tuple(fields), annotations, tuple(cells))
+        cells.append((value, formatter(column.type), on_instance))
+    names = tuple(c.name for c in table.columns)
+    return RecordColumns(names, tuple(fields), annotations, tuple(cells), tuple(computed))
 
 
 # --- The stream ----------------------------------------------------------------------------------
@@ -395,6 +395,7 @@ class Fetched:
 
     records: list[tuple]
     relations: list[list[list[tuple]]]
+    computed: dict[int, tuple] | None = None  # record pk → its computed columns read from instances
 
 
 class Run:
@@ -402,7 +403,7 @@ class Run:
 
     def __init__(self, export: Export, db: str):
         self.export, self.db = export, db
-        self.table = export.table()
+        self.table = export.table
         self.columns = record_columns(self.table)
         self.relations = [[Prepared(source.query(db), db) for source in many.sources] for many in export.many]
 
@@ -415,13 +416,24 @@ class Run:
         found = self.table.query(base=base).annotate(**self.columns.annotations).order_by()
         by_pk = {row.pk: row for row in found.values_list(*self.columns.fields, named=True)}
         relations = [[query.rows(pks) for query in queries] for queries in self.relations]
-        return Fetched([by_pk[pk] for pk in pks if pk in by_pk], relations)
+        computed = None
+        if self.columns.computed:  # here, on the reader's thread: a function of an instance may query
+            functions = self.columns.computed
+            computed = {record.pk: tuple(f(record) for f in functions) for record in self.table.query(base=base)}
+        return Fetched([by_pk[pk] for pk in pks if pk in by_pk], relations, computed)
 
     def format(self, fetched: Fetched) -> list[tuple]:
         """CSV rows; touches no database, so that it can run while the next chunk is fetched."""
         records = fetched.records
+        computed = []
+        if fetched.computed is not None:  # a record hidden between the two reads of its chunk shows blanks
+            blank = (None,) * len(self.columns.computed)
+            computed = [fetched.computed.get(record.pk, blank) for record in records]
         # Column by column: the loops run in C, one Python call per cell.
-        cells = [list(map(show, map(value, records))) for value, show in self.columns.cells]
+        cells = [
+            list(map(show, map(value, computed if on_instance else records)))
+            for value, show, on_instance in self.columns.cells
+        ]
         shown = [record.pk for record in records]
         for many, found in zip(self.export.many, fetched.relations, strict=True):
             cells.append(list(map(gathered(many, found).get, shown, repeat(""))))
@@ -482,4 +494,4 @@ def csv_stream(model, queryset) -> Iterator[str]:
     refuses or cuts off is an error response rather than a truncated file.
     """
     db = queryset.db  # with replicas each call may pick another: pin one for the whole export
-    return lines(Run(EXPORTS[model], db), ordered_pks(queryset, db))
+    return lines(Run(export_of(model), db), ordered_pks(queryset, db))

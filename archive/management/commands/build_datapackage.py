@@ -1,202 +1,13 @@
-"""Write the published archive as a Frictionless Data Package and swap it into place.
+"""Write the published archive as a Frictionless Data Package and swap it into place
+(archive.datapackage.writer does the work)."""
 
-The package is written into a fresh directory under ``<output>/builds/``,
-zipped there, and only then does ``<output>/current`` (a symlink) move to it in
-one rename, so a reader sees the old package or the new one, never half of
-either. Older builds are deleted afterwards; anyone still downloading one keeps
-the file they opened. One build at a time holds ``<output>/.lock``.
-"""
-
-import csv
-import datetime as dt
-import fcntl
-import hashlib
-import json
-import os
-import shutil
-import tempfile
 import time
-import zipfile
-from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
-from django.utils import timezone, translation
 
 from archive import datapackage as dp
-from archive.api.export import escape_formula
-
-TITLE = "Karabakh 2020 response archive"
-ARTICLE = (
-    "Hacıyeva, Y., “Iran's Influence on Regional Processes During the Second Karabakh War (2020) and "
-    "Southern Azerbaijanis”, Vakanüvis – Uluslararası Tarih Araştırmaları Dergisi 10 (Özel Sayı: "
-    "Vakanüvis 10. Yıl Özel Sayısı), 2025, pp. 677–696"
-)
-ESCAPE_NOTE = (
-    "Text cells that begin with =, +, -, @, a tab or a carriage return are prefixed with an apostrophe (') so that "
-    "spreadsheets do not run them as formulas; drop that one leading apostrophe to get the text as recorded."
-)
-DESCRIPTION = (
-    "Every published record of the archive of Southern Azerbaijanis' response to Iran's stance in the 2020 "
-    "Karabakh war: protests, arrests, statements, organizations, media outlets, people, places and sources, with "
-    "the tables that link them. Records the public may not see are left out, and so are links to them; a "
-    "withheld name reads “name withheld”. " + ESCAPE_NOTE
-)
-
-
-class BuildInProgress(RuntimeError):
-    """Another build holds the lock on the output directory."""
-
-
-def cell(value, type_: str) -> str:
-    """A value as Table Schema reads it; text that a spreadsheet would run as a formula is escaped."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-    if isinstance(value, dt.date | Decimal | int):
-        return str(value)
-    return escape_formula(str(value)) if type_ == "string" else str(value)
-
-
-def schema(table: dp.Table) -> dict:
-    fields = []
-    for column in table.columns:
-        constraints = {"required": True} if column.required else {}
-        if column.enum:
-            constraints["enum"] = list(column.enum)
-        if table.primary_key == (column.name,):
-            constraints["unique"] = True
-        field = {"name": column.name, "type": column.type, "description": column.description}
-        fields.append({**field, "constraints": constraints} if constraints else field)
-    described = {"description": ESCAPE_NOTE, "fields": fields, "missingValues": [""]}
-    if table.primary_key:
-        described["primaryKey"] = list(table.primary_key)
-    keys = [
-        {"fields": [c.name], "reference": {"resource": c.ref[0], "fields": [c.ref[1]]}} for c in table.columns if c.ref
-    ]
-    return {**described, "foreignKeys": keys} if keys else described
-
-
-def write_table(table: dp.Table, directory: Path) -> tuple[dict, int]:
-    """Stream the table's rows into <name>.csv; return its resource descriptor and row count."""
-    path = directory / f"{table.name}.csv"
-    count = 0
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([column.name for column in table.columns])
-        for row in table.rows():
-            writer.writerow([cell(column.value(row), column.type) for column in table.columns])
-            count += 1
-        handle.flush()
-        os.fsync(handle.fileno())
-    with path.open("rb") as handle:
-        digest = hashlib.file_digest(handle, "sha256").hexdigest()
-    resource = {
-        "name": table.name,
-        "title": table.title,
-        "path": path.name,
-        "profile": "tabular-data-resource",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "bytes": path.stat().st_size,
-        "hash": f"sha256:{digest}",
-        "schema": schema(table),
-    }
-    return resource, count
-
-
-def descriptor(resources: list[dict], created: dt.datetime) -> dict:
-    return {
-        "profile": "tabular-data-package",
-        "name": dp.NAME,
-        "title": TITLE,
-        "description": DESCRIPTION,
-        "created": cell(created, "datetime"),
-        "keywords": ["Karabakh", "Southern Azerbaijan", "Iran", "protests", "arrests", "statements"],
-        "sources": [{"title": ARTICLE}],
-        "resources": resources,
-    }
-
-
-@contextmanager
-def snapshot():
-    """One consistent view of the database for the whole build, so every link finds its rows."""
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield
-
-
-def write_package(directory: Path) -> dict[str, int]:
-    """datapackage.json, the CSVs and a zip of them into `directory`; returns rows per table."""
-    resources, counts = [], {}
-    with translation.override("en"), snapshot():
-        created = timezone.now()
-        for table in dp.tables():
-            resource, counts[table.name] = write_table(table, directory)
-            resources.append(resource)
-    text = json.dumps(descriptor(resources, created), ensure_ascii=False, indent=2)
-    (directory / dp.DESCRIPTOR).write_text(text, encoding="utf-8")
-    with zipfile.ZipFile(directory / dp.ZIP_NAME, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in [dp.DESCRIPTOR, *(resource["path"] for resource in resources)]:
-            archive.write(directory / name, name)
-    for name in (dp.DESCRIPTOR, dp.ZIP_NAME):
-        fsync(directory / name)
-    return counts
-
-
-def fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def build_lock(output: Path):
-    with (output / ".lock").open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildInProgress(f"another build is writing to {output}") from None
-        yield
-
-
-def swap_in(output: Path, build: Path) -> None:
-    """Point <output>/current at `build` in one rename: readers see the old package or the new one."""
-    staged = output / f".current-{os.getpid()}"
-    staged.unlink(missing_ok=True)
-    staged.symlink_to(Path(build.parent.name) / build.name, target_is_directory=True)
-    os.replace(staged, output / "current")
-    fsync(output)
-
-
-def build(output: Path) -> tuple[Path, dict[str, int]]:
-    """Write a fresh package beside the served one, swap it in, delete the others."""
-    builds = output / "builds"
-    builds.mkdir(parents=True, exist_ok=True)
-    with build_lock(output):
-        work = Path(tempfile.mkdtemp(prefix=timezone.now().strftime("%Y%m%dT%H%M%SZ-"), dir=builds))
-        work.chmod(0o755)
-        try:
-            rows = write_package(work)
-            swap_in(output, work)
-        except BaseException:
-            shutil.rmtree(work, ignore_errors=True)
-            raise
-        for old in builds.iterdir():  # replaced, or left by a crash; the lock says no build is writing them
-            if old != work:
-                shutil.rmtree(old, ignore_errors=True)
-    return work, rows
+from archive.datapackage import writer
 
 
 class Command(BaseCommand):
@@ -213,8 +24,8 @@ class Command(BaseCommand):
         output = Path(output or dp.output_dir()).resolve()
         started = time.monotonic()
         try:
-            path, rows = build(output)
-        except BuildInProgress as exc:
+            path, rows = writer.build(output)
+        except writer.BuildInProgress as exc:
             raise CommandError(str(exc)) from None
         seconds = time.monotonic() - started
         size = (path / dp.ZIP_NAME).stat().st_size
