@@ -23,7 +23,6 @@ pytestmark = pytest.mark.django_db
 ACTIONS = ["withdraw", "restrict"]
 SEARCHABLE = {"statements": "summary", "sources": "reference_text"}  # else "description"
 EVENTS = {"protests", "arrests", "statements"}  # the types the home page's charts and recent list show
-TABLES = {"media-outlets": "media_outlets"}
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +50,7 @@ def surfaces(slug: str, public_id: str, word: str) -> dict[str, bool]:
         f"/api/v1/{slug}/?format=csv": True,
         f"/api/v1/search/?q={word}": True,
         "/sitemap.xml": True,
-        f"/data/{TABLES.get(slug, slug)}.csv": True,
+        f"/data/{slug}.csv": True,
         "/data/datapackage.zip": False,  # compressed: checked through the CSV above
     }
     if slug in {"protests", "places"}:
@@ -122,7 +121,7 @@ def signed_in(world) -> Client:
 
 def assert_package_rebuilt_without(client: Client, slug: str, public_id: str) -> None:
     """Until it is rebuilt the data package is refused (it may hold the record); rebuilt, it is served without it."""
-    table = f"/data/{TABLES.get(slug, slug)}.csv"
+    table = f"/data/{slug}.csv"
     refused = client.get(table)
     assert (refused.status_code, refused["Retry-After"]) == (503, "600")
     call_command("build_datapackage", verbosity=0)

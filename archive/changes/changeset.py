@@ -153,6 +153,8 @@ class Changeset:
         _write(now, touch, reindex, self.deleted, burials, revived)
         if stale:
             ArchiveState.mark_public_change(now)
+            # Again once committed: a package built between `now` and the commit read the old rows.
+            transaction.on_commit(lambda: ArchiveState.mark_public_change(timezone.now()))
         cache.bump()
         transaction.on_commit(cache.bump)
 
