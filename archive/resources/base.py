@@ -402,7 +402,8 @@ class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
         """A row the write path refused: an invalid row, its error in the column it concerns."""
         invalid = ValidationError({self._refused_column(entry): [str(error)]})
         if entry.result is not None:
-            result.totals[entry.result.import_type] -= 1
+            if entry.result.import_type in result.totals:  # counted as new or updated: it is neither
+                result.totals[entry.result.import_type] -= 1
             entry.result.import_type = RowResult.IMPORT_TYPE_INVALID
             entry.result.validation_error = invalid
             result.increment_row_result_total(entry.result)
