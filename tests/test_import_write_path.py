@@ -91,3 +91,22 @@ def test_an_import_the_write_path_refuses_inside_a_request_leaves_nothing(world)
         report = run(models.Person, [{"name": "Someone New"}], user=user)
     assert not report.ok
     assert row_counts() == before
+
+
+def test_a_record_published_while_the_import_ran_is_refused_not_overwritten(world, archivist, monkeypatch):
+    """The write path judges a row by the record as the database has it when the row is written."""
+    from archive.resources import batch
+
+    models.Person.objects.create(public_id="racing", name="Racing", status=models.Status.DRAFT)
+    flush = batch.BatchWriter.flush
+
+    def publish_first(self):
+        models.Person.objects.filter(public_id="racing").update(status=models.Status.PUBLISHED)
+        flush(self)
+
+    monkeypatch.setattr(batch.BatchWriter, "flush", publish_first)
+    report = run(models.Person, [{"public_id": "racing", "name": "Renamed"}], user=archivist)
+    assert [(issue.row, issue.column) for issue in report.issues] == [(1, "public_id")]
+    assert "changed by an editor" in report.issues[0].message
+    person = models.Person.objects.get(public_id="racing")
+    assert (person.name, person.status) == ("Racing", models.Status.DRAFT)  # the test's own update rolled back too

@@ -412,9 +412,11 @@ class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
     def _refused_column(self, entry) -> str:
         """Where a row shows what the write path refused: a protective flag it lifts (at_risk), the
         public id of a published record it changes; else the row as a whole."""
-        before, instance = entry.before, entry.instance
-        if before is None:
+        instance = entry.instance
+        if entry.before is None:
             return NON_FIELD_ERRORS
+        changeset = changes.current()  # what the write path judged by: the record as the database had it
+        before = (changeset.before[self._meta.model].get(instance.pk) if changeset else None) or entry.before
         for field in registry.of(self._meta.model).fields:
             if field.protective and instance._import_original.get(field.name) and not getattr(instance, field.name):
                 return self.column_for(field.name)

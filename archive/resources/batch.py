@@ -146,8 +146,9 @@ class BatchWriter:
             self._save(type(new_related[0]), new_related, [], now)
         creates = [e.instance for e in entries if e.created]
         updates = [e.instance for e in entries if not e.created]
-        known = {e.instance.pk: e.before for e in entries if e.before is not None}
-        changes.capture(self.model, [obj.pk for obj in updates], known=known)
+        # The records' state as the database has it now, not as the rows read it: a record published
+        # meanwhile is then refused as published (an UPDATE below writes every field back).
+        changes.capture(self.model, [obj.pk for obj in updates])
         self._unique_public_ids(creates)
         self._save(self.model, creates, updates, now, history=False)
         self._relations(entries)
