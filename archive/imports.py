@@ -207,9 +207,11 @@ def import_records(
     resource = resource_for(model)(progress=progress, preview=preview)
     _check_columns(resource, dataset.headers, model)
     with changes.recording(user=user) as changeset, languages_cached(), _fewer_garbage_collections():
-        # Rows are written in batches, each reported to the write path, which derives what follows
-        # (search entries, sync bookkeeping, the cache) once, after the last row, in this transaction
-        # — unless this is a dry run or anything failed, when it is all rolled back.
+        # Rows are written in batches, each reported to the write path, which refuses what the user may
+        # not do (an error on that row) and derives what follows (search entries, tombstones, `updated`,
+        # the cache) once, after the last row, in this transaction — unless this is a dry run or anything
+        # failed: then nothing is derived (not even by a request's changeset this one joins) and the
+        # import's writes are rolled back.
         result = resource.import_data(
             dataset,
             dry_run=dry_run,

@@ -1,6 +1,7 @@
 """Import and export in the admin (preview, confirm, refusals, permissions) and `manage.py import_records`."""
 
 import io
+import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -10,7 +11,7 @@ from django.core.management.base import CommandError
 from django.db import connections
 from django.urls import reverse
 
-from archive import models
+from archive import models, registry
 from archive.resources import resource_for
 from tests import factories
 
@@ -150,3 +151,23 @@ def test_command_bad_file_exits_non_zero_with_row_and_column_on_stderr(world, tm
     assert not models.Protest.objects.filter(title="T").exists()
     with pytest.raises(CommandError, match=r"ends in \.csv but the format chosen is XLSX"):
         call_command("import_records", "protests", str(path), "--format", "xlsx", stderr=io.StringIO())
+
+
+def test_command_help_lists_the_record_types_by_public_key(capsys, monkeypatch):
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    with pytest.raises(SystemExit):
+        execute_from_command_line(["manage.py", "import_records", "--help"])
+    help_text = re.sub(r"\s+", " ", capsys.readouterr().out).replace("- ", "-")  # argparse wraps at hyphens
+    assert f"public key: {', '.join(registry.KEYS)}." in help_text
+
+
+@pytest.mark.parametrize(("written", "meant"), [("protest", "protests"), ("media-outlet", "media-outlets")])
+def test_command_refuses_a_type_that_is_not_a_public_key_listing_the_keys(world, tmp_path, written, meant):
+    path = tmp_path / "records.csv"
+    path.write_bytes(make_file([{"title": "T", "kind": "rally", "date": "2020"}]))
+    before = row_counts()
+    with pytest.raises(CommandError) as error:
+        call_command("import_records", written, str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert f"unknown record type “{written}”: use one of {', '.join(registry.KEYS)}" in str(error.value)
+    assert f"did you mean “{meant}”?" in str(error.value)
+    assert row_counts() == before

@@ -12,7 +12,9 @@ Rows are read one by one through django-import-export's workflow
   record and on each part before anything is written;
 - what a valid row writes is handed to `archive.resources.batch`, which writes
   rows a batch at a time with the importing user and “Imported from FILE” in
-  their history, and the search index and API sync bookkeeping current;
+  their history, and reports them to the write path (archive.changes); a row the
+  write path refuses (the importing user may not make that change) is an error
+  on its row, like any other;
 - records a window of rows names (by public id, in the public_id column and in
   reference columns) are read a thousand at a time, and lookups are cached for
   the import, so reading a row costs no query in the common case;
@@ -22,18 +24,20 @@ Rows are read one by one through django-import-export's workflow
 import copy
 import secrets
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from import_export.declarative import ModelDeclarativeMetaclass
 from import_export.resources import Diff, ModelResource
 from import_export.results import RowResult
 
-from archive import changes
+from archive import changes, registry
 from archive.models import Status
 from archive.models.base import PUBLIC_ID_ALPHABET
 from archive.resources import batch
 from archive.resources.batch import BatchWriter, Entry, fold_key
-from archive.resources.cells import BooleanWidget, cell_text
-from archive.resources.fields import Column, ExportColumn, PartColumn, Pending
+from archive.resources.cells import cell_text
+from archive.resources.columns import columns_of, export_prefetch, parts_of
+from archive.resources.fields import PartColumn, Pending
 from archive.resources.validation import model_errors
 
 LOCKED = {Status.PUBLISHED, Status.WITHDRAWN}
@@ -74,7 +78,47 @@ def change_reason(file_name: str | None) -> str:
     return (_("Imported from %(file)s") % {"file": file_name or _("a file")})[:100]
 
 
-class RecordResource(ModelResource):
+RESOURCES: dict[str, type] = {}  # public key → the resource of that record type (archive.resources.records)
+
+
+class RecordResourceMetaclass(ModelDeclarativeMetaclass):
+    """A resource naming its `record_type` gets the columns, parts and export prefetch derived from the
+    registry (archive.resources.columns): `class ProtestResource(RecordResource)` lists nothing."""
+
+    def __new__(mcs, name, bases, attrs):
+        record_type = attrs.get("record_type")
+        if record_type is not None:
+            columns = columns_of(record_type)
+            order = tuple(columns)
+            base_meta = next(base.Meta for base in bases if hasattr(base, "Meta"))
+
+            class Meta(base_meta):
+                model = record_type.model
+                fields = import_order = export_order = order
+
+            derived = {"Meta": Meta, "parts": parts_of(record_type), "export_prefetch": export_prefetch(record_type)}
+            attrs = {**columns, **derived, **attrs}
+        resource = super().__new__(mcs, name, bases, attrs)
+        if record_type is not None and registry.BY_KEY.get(record_type.key) is record_type:
+            RESOURCES[record_type.key] = resource
+        return resource
+
+
+def state_before(instance) -> changes.State:
+    """What the write path knows of a record as the import read it."""
+    original = instance._import_original
+    return changes.State(
+        original["public_id"],
+        original["status"],
+        original["restricted"],
+        original.get("at_risk", False),
+        original["withdrawn_reason"],
+    )
+
+
+class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
+    #: The registry's definition of the type, from which the columns are derived.
+    record_type: registry.RecordType | None = None
     #: Parts read from several columns of a row (claims, other names, texts).
     parts: tuple = ()
 
@@ -102,7 +146,6 @@ class RecordResource(ModelResource):
         self._self_refs = []
         self._import_fields = None
         self._columns = None
-        self._dry_run = False
         for f in self.fields.values():
             if hasattr(f.widget, "cache"):
                 f.widget.cache = {}  # lookups cached for the length of one import
@@ -283,19 +326,9 @@ class RecordResource(ModelResource):
 
     def save_instance(self, instance, is_create, row, **kwargs):
         """Hand the row's writes to the batch writer (relations and parts included)."""
-        previous = None
-        if not is_create:
-            original = instance._import_original
-            state = changes.State(
-                original["public_id"],
-                original["status"],
-                original["restricted"],
-                original.get("at_risk", False),
-                original["withdrawn_reason"],
-            )
-            previous = (original["public_id"], state)
+        before = None if is_create else state_before(instance)
         pending = getattr(instance, "_import_pending", Pending())
-        entry = Entry(instance, is_create, pending, kwargs.get("row_number", 0), row, previous=previous)
+        entry = Entry(instance, is_create, pending, kwargs.get("row_number", 0), row, before=before)
         if self._self_refs:
             entry.keys = self._names(instance, pending)
         instance._import_entry = entry
@@ -313,9 +346,7 @@ class RecordResource(ModelResource):
         return {key for name in names if name for key in fold_key(name)}
 
     def _name_field(self) -> str:
-        from archive.resources.refs import NAME_FIELD
-
-        return NAME_FIELD.get(self._meta.model._meta.model_name) or "public_id"
+        return registry.of(self._meta.model).label_field or "public_id"
 
     def save_m2m(self, instance, row, **kwargs):
         """Written with the record by the batch writer."""
@@ -334,10 +365,6 @@ class RecordResource(ModelResource):
                 diff.finish()
 
     # --- progress, batches and errors ----------------------------------------------------------
-
-    def import_data(self, dataset, dry_run=False, **kwargs):
-        self._dry_run = dry_run
-        return super().import_data(dataset, dry_run=dry_run, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         self.total_rows = len(dataset)
@@ -362,11 +389,38 @@ class RecordResource(ModelResource):
     def after_import(self, dataset, result, **kwargs):
         self.writer.flush()
         for entry, error in self.writer.failed:
+            if isinstance(error, PermissionDenied):
+                self._refused(entry, error, result)
+                continue
             failure = self.get_error_result_class()(error, row=entry.row, number=entry.number)
             if entry.result is not None:
                 entry.result.import_type = RowResult.IMPORT_TYPE_ERROR
                 entry.result.errors.append(failure)
             result.append_error_row(entry.number, entry.row, [failure])
+
+    def _refused(self, entry, error: PermissionDenied, result) -> None:
+        """A row the write path refused: an invalid row, its error in the column it concerns."""
+        invalid = ValidationError({self._refused_column(entry): [str(error)]})
+        if entry.result is not None:
+            if entry.result.import_type in result.totals:  # counted as new or updated: it is neither
+                result.totals[entry.result.import_type] -= 1
+            entry.result.import_type = RowResult.IMPORT_TYPE_INVALID
+            entry.result.validation_error = invalid
+            result.increment_row_result_total(entry.result)
+        result.append_invalid_row(entry.number, entry.row, invalid)
+
+    def _refused_column(self, entry) -> str:
+        """Where a row shows what the write path refused: a protective flag it lifts (at_risk), the
+        public id of a published record it changes; else the row as a whole."""
+        instance = entry.instance
+        if entry.before is None:
+            return NON_FIELD_ERRORS
+        changeset = changes.current()  # what the write path judged by: the record as the database had it
+        before = (changeset.before[self._meta.model].get(instance.pk) if changeset else None) or entry.before
+        for field in registry.of(self._meta.model).fields:
+            if field.protective and instance._import_original.get(field.name) and not getattr(instance, field.name):
+                return self.column_for(field.name)
+        return "public_id" if before.locked else NON_FIELD_ERRORS
 
     # --- export --------------------------------------------------------------------------------
 
@@ -379,26 +433,3 @@ class RecordResource(ModelResource):
         if self.export_prefetch and hasattr(queryset, "prefetch_related"):
             queryset = queryset.prefetch_related(*self.export_prefetch)
         return super().export(queryset=queryset, **kwargs)
-
-
-def record_resource(model, columns: list, parts: tuple = (), prefetch: tuple = ()) -> type[RecordResource]:
-    """A RecordResource for `model` with the given columns (Fields) in file order, and parts."""
-    fields = {}
-    for column in columns:
-        fields[column.column_name] = column
-    for part in parts:
-        fields.update(part.column_fields())
-    for common in (
-        Column("wikidata_qid"),
-        Column("public_note"),
-        Column("private_note", import_only=True),
-        ExportColumn("status"),
-        ExportColumn("restricted", BooleanWidget()),
-    ):
-        fields[common.column_name] = common
-    order = tuple(fields)
-    meta = type(
-        "Meta", (RecordResource.Meta,), {"model": model, "fields": order, "import_order": order, "export_order": order}
-    )
-    name = f"{model.__name__}Resource"
-    return type(name, (RecordResource,), {**fields, "Meta": meta, "parts": parts, "export_prefetch": prefetch})

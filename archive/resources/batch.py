@@ -15,7 +15,9 @@ A batch writes what saving each row would have:
   records that show them, the response cache).
 
 The model signals do not fire for these writes, so the batch reports them to
-the write path itself: the same service the signals call, with many ids.
+the write path itself: the same service the signals call, with many ids. A
+refusal of the write path (PermissionDenied) is, like a database error, found
+again row by row and reported against its row.
 
 Rows are written in file order. The resource writes a batch early when a row
 needs what an earlier row writes: the same public id again, or a reference to
@@ -52,7 +54,7 @@ class Entry:
     number: int = 0
     row: dict | None = None
     result: object = None  # the row's RowResult, once import-export has made it
-    previous: tuple | None = None  # (public_id, state) before the row, for an existing record
+    before: changes.State | None = None  # an existing record's state as the import read it; None: a new one
     keys: set = field(default_factory=set)  # names a reference to this record may use, folded
 
 
@@ -73,7 +75,7 @@ def _chunks(items: list):
 
 
 class BatchWriter:
-    """Collects the rows of one import (`add`) and writes them a batch at a time (`flush`, `finish`)."""
+    """Collects the rows of one import (`add`) and writes them a batch at a time (`flush`)."""
 
     def __init__(self, model, *, user=None, reason="", size=BATCH_SIZE, on_flush=None):
         self.model, self.user, self.reason, self.size = model, user, reason, size
@@ -90,8 +92,8 @@ class BatchWriter:
     def add(self, entry: Entry) -> None:
         self.entries.append(entry)
         self._ids.add(entry.instance.public_id)
-        if entry.previous:
-            self._ids.add(entry.previous[0])
+        if entry.before is not None:
+            self._ids.add(entry.before.public_id)
         self._keys |= entry.keys
 
     @property
@@ -117,7 +119,7 @@ class BatchWriter:
             for entry in entries:
                 try:
                     self._attempt([entry])
-                except Exception as error:  # what the database refuses is that row's error
+                except Exception as error:  # what the database or the write path refuses is that row's error
                     logger.info("Import row %s could not be written", entry.number, exc_info=error)
                     self.failed.append((entry, error))
         if self.on_flush is not None:
@@ -144,9 +146,9 @@ class BatchWriter:
             self._save(type(new_related[0]), new_related, [], now)
         creates = [e.instance for e in entries if e.created]
         updates = [e.instance for e in entries if not e.created]
-        changes.capture(
-            self.model, [obj.pk for obj in updates], known={e.instance.pk: e.previous[1] for e in entries if e.previous}
-        )
+        # The records' state as the database has it now, not as the rows read it: a record published
+        # meanwhile is then refused as published (an UPDATE below writes every field back).
+        changes.capture(self.model, [obj.pk for obj in updates])
         self._unique_public_ids(creates)
         self._save(self.model, creates, updates, now, history=False)
         self._relations(entries)

@@ -91,11 +91,11 @@ class TextWidget(widgets.Widget):
 
 
 class ChoiceWidget(widgets.Widget):
-    """A choice by its stored value or its label, in any letter case."""
+    """A choice by its stored value or its label, in any letter case; `choices` are (value, label) pairs."""
 
     def __init__(self, choices, **kwargs):
         super().__init__(**kwargs)
-        self.choices = choices
+        self.choices = list(choices)
         # {casefolded value or label: value}, made on first use: a widget serves one import or export,
         # in one language (the resource's fields are copies made for it).
         self._known: dict[str, str] | None = None
@@ -103,7 +103,7 @@ class ChoiceWidget(widgets.Widget):
     def _lookup(self) -> dict[str, str]:
         if self._known is None:
             known = {}
-            for stored, label in reversed(self.choices.choices):  # the first match wins, as it always did
+            for stored, label in reversed(self.choices):  # the first match wins, as it always did
                 known[str(label).casefold()] = stored
                 known[str(stored).casefold()] = stored
             self._known = known
@@ -116,7 +116,7 @@ class ChoiceWidget(widgets.Widget):
         found = self._lookup().get(text.casefold())
         if found is not None:
             return found
-        allowed = ", ".join(str(stored) for stored, _label in self.choices.choices)
+        allowed = ", ".join(str(stored) for stored, _label in self.choices)
         raise ValueError(_("“%(value)s” is not one of: %(allowed)s.") % {"value": text, "allowed": allowed})
 
     def render(self, value, obj=None, **kwargs):

@@ -157,11 +157,12 @@ class ClaimPart(Part):
     signatories, the same group), or adds a claim; exports show the first claim.
     """
 
-    def __init__(self, relation: str, prefix: str, match: str = "claimant", group: str | None = None):
-        self.relation, self.match = relation, match
+    def __init__(self, relation: str, prefix: str, group: bool = False):
+        self.relation = relation
+        self.match = "group" if group else "claimant"  # which claim a row updates: the same group or claimant
         self.columns = {"words": f"{prefix}_as_written", "low": f"{prefix}_low", "high": f"{prefix}_high"}
-        if group:
-            self.columns = {"group": group, **self.columns}
+        if group:  # the group that signed is the `prefix` column itself (`signatories`)
+            self.columns = {"group": prefix, **self.columns}
         else:
             self.columns["claimant"] = f"{prefix}_claimed_by"
 
@@ -209,11 +210,9 @@ class ClaimPart(Part):
 class OtherNamesPart(Part):
     """`other_names`: “Urmu [az-Latn] | ارومیه [fa]”; names the record lacks are added."""
 
-    relation = "other_names"
-
-    def __init__(self, column="other_names"):
-        self.columns = {"name": column}
-        self.column = column
+    def __init__(self, relation="other_names"):
+        self.relation = self.column = relation
+        self.columns = {"name": relation}
 
     def plan(self, instance, row) -> list[PendingPart]:
         if self.column not in row:
@@ -249,8 +248,10 @@ class OtherNamesPart(Part):
 class StatementTextPart(Part):
     """`text` + `text_language` (the original) and `text_en` (an English translation)."""
 
-    relation = "texts"
     columns = {"text": "text", "language": "text_language", "text_en": "text_en"}
+
+    def __init__(self, relation="texts"):
+        self.relation = relation
 
     def plan(self, instance, row) -> list[PendingPart]:
         if not any(column in row for column in self.columns.values()):

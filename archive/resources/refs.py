@@ -8,26 +8,20 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import widgets
 
+from archive import registry
 from archive.models import Slogan
 from archive.resources.cells import JOINER, cell_text, language_for, split_items, split_tagged
 
-# The field holding each record type's primary name (None: referenced by public id only).
-NAME_FIELD = {
-    "place": "name",
-    "person": "name",
-    "organization": "name",
-    "mediaoutlet": "name",
-    "protest": "title",
-    "statement": "title",
-    "source": "title",
-    "arrest": None,
-}
 MAX_LISTED = 5
 PREFETCH_CHUNK = 1000
 
 
-def _has_other_names(model) -> bool:
-    return any(rel.name == "other_names" for rel in model._meta.related_objects)
+def _names(model) -> tuple[str | None, str | None]:
+    """The field holding a record's name (None: an arrest, named by its detainee, is referenced by public
+    id only) and the relation of its other names (None if it has none), from the registry."""
+    record_type = registry.of(model)
+    other_names = record_type.part(registry.Names)
+    return record_type.label_field, other_names.accessor if other_names else None
 
 
 def resolve(model, text: str, limit: dict | None = None, what: str | None = None, by_public_id: bool = True):
@@ -42,15 +36,15 @@ def resolve(model, text: str, limit: dict | None = None, what: str | None = None
     found = queryset.filter(public_id=text).first() if by_public_id else None
     if found is not None:
         return found
-    name_field = NAME_FIELD.get(model._meta.model_name)
+    name_field, other_names = _names(model)
     query = Q()
     if name_field:
         query |= Q(**{f"{name_field}__iexact": text})
-    if _has_other_names(model):
-        query |= Q(other_names__name__iexact=text)
+    if other_names:
+        query |= Q(**{f"{other_names}__name__iexact": text})
     matches = list(queryset.filter(query).distinct()[: MAX_LISTED + 1]) if query else []
     if not matches:
-        if name_field and _has_other_names(model):
+        if name_field and other_names:
             message = _("No %(what)s has the public id, name or other name “%(text)s”.")
         elif name_field:
             message = _("No %(what)s has the public id or %(field)s “%(text)s”.")

@@ -1,19 +1,40 @@
 """manage.py import_records TYPE FILE [--dry-run] [--user USERNAME] [--format csv|xlsx|json]
 
+TYPE is a record type's public key, as in URLs and the API: protests, arrests, statements,
+organizations, media-outlets, people, places, sources (`archive.registry.KEYS`).
+
 For files too large for a browser upload. Calls the same service as the
 admin (archive.imports.import_records): all or nothing, every error with its
 row and column on stderr, exit status 1 if anything is wrong.
 """
 
+import argparse
+import difflib
 import time
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from archive import registry
 from archive.imports import ImportFileError, import_records
 from archive.resources.files import FORMATS
+
+
+def record_type(text: str) -> str:
+    """A record type's public key; anything else is an error listing the keys (and the likely one: the
+    singular `protest` of older scripts is `protests`)."""
+    if text in registry.KEYS:
+        return text
+    message = _("unknown record type “%(type)s”: use one of %(types)s") % {
+        "type": text,
+        "types": ", ".join(registry.KEYS),
+    }
+    close = difflib.get_close_matches(text, registry.KEYS, n=1)
+    if close:
+        message += _(" (did you mean “%(key)s”?)") % {"key": close[0]}
+    raise argparse.ArgumentTypeError(message)
 
 
 class Progress:
@@ -46,11 +67,16 @@ class Command(BaseCommand):
     help = "Import records of one type from a CSV, XLSX or JSON file (all or nothing)."
 
     def add_arguments(self, parser):
-        parser.add_argument("type", choices=registry.KEYS, help="Record type (its public key).")
-        parser.add_argument("file", help="Path of the file to import.")
-        parser.add_argument("--dry-run", action="store_true", help="Check the file and report; write nothing.")
-        parser.add_argument("--user", help="Username recorded in history as the importer.")
-        parser.add_argument("--format", choices=FORMATS, help="File format (default: from the file name).")
+        parser.add_argument(
+            "type",
+            type=record_type,
+            metavar="TYPE",
+            help=_("Record type, by its public key: %(types)s.") % {"types": ", ".join(registry.KEYS)},
+        )
+        parser.add_argument("file", help=_("Path of the file to import."))
+        parser.add_argument("--dry-run", action="store_true", help=_("Check the file and report; write nothing."))
+        parser.add_argument("--user", help=_("Username recorded in history as the importer."))
+        parser.add_argument("--format", choices=FORMATS, help=_("File format (default: from the file name)."))
 
     def handle(self, *args, **options):
         model = registry.MODELS[options["type"]]
@@ -59,8 +85,8 @@ class Command(BaseCommand):
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}") from None
-        progress = Progress(self.stderr, "Checking" if options["dry_run"] else "Importing")
+            raise CommandError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": error.strerror}) from None
+        progress = Progress(self.stderr, _("Checking") if options["dry_run"] else _("Importing"))
         started = time.monotonic()
         try:
             report = import_records(
@@ -77,7 +103,9 @@ class Command(BaseCommand):
         for message in report.messages:
             self.stderr.write(message)
         if report.ignored_columns:
-            self.stderr.write("Ignored columns (never imported): " + ", ".join(report.ignored_columns))
+            self.stderr.write(
+                _("Ignored columns (never imported): %(columns)s") % {"columns": ", ".join(report.ignored_columns)}
+            )
         if not report.ok:
             raise CommandError(report.summary())
         self.stdout.write(f"{report.summary()} ({time.monotonic() - started:.1f} s)")
@@ -88,8 +116,11 @@ class Command(BaseCommand):
         try:
             user = get_user_model().objects.get(**{get_user_model().USERNAME_FIELD: username})
         except get_user_model().DoesNotExist:
-            raise CommandError(f"No user “{username}”.") from None
+            raise CommandError(_("No user “%(user)s”.") % {"user": username}) from None
         codename = f"{model._meta.app_label}.import_{model._meta.model_name}"
         if not user.is_active or not user.has_perm(codename):
-            raise CommandError(f"User “{username}” may not import {model._meta.verbose_name_plural} ({codename}).")
+            raise CommandError(
+                _("User “%(user)s” may not import %(kind)s (%(permission)s).")
+                % {"user": username, "kind": model._meta.verbose_name_plural, "permission": codename}
+            )
         return user
