@@ -1,4 +1,4 @@
-"""Import speed: `manage.py import_records protest FILE --user …` on generated files of 10k and 100k rows.
+"""Import speed: `manage.py import_records protests FILE --user …` on generated files of 10k and 100k rows.
 
     python -m bench.imports --database archive_bench_s --rows 10000 100000 --out var/bench/s/imports.json
 
@@ -128,7 +128,7 @@ def time_import(database: str, path: Path, rows: int, limit: float) -> dict:
     An import still running after `limit` seconds is stopped (it rolls back) and reported as such."""
     env = {**os.environ, "DATABASE_URL": database_url(database), "DEBUG": "0"}
     env.pop("ARCHIVE_BENCH", None)
-    command = [PYTHON, "manage.py", "import_records", "protest", str(path), "--user", USER]
+    command = [PYTHON, "manage.py", "import_records", "protests", str(path), "--user", USER]
     log = path.with_suffix(".log")
     with log.open("w") as output:
         started = time.perf_counter()

@@ -77,7 +77,7 @@ def imports_section(report: dict) -> list[str]:
         rows.append([_n(i["rows"]), _n(i["seconds"]), rate, _n(i["peak_rss_mb"]), _n(i.get("history_rows_added")),
                      "≥ 2,000 rows/s", _verdict(i["pass"])])  # fmt: skip
     header = ["rows", "seconds", "rows/s", "peak RSS MB", "history rows written", "target", "result"]
-    text = "`manage.py import_records protest FILE --user bench-importer` in a scratch copy of the database."
+    text = "`manage.py import_records protests FILE --user bench-importer` in a scratch copy of the database."
     return ["## Import with validation and history", "", text, "", *_table(header, rows), ""]
 
 

@@ -38,16 +38,23 @@ def current() -> Changeset | None:
 def recording(*, user=None, discard: bool = False):
     """One changeset for everything written inside, applied on the way out, in one transaction.
 
-    Nested inside another, it joins it (and only the outermost applies). `user` may be a function
-    giving the user (a request's, known only once authentication ran). With `discard` nothing is
-    derived (a dry run, rolled back anyway).
+    Nested inside another, it joins it (and only the outermost applies); if the nested part fails or
+    is discarded, what it noted is forgotten with it. `user` may be a function giving the user (a
+    request's, known only once authentication ran). With `discard` nothing is derived (a dry run,
+    rolled back anyway).
     """
     outer = _current.get()
     if outer is not None:
         if user is not None and outer._user is None:
             outer._user = user
-        with transaction.atomic():  # a savepoint: a part that fails rolls back alone
-            yield outer
+        outer.enter()
+        try:
+            with transaction.atomic():  # a savepoint: a part that fails rolls back alone
+                yield outer
+        except BaseException:
+            outer.leave(rolled_back=True)  # what it noted was rolled back with its savepoint
+            raise
+        outer.leave(rolled_back=False)
         return
     changeset = Changeset(user)
     token = _current.set(changeset)

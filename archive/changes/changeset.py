@@ -34,10 +34,36 @@ class Changeset:
         self.saved: dict[type, set[int]] = defaultdict(set)  # own row written: `updated` already new
         self.wrote = False
         self.discarded = False
+        self._marks: list[tuple] = []  # what was noted when each nested recording began
 
     def discard(self) -> None:
-        """Derive nothing: the write is being rolled back (a dry run, an import with errors)."""
-        self.discarded = True
+        """Derive nothing of what the innermost open recording noted: it is being rolled back (a dry
+        run, an import with errors). Outermost, the whole changeset derives nothing."""
+        if self._marks:
+            self._restore(self._marks[-1])
+        else:
+            self.discarded = True
+
+    def enter(self) -> None:
+        """A nested recording begins: remember what was noted so far."""
+        self._marks.append(self._snapshot())
+
+    def leave(self, *, rolled_back: bool) -> None:
+        mark = self._marks.pop()
+        if rolled_back:
+            self._restore(mark)
+
+    def _snapshot(self) -> tuple:
+        parts = (self.before, self.shown_before, self.changed, self.deleted, self.saved)
+        return (self.wrote, *({model: type(values)(values) for model, values in part.items()} for part in parts))
+
+    def _restore(self, mark: tuple) -> None:
+        self.wrote, *mark = mark
+        for part, saved in zip(
+            (self.before, self.shown_before, self.changed, self.deleted, self.saved), mark, strict=True
+        ):
+            part.clear()
+            part.update({model: type(values)(values) for model, values in saved.items()})
 
     @property
     def user(self):
