@@ -65,7 +65,7 @@ def test_write_permissions(role, endpoint):
     assert client.delete(f"{base}{draft.public_id}/").status_code == delete
 
 
-@pytest.mark.parametrize(("role", "expected"), [("anonymous", 401), ("archivist", 400), ("editor", 200)])
+@pytest.mark.parametrize(("role", "expected"), [("anonymous", 401), ("archivist", 403), ("editor", 200)])
 def test_publishing_through_the_api(role, expected):
     from tests.factories import CitationFactory
 

@@ -1,9 +1,10 @@
 """Every API error is a JSON body with a message; the site keeps its HTML pages."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -15,6 +16,9 @@ class ErrorResponse(serializers.Serializer):
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, DjangoPermissionDenied) and str(exc):
+        # The write path's refusal says why (DRF would answer a bare "You do not have permission").
+        exc = exceptions.PermissionDenied(str(exc))
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
         response.data = {"detail": _("The request has errors; see the fields below."), **response.data}
