@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import exceptions, serializers
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -13,6 +14,22 @@ class ErrorResponse(serializers.Serializer):
     """Every error: a message in `detail`, and per-parameter messages beside it."""
 
     detail = serializers.CharField()
+
+
+class ErrorResponseSchema(OpenApiSerializerExtension):
+    """The schema says so: any other key is a parameter's or field's messages (a list, or for a list of
+    objects such as slogans, the messages of each item)."""
+
+    target_class = ErrorResponse
+
+    def map_serializer(self, auto_schema, direction):
+        return {
+            "type": "object",
+            "description": ErrorResponse.__doc__,
+            "properties": {"detail": {"type": "string"}},
+            "required": ["detail"],
+            "additionalProperties": {"description": "Messages about the parameter or field."},
+        }
 
 
 def exception_handler(exc, context):

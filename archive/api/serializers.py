@@ -76,32 +76,48 @@ def reads(record_type: RecordType) -> tuple[list[str], list]:
 
 
 class ProtestSerializer(RecordSerializer):
+    """A protest: a rally, march, strike or online campaign, with its places, organizers, slogans and size claims."""
+
     record_type = registry.get("protests")
 
 
 class ArrestSerializer(RecordSerializer):
+    """An arrest: a named detainee (withheld if at risk) or an unnamed group with count claims."""
+
     record_type = registry.get("arrests")
 
 
 class StatementSerializer(RecordSerializer):
+    """A statement: who spoke, in what form, its texts, and what it was about."""
+
     record_type = registry.get("statements")
 
 
 class OrganizationSerializer(RecordSerializer):
+    """An organization: political group, state body, university…"""
+
     record_type = registry.get("organizations")
 
 
 class MediaOutletSerializer(RecordSerializer):
+    """A media outlet: newspaper, channel or site, with its languages and affiliation."""
+
     record_type = registry.get("media-outlets")
 
 
 class PersonSerializer(RecordSerializer):
+    """A person, with other names and roles."""
+
     record_type = registry.get("people")
 
 
 class PlaceSerializer(RecordSerializer):
+    """A place, from a country to a single site, with coordinates if known."""
+
     record_type = registry.get("places")
 
 
 class SourceSerializer(RecordSerializer):
+    """A source: a bibliographic item that records cite."""
+
     record_type = registry.get("sources")

@@ -47,6 +47,13 @@ class SloganInput(serializers.Serializer):
     language = serializers.PrimaryKeyRelatedField(queryset=models.Language.objects.all())
     translation = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
+    def validate(self, attrs):
+        # A PATCH is partial all the way down (DRF skips missing fields), but a slogan is never half given.
+        missing = {name: [_("This field is required.")] for name in ("text", "language") if name not in attrs}
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
+
 
 class SlogansWriteField(serializers.ListField):
     """Slogans by text and language: an existing one is reused (its translation updated if one is given),
@@ -153,34 +160,50 @@ class RecordWriteSerializer(serializers.ModelSerializer):
 
 
 class ProtestWriteSerializer(RecordWriteSerializer):
+    """What archivists and editors write of a protest."""
+
     record_type = registry.get("protests")
 
 
 class ArrestWriteSerializer(RecordWriteSerializer):
+    """What archivists and editors write of a arrest."""
+
     record_type = registry.get("arrests")
 
 
 class StatementWriteSerializer(RecordWriteSerializer):
+    """What archivists and editors write of a statement."""
+
     record_type = registry.get("statements")
 
 
 class OrganizationWriteSerializer(RecordWriteSerializer):
+    """What archivists and editors write of an organization."""
+
     record_type = registry.get("organizations")
 
 
 class MediaOutletWriteSerializer(RecordWriteSerializer):
+    """What archivists and editors write of a media outlet."""
+
     record_type = registry.get("media-outlets")
 
 
 class PersonWriteSerializer(RecordWriteSerializer):
+    """What archivists and editors write of a person."""
+
     record_type = registry.get("people")
 
 
 class PlaceWriteSerializer(RecordWriteSerializer):
+    """What archivists and editors write of a place."""
+
     record_type = registry.get("places")
 
 
 class SourceWriteSerializer(RecordWriteSerializer):
+    """What archivists and editors write of a source."""
+
     record_type = registry.get("sources")
 
 
