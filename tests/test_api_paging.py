@@ -1,6 +1,8 @@
 """Paging through `archive.paging`: the envelope, cursors both ways, and 400s naming the parameter."""
 
+import base64
 import datetime as dt
+import json
 
 import pytest
 from django.utils import timezone
@@ -74,3 +76,20 @@ def test_tombstones_are_on_the_first_page_of_an_updated_since_list_only(client, 
     assert [t["id"] for t in first["tombstones"]] == ["place-0"] and first["tombstones"][0]["type"] == "places"
     assert "tombstones" not in page(client, first["next"])
     assert "tombstones" not in page(client, "/api/v1/places/")
+
+
+def _keyset(payload) -> str:
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    ("position", "status"),
+    [("2020-10-01T00:00:00+20:00", 200), ("9999-12-31T23:59:59-23:59", 400), ("0001-01-01T00:00:00+23:59", 400)],
+)
+def test_a_cursor_time_with_an_odd_offset_is_a_page_or_a_400(client, seven_places, position, status):
+    """PostgreSQL refuses offsets beyond ±15:59 (a 500, found by the fuzz): cursor times are read as UTC."""
+    cursor = _keyset({"o": ["-updated", "pk"], "p": [position, 1]})
+    response = client.get("/api/v1/places/", {"ordering": "-updated", "cursor": cursor})
+    assert response.status_code == status
+    if status == 400:
+        assert "cursor" in response.json()
