@@ -67,9 +67,12 @@ def reads(record_type: RecordType) -> tuple[list[str], list]:
         elif spec.kind in Kind.MANY:
             prefetch.append(spec.name)
     for part in record_type.parts:
-        rows = part.model(record_type.model)
         links = [link.split("__", 1)[1] for link in part.record_links(record_type.model)]
-        prefetch.append(Prefetch(part.accessor, queryset=rows._default_manager.select_related(*links)))
+        if not links:  # (select_related() with no names would join every foreign key)
+            prefetch.append(part.accessor)
+            continue
+        rows = part.model(record_type.model)._default_manager.select_related(*links)
+        prefetch.append(Prefetch(part.accessor, queryset=rows))
     for path in record_type.reverse:
         prefetch.append(_many(path, record_type.target(path)))
     return list(dict.fromkeys(select)), prefetch
