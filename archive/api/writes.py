@@ -1,7 +1,8 @@
 """Writing through the API: archivists' and editors' tools, with token auth.
 
-Every editable field of a type's spec (`RecordType.fields`) is writable, under its API name: related
-records by public id, languages by code, slogans as `{"text", "language", "translation"}` (found or
+Every editable field of a type's spec (`RecordType.fields`) is writable, under its own name (a
+source's `url`, which API records call `web_address` beside the record's own `url`): related records
+by public id, languages by code, slogans as `{"text", "language", "translation"}` (found or
 created: a slogan is one per text and language), dates typed as in the admin (`date`). The model's
 own validation (fields and constraints) decides what is valid. Who may change what is the write
 path's rule (`archive.changes`): it refuses, with a 403, an archivist's change to a published record
@@ -110,16 +111,6 @@ class RecordWriteSerializer(serializers.ModelSerializer):
             else:
                 names.append(spec.name)
         cls.Meta = type("Meta", (), {"model": record_type.model, "fields": [*COMMON, *names]})
-
-    def get_fields(self):
-        """Model fields under their API names (a source's `url` is its `web_address`)."""
-        found = super().get_fields()
-        for spec in self.record_type.fields:
-            if spec.api_name:
-                field = found.pop(spec.name)
-                field.source = spec.name
-                found[spec.api_name] = field
-        return found
 
     def build_relational_field(self, field_name, relation_info):
         _field_class, kwargs = super().build_relational_field(field_name, relation_info)
