@@ -65,7 +65,6 @@ class RecordViewSet(viewsets.ModelViewSet):
         super().__init_subclass__(**kwargs)
         record_type = cls.record_type
         cls.model = record_type.model
-        cls.queryset = record_type.model.objects.all()  # what the schema and permissions introspect
         cls.filterset_class = import_string(record_type.filterset)
         cls.ordering_fields = list(record_type.ordering_fields)
         cls.select, cls.prefetch = cls.serializer_class.reads()
