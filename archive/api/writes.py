@@ -19,6 +19,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from archive import changes, models, registry, workflow
+from archive.api import values
 from archive.date_input import DateInputError, format_partial_date_input, parse_partial_date
 from archive.registry import Kind, RecordType
 
@@ -70,7 +71,7 @@ class SlogansWriteField(serializers.ListField):
             slogan = slogan or models.Slogan(text=key[0], language=item["language"])
             if "translation" in item and item["translation"] != slogan.translation:
                 slogan.translation = item["translation"]
-                slogan.edited = True
+                slogan._api_edited = True
             try:
                 slogan.full_clean(validate_unique=False)
             except DjangoValidationError as error:
@@ -79,13 +80,13 @@ class SlogansWriteField(serializers.ListField):
         return list(found.values())
 
     def to_representation(self, manager):
-        return [{"text": s.text, "language": s.language_id, "translation": s.translation} for s in manager.all()]
+        return [values.slogan(slogan) for slogan in manager.all()]
 
     @staticmethod
     def save(slogans) -> None:
         """Write the new slogans and the edited translations (through the write path, like any part)."""
         for slogan in slogans:
-            if slogan.pk is None or getattr(slogan, "edited", False):
+            if slogan.pk is None or getattr(slogan, "_api_edited", False):
                 slogan.save()
 
 
@@ -142,10 +143,10 @@ class RecordWriteSerializer(serializers.ModelSerializer):
         instance._history_user = self.context["request"].user
         instance._change_reason = _("Saved through the API")
         instance.save()
-        for name, values in self._relations.items():
+        for name, related in self._relations.items():
             if self.record_type.field(name).kind == Kind.SLOGANS:
-                SlogansWriteField.save(values)
-            getattr(instance, name).set(values)
+                SlogansWriteField.save(related)
+            getattr(instance, name).set(related)
         self.instance = instance
         return instance
 
