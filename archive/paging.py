@@ -66,6 +66,9 @@ class Key:
             raise ValueError(text)
         try:
             value = self.field.to_python(text)
+            if isinstance(value, dt.datetime) and value.tzinfo is not None:
+                # Our cursors hold UTC; PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows.
+                value = value.astimezone(dt.UTC)
             self.field.get_db_prep_value(value, connection)
         except (ValidationError, TypeError, OverflowError) as error:
             raise ValueError(text) from error

@@ -3,10 +3,11 @@
 
     python examples/mirror.py https://archive.example/api/v1/ mirror.json
 
-The first run pulls every record of every type; later runs ask only for what
-changed since the last run (``updated_since``), add or replace those records,
-and delete the ones named in ``tombstones`` (withdrawn, restricted, unpublished,
-deleted or renamed since then). The mirror is a JSON file:
+The record types are the ones the API's root lists. The first run pulls every
+record of every type; later runs ask only for what changed since the last run
+(``updated_since``), add or replace those records, and delete the ones named in
+``tombstones`` (withdrawn, restricted, unpublished, deleted or renamed since
+then). The mirror is a JSON file:
 {"since": {type: timestamp}, "records": {type: {id: record}}}.
 """
 
@@ -18,7 +19,6 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-TYPES = ["protests", "arrests", "statements", "organizations", "media-outlets", "people", "places", "sources"]
 # Ask again for a second before the newest change we saw: fetching a record twice is harmless,
 # missing one that shared a timestamp is not.
 OVERLAP = dt.timedelta(seconds=1)
@@ -49,10 +49,15 @@ def sync_type(get_json: Callable[[str], dict], base: str, kind: str, mirror: dic
         mirror["since"][kind] = newest.isoformat()
 
 
+def record_types(get_json: Callable[[str], dict], base: str) -> list[str]:
+    """The types the API serves, from its root (`{"protests": "…/protests/", …}`)."""
+    return list(get_json(base))
+
+
 def sync(get_json: Callable[[str], dict], base: str, mirror: dict) -> dict:
     mirror.setdefault("since", {})
     mirror.setdefault("records", {})
-    for kind in TYPES:
+    for kind in record_types(get_json, base):
         sync_type(get_json, base, kind, mirror)
     return mirror
 
@@ -68,7 +73,7 @@ def main() -> None:
     mirror = json.loads(path.read_text()) if path.exists() else {}
     sync(http_get_json, base, mirror)
     path.write_text(json.dumps(mirror, ensure_ascii=False, indent=1))
-    counts = {kind: len(mirror["records"].get(kind, {})) for kind in TYPES}
+    counts = {kind: len(records) for kind, records in mirror["records"].items()}
     print(json.dumps(counts))
 
 

@@ -13,6 +13,7 @@ path segments. Each entry has a name, so a failing case says which value broke w
 """
 
 import base64
+import json
 from urllib.parse import urlencode
 
 KB10 = 10 * 1024
@@ -187,6 +188,12 @@ def encode_cursor(**tokens: str) -> str:
     return base64.b64encode(urlencode(tokens).encode()).decode()
 
 
+def encode_keyset(payload) -> str:
+    """A cursor built the way archive.paging builds one (URL-safe base64 of JSON, unpadded), holding anything."""
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
 CURSORS = {
     "garbage": "!!!not-base64!!!",
     "base64_garbage": base64.b64encode(b"\xff\xfe\x00garbage").decode(),
@@ -210,6 +217,25 @@ CURSORS = {
     "position_long": encode_cursor(p="a" * KB10),
     "position_surrogate_bytes": base64.b64encode(b"p=%ED%A0%80").decode(),
     "all_tokens_bad": encode_cursor(o="x", r="y", p="z"),
+    # archive.paging's own shape, tampered with
+    "keyset_not_an_object": encode_keyset([1, 2, 3]),
+    "keyset_no_position": encode_keyset({"o": ["pk"]}),
+    "keyset_other_ordering": encode_keyset({"o": ["-pk"], "p": [1]}),
+    "keyset_position_too_long": encode_keyset({"o": ["pk"], "p": [1, 2, 3]}),
+    "keyset_huge_number": encode_keyset({"o": ["pk"], "p": [10**30]}),
+    "keyset_negative_huge": encode_keyset({"o": ["pk"], "p": [-(10**30)]}),
+    "keyset_float": encode_keyset({"o": ["pk"], "p": [1e308]}),
+    "keyset_null": encode_keyset({"o": ["pk"], "p": [None]}),
+    "keyset_nested": encode_keyset({"o": ["pk"], "p": [[[[1]]]]}),
+    "keyset_object": encode_keyset({"o": ["pk"], "p": [{"a": 1}]}),
+    "keyset_nul": encode_keyset({"o": ["pk"], "p": ["\x00"]}),
+    "keyset_backwards_junk": encode_keyset({"o": ["pk"], "p": [1], "b": "yes"}),
+    "keyset_deep_json": base64.urlsafe_b64encode(b"[" * 100_000).decode(),
+    "keyset_date_far": encode_keyset({"o": ["date_start", "pk"], "p": ["99999-01-01", 1]}),
+    "keyset_date_end_of_time": encode_keyset({"o": ["date_start", "pk"], "p": ["9999-12-31", 1]}),
+    "keyset_time_offset_overflow": encode_keyset({"o": ["-updated", "pk"], "p": ["9999-12-31T23:59:59-23:59", 1]}),
+    "keyset_name_nul": encode_keyset({"o": ["name", "pk"], "p": ["\x00", 1]}),
+    "keyset_name_huge": encode_keyset({"o": ["name", "pk"], "p": ["a" * KB10, 10**30]}),
 }
 
 # --- Ordering lists ------------------------------------------------------------------------------

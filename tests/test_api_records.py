@@ -275,3 +275,163 @@ def test_if_modified_since_answers_304(client):
 def test_updated_since_with_odd_offsets(client, since, status):
     factories.PlaceFactory()
     assert client.get("/api/v1/places/", {"updated_since": since}).status_code == status
+
+
+# --- fields derived from the registry ---------------------------------------------------------
+
+
+def _api_keys(record_type) -> set[str]:
+    """The keys the registry says a type's API records have for its public spec fields."""
+    grouped = {name: group for group, names in record_type.api_groups.items() for name in names}
+    return {grouped.get(spec.name, spec.public_name) for spec in record_type.public_fields}
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_every_public_spec_field_appears_in_the_record(client, endpoint):
+    from archive import registry
+
+    record_type = registry.get(endpoint)
+    FACTORY[endpoint](public_id="the-record")
+    body = client.get(f"/api/v1/{endpoint}/the-record/").json()
+    assert _api_keys(record_type) <= set(body), _api_keys(record_type) - set(body)
+    assert body["type"] == record_type.key
+    hidden = {spec.name for spec in record_type.fields if not spec.public}
+    assert not hidden & set(body)
+
+
+def test_a_persons_at_risk_flag_is_not_in_the_api(client):
+    factories.PersonFactory(public_id="someone")
+    assert "at_risk" not in client.get("/api/v1/people/someone/").json()
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_parts_reverse_lists_and_computed_columns_appear(client, endpoint):
+    from archive import registry
+
+    record_type = registry.get(endpoint)
+    FACTORY[endpoint](public_id="the-record")
+    body = client.get(f"/api/v1/{endpoint}/the-record/").json()
+    assert set(record_type.reverse) <= set(body)
+    assert {c.name for c in record_type.computed} <= set(body)
+    part_keys = {"other_names", "roles", "texts", *(part.accessor for part in record_type.parts)}
+    assert len(record_type.parts) == len(set(body) & part_keys)
+
+
+def test_a_source_lists_its_public_author_people(client):
+    source = factories.SourceFactory(public_id="book")
+    source.author_people.add(factories.PersonFactory(public_id="author", name="Ali Author"))
+    source.author_people.add(factories.PersonFactory(public_id="draft-author", status=Status.DRAFT))
+    authors = client.get("/api/v1/sources/book/").json()["author_people"]
+    assert [a["id"] for a in authors] == ["author"]
+    assert authors[0]["type"] == "people" and authors[0]["name"] == "Ali Author"
+
+
+def test_linked_records_carry_the_public_type_key(client):
+    outlet = factories.MediaOutletFactory(public_id="radio")
+    factories.SourceFactory(public_id="s1", outlet=outlet)
+    assert client.get("/api/v1/sources/s1/").json()["outlet"]["type"] == "media-outlets"
+
+
+# --- hidden linked records leave no trace -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [{"status": Status.DRAFT}, {"status": Status.IN_REVIEW}, {"restricted": True}, {"at_risk": True}],
+    ids=["draft", "in-review", "restricted", "at-risk"],
+)
+def test_a_hidden_speaker_is_left_out_without_a_placeholder(client, hidden):
+    statement = factories.StatementFactory(public_id="st")
+    statement.speaker_people.add(factories.PersonFactory(public_id="hidden-speaker", name="Secret Speaker", **hidden))
+    statement.speaker_people.add(factories.PersonFactory(public_id="open-speaker"))
+    statement.speaker_organizations.add(factories.OrganizationFactory(public_id="hidden-org", status=Status.DRAFT))
+    response = client.get("/api/v1/statements/st/")
+    assert [s["id"] for s in response.json()["speakers"]] == ["open-speaker"]
+    body = response.content.decode()
+    assert "withheld" not in body and "null" not in str(response.json()["speakers"])
+    assert "Secret Speaker" not in body and "hidden-speaker" not in body and "hidden-org" not in body
+
+
+def test_a_role_at_a_hidden_organization_is_left_out_role_text_and_all(client):
+    from archive.models import Affiliation
+
+    person = factories.PersonFactory(public_id="someone")
+    hidden = factories.OrganizationFactory(public_id="cell", name="Secret Cell", status=Status.DRAFT)
+    public = factories.OrganizationFactory(public_id="front", name="Open Front")
+    undated = {"date_precision": "undated"}
+    Affiliation.objects.create(person=person, organization=hidden, role="Treasurer of the cell", **undated)
+    Affiliation.objects.create(person=person, organization=public, role="Spokesperson", **undated)
+    Affiliation.objects.create(person=person, role="Poet", **undated)
+    response = client.get("/api/v1/people/someone/")
+    roles = response.json()["roles"]
+    assert [(r["role"], r["organization"] and r["organization"]["id"]) for r in roles] in (
+        [("Spokesperson", "front"), ("Poet", None)],
+        [("Poet", None), ("Spokesperson", "front")],
+    )
+    assert "Treasurer" not in response.content.decode() and "Secret Cell" not in response.content.decode()
+
+
+def test_an_at_risk_detainee_of_a_public_arrest_keeps_the_agreed_label(client):
+    person = factories.PersonFactory(public_id="hidden-person", name="Hidden Name", at_risk=True)
+    arrest = factories.ArrestFactory(public_id="arrest-one", person=person, group_description="")
+    protest = factories.ProtestFactory(public_id="p1")
+    arrest.protest = protest
+    arrest.save()
+    detail = client.get("/api/v1/arrests/arrest-one/").json()
+    assert (detail["detainee"], detail["person"]) == ("a detainee, name withheld", None)
+    listed = client.get("/api/v1/protests/p1/").json()["arrests"]
+    assert [a["name"] for a in listed] == ["a detainee, name withheld"]
+    assert "Hidden Name" not in str(detail) + str(listed)
+
+
+def test_a_citation_of_a_hidden_source_is_left_out(client):
+    protest = factories.ProtestFactory(public_id="p1")
+    CitationFactory(record=protest, source=factories.SourceFactory(status=Status.DRAFT, title="Draft Source"))
+    CitationFactory(record=protest, footnote=3)
+    citations = client.get("/api/v1/protests/p1/").json()["citations"]
+    assert [c["footnote"] for c in citations] == [3]
+
+
+# --- queries derived from the registry ---------------------------------------------------------
+
+
+def _rich(endpoint: str, n: int) -> None:
+    """`n` public records of a type, each linked to what its API record shows."""
+    from archive.models import Affiliation, PersonName, ProtestSizeClaim, SignatoryClaim, Slogan, StatementText
+
+    language = factories.LanguageFactory()
+    for i in range(n):
+        record = FACTORY[endpoint]()
+        CitationFactory(record=record)
+        if endpoint == "protests":
+            record.places.add(factories.PlaceFactory())
+            record.organizers.add(factories.OrganizationFactory())
+            record.slogans.add(Slogan.objects.create(text=f"Slogan {record.pk}", language=language))
+            ProtestSizeClaim.objects.create(protest=record, words="hundreds", low=200, source=factories.SourceFactory())
+            factories.ArrestFactory(protest=record, person=factories.PersonFactory(), group_description="")
+        elif endpoint == "statements":
+            record.speaker_people.add(factories.PersonFactory())
+            record.about_arrests.add(factories.ArrestFactory(person=factories.PersonFactory()))
+            StatementText.objects.create(statement=record, language=language, text="words", is_original=True)
+            SignatoryClaim.objects.create(statement=record, words="sixty", low=60, group="musicians")
+        elif endpoint == "people":
+            PersonName.objects.create(owner=record, name=f"Alias {i}", language=language)
+            where = factories.OrganizationFactory()
+            Affiliation.objects.create(person=record, organization=where, role="member", date_precision="undated")
+        elif endpoint == "sources":
+            record.author_people.add(factories.PersonFactory())
+            record.outlet = factories.MediaOutletFactory()
+            record.save()
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_a_list_reads_in_as_many_queries_for_many_records_as_for_few(client, endpoint, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _rich(endpoint, 2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"/api/v1/{endpoint}/").status_code == 200
+    _rich(endpoint, 6)
+    with django_assert_max_num_queries(len(few)):
+        assert len(ids(client.get(f"/api/v1/{endpoint}/"))) >= 8

@@ -2,9 +2,9 @@
 
 import pytest
 
-from archive import workflow
-from archive.models import Status
-from examples.mirror import TYPES, sync
+from archive import registry, workflow
+from archive.models import Language, Slogan, StatementText, Status
+from examples.mirror import sync
 from tests import factories
 from tests.factories import CitationFactory, user_in_role
 
@@ -76,4 +76,30 @@ def test_every_type_syncs(client):
     for make in [factories.ProtestFactory, factories.PlaceFactory, factories.PersonFactory]:
         make()
     mirror = sync(lambda url: client.get(url).json(), BASE, {})
-    assert set(mirror["records"]) == set(TYPES)
+    assert set(mirror["records"]) == set(registry.KEYS)
+
+
+def test_removing_a_part_reaches_a_mirror(client):
+    """A removed alias, quote, slogan or statement text moves its record's `updated`: `updated_since` returns it."""
+    get = lambda url: client.get(url).json()  # noqa: E731
+    language = Language.objects.create(code="az-Latn", name="Azerbaijani")
+    place = factories.PlaceFactory(public_id="place-one")
+    alias = place.other_names.create(name="ALIAS-CANARY", language=language)
+    protest = factories.ProtestFactory(public_id="protest-one")
+    slogan = Slogan.objects.create(text="SLOGAN-CANARY", language=language)
+    protest.slogans.add(slogan)
+    citation = CitationFactory(record=protest, quote="QUOTE-CANARY")
+    statement = factories.StatementFactory(public_id="statement-one")
+    text = StatementText.objects.create(statement=statement, language=language, text="TEXT-CANARY")
+    mirror = sync(get, BASE, {})
+    assert all(canary in str(mirror) for canary in ("ALIAS", "SLOGAN", "QUOTE", "TEXT"))
+
+    alias.delete()
+    protest.slogans.remove(slogan)
+    citation.quote = ""
+    citation.save()
+    text.delete()
+
+    sync(get, BASE, mirror)
+    assert "CANARY" not in str(mirror["records"])
+    assert mirror["records"] == public_archive(client)

@@ -111,7 +111,7 @@ def test_workflow_through_the_api(archivist, editor):
         archivist_api.post("/api/v1/protests/draft-one/status/", {"action": "submit"}, format="json").status_code == 200
     )
     refused = archivist_api.post("/api/v1/protests/draft-one/status/", {"action": "publish"}, format="json")
-    assert refused.status_code == 400 and "editor" in str(refused.json())
+    assert refused.status_code == 403 and "editor" in str(refused.json())
     assert (
         editor_api.post("/api/v1/protests/draft-one/status/", {"action": "publish"}, format="json").status_code == 200
     )

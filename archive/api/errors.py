@@ -1,9 +1,11 @@
 """Every API error is a JSON body with a message; the site keeps its HTML pages."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
-from rest_framework import serializers
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from rest_framework import exceptions, serializers
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -14,7 +16,26 @@ class ErrorResponse(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class ErrorResponseSchema(OpenApiSerializerExtension):
+    """The schema says so: any other key is a parameter's or field's messages (a list, or for a list of
+    objects such as slogans, the messages of each item)."""
+
+    target_class = ErrorResponse
+
+    def map_serializer(self, auto_schema, direction):
+        return {
+            "type": "object",
+            "description": ErrorResponse.__doc__,
+            "properties": {"detail": {"type": "string"}},
+            "required": ["detail"],
+            "additionalProperties": {"description": "Messages about the parameter or field."},
+        }
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, DjangoPermissionDenied) and str(exc):
+        # The write path's refusal says why (DRF would answer a bare "You do not have permission").
+        exc = exceptions.PermissionDenied(str(exc))
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
         response.data = {"detail": _("The request has errors; see the fields below."), **response.data}

@@ -1,92 +1,116 @@
-"""Cursor pagination: stable while records are added, fast at any depth, no COUNT(*)."""
+"""The API's paging: `archive.paging`'s keyset pages in DRF's envelope.
 
-import datetime as dt
-import re
+`{"next", "previous", "results", "page_size"}`; a cursor or page size that cannot be used is a 400
+naming the parameter. No request counts the table. Without a view it pages in `ordering` (the site's
+list view uses it so, until it calls archive.paging itself).
+"""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connection
-from django.db.models import DateField, Value
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
-MAX_PAGE_SIZE = 500
-# A cursor cannot point at NULL, so a nullable date is paged by a stand-in for it (see _stand_ins).
-STAND_IN_SUFFIX = "_or_undated"
+from archive import paging, registry
 
-
-def _field(model, name: str):
-    name = name.removeprefix("-").removesuffix(STAND_IN_SUFFIX)
-    return model._meta.pk if name == "pk" else model._meta.get_field(name)
-
-
-def _needs_stand_in(field) -> bool:
-    return field.null and field.get_internal_type() == "DateField"
-
-
-def _stand_ins(model, ordering) -> dict:
-    """An undated record has no position to resume from: order it by a date past every real one, so
-    it comes last either way round (after the latest date ascending, after the earliest descending)."""
-    stand_ins = {}
-    for name in ordering:
-        field = _field(model, name)
-        if _needs_stand_in(field):
-            last = dt.date.min if name.startswith("-") else dt.date.max
-            stand_ins[field.name + STAND_IN_SUFFIX] = Coalesce(field.name, Value(last, output_field=DateField()))
-    return stand_ins
+TOMBSTONE = {
+    "type": "object",
+    "required": ["id", "type", "status", "removed_at", "reason"],
+    "properties": {
+        "id": {"type": "string"},
+        "type": {"type": "string", "enum": list(registry.KEYS)},
+        "status": {"type": "string", "description": "withdrawn, unpublished, deleted or renamed"},
+        "removed_at": {"type": "string", "format": "date-time"},
+        "reason": {"type": "string", "description": "The public reason, for a withdrawal."},
+    },
+}
 
 
-class ArchiveCursorPagination(CursorPagination):
-    page_size = 50
-    max_page_size = MAX_PAGE_SIZE
+class ArchiveCursorPagination(BasePagination):
+    """Pages in the view's ordering (its ordering filter's, else `ordering`), resumed by an opaque cursor."""
+
+    cursor_query_param = "cursor"
     page_size_query_param = "page_size"
-    ordering = "pk"
+    ordering: tuple[str, ...] = ("pk",)
 
-    def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        if not re.fullmatch(r"[0-9]{1,6}", raw) or int(raw) < 1:
-            raise ValidationError({"page_size": [_("Give a whole number from 1 to %d.") % MAX_PAGE_SIZE]})
-        return min(int(raw), MAX_PAGE_SIZE)
+    def paginate_queryset(self, queryset, request, view=None) -> list:
+        self.request = request
+        params = request.query_params
+        try:
+            self.page_size = paging.page_size(params.get(self.page_size_query_param))
+            self.page = paging.paginate(
+                queryset,
+                ordering=self.get_ordering(request, queryset, view),
+                cursor=params.get(self.cursor_query_param),
+                size=self.page_size,
+            )
+        except paging.CursorError as error:
+            raise ValidationError({error.parameter: [str(error)]}) from None
+        return self.page.records
 
-    def paginate_queryset(self, queryset, request, view=None):
-        self.model = queryset.model
-        queryset = queryset.annotate(**_stand_ins(self.model, super().get_ordering(request, queryset, view)))
-        return super().paginate_queryset(queryset, request, view)
+    def get_ordering(self, request, queryset, view) -> tuple[str, ...]:
+        for backend in getattr(view, "filter_backends", ()):
+            if hasattr(backend, "get_ordering"):
+                return tuple(backend().get_ordering(request, queryset, view))
+        return tuple(self.ordering)
 
-    def get_ordering(self, request, queryset, view):
-        ordering = super().get_ordering(request, queryset, view)
-        return tuple(
-            name + STAND_IN_SUFFIX if _needs_stand_in(_field(queryset.model, name)) else name for name in ordering
+    def _link(self, cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
+        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, cursor)
+
+    def get_next_link(self) -> str | None:
+        return self._link(self.page.next_cursor)
+
+    def get_previous_link(self) -> str | None:
+        return self._link(self.page.previous_cursor)
+
+    def get_paginated_response(self, data) -> Response:
+        return Response(
+            {
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+                "page_size": self.page_size,
+            }
         )
 
-    def decode_cursor(self, request):
-        try:
-            cursor = super().decode_cursor(request)
-        except (NotFound, ValueError, OverflowError, UnicodeError):
-            raise self.invalid_cursor() from None
-        if cursor is not None and cursor.position is not None and not self.position_is_valid(cursor.position):
-            raise self.invalid_cursor()
-        return cursor
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        link = {"type": "string", "format": "uri", "nullable": True}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results", "page_size"],
+            "properties": {
+                "next": {**link, "description": _("The next page; null on the last.")},
+                "previous": {**link, "description": _("The page before; null on the first.")},
+                "results": schema,
+                "page_size": {"type": "integer", "minimum": 1, "maximum": paging.MAX_PAGE_SIZE},
+                "tombstones": {
+                    "type": "array",
+                    "items": TOMBSTONE,
+                    "description": _(
+                        "On the first page of a list asked for with `updated_since`: records that stopped "
+                        "being public since then (remove them from a mirror)."
+                    ),
+                },
+            },
+        }
 
-    def position_is_valid(self, position: str) -> bool:
-        """A tampered cursor may hold anything: it must be a value the ordering field can compare with."""
-        if "\x00" in position:  # no stored value holds a NUL, and PostgreSQL refuses one in a query
-            return False
-        field = _field(self.model, self.ordering[0])
-        try:
-            field.get_db_prep_value(field.to_python(position), connection)
-        except (DjangoValidationError, ValueError, TypeError, OverflowError):
-            return False
-        return True
-
-    @staticmethod
-    def invalid_cursor() -> ValidationError:
-        return ValidationError({"cursor": [_("This cursor is not valid; start again from the first page.")]})
-
-    def get_paginated_response(self, data):
-        response = super().get_paginated_response(data)
-        response.data["page_size"] = self.page_size
-        return response
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": self.cursor_query_param,
+                "in": "query",
+                "required": False,
+                "description": _("Where a page starts: take it from `next` or `previous`."),
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "in": "query",
+                "required": False,
+                "description": _("Records per page (%(default)d unless given; at most %(most)d).")
+                % {"default": paging.DEFAULT_PAGE_SIZE, "most": paging.MAX_PAGE_SIZE},
+                "schema": {"type": "integer", "minimum": 1, "maximum": paging.MAX_PAGE_SIZE},
+            },
+        ]

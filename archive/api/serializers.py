@@ -1,105 +1,19 @@
-"""Read serializers for the public API. Explicit fields only; related records
-appear as compact summaries and only if they pass the public gate."""
+"""Read serializers for the public API, one named class per record type, each derived from its
+registry entry (`archive.api.fields.record_fields`). Related records appear as compact summaries and
+only if they pass the public gate; hidden ones leave no trace."""
 
-from functools import cache
-
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.db.models import Prefetch
 from rest_framework import serializers
 
-from archive import registry
-from archive.public import detainee_label
-
-
-def api_url(record, request=None) -> str:
-    path = _detail_path(registry.key_of(record)).replace(_PLACEHOLDER, record.public_id)
-    return request.build_absolute_uri(path) if request else path
-
-
-_PLACEHOLDER = "public-id-placeholder"
-
-
-@cache
-def _detail_path(key: str) -> str:
-    """Reversing once per type, not once per related record: public ids need no escaping."""
-    return reverse(f"api:{key}-detail", args=[_PLACEHOLDER])
-
-
-def label(record) -> str:
-    if record._meta.model_name == "arrest":  # str(arrest) names the detainee even when withheld
-        return detainee_label(record)
-    return getattr(record, "name", None) or getattr(record, "title", None) or str(record)
-
-
-def summary(record, request=None) -> dict | None:
-    """{id, type, name, url} of a public record, or None if the public may not see it."""
-    if record is None or not record.is_public:
-        return None
-    data = {
-        "id": record.public_id,
-        "type": registry.key_of(record),
-        "name": label(record),
-        "url": api_url(record, request),
-    }
-    if getattr(record, "latitude", None) is not None and record.longitude is not None:
-        data["coordinates"] = [float(record.longitude), float(record.latitude)]
-    return data
-
-
-def summaries(records, request=None) -> list[dict]:
-    return [s for s in (summary(r, request) for r in records) if s is not None]
-
-
-def partial_date(record) -> dict:
-    return {
-        "start": record.date_start.isoformat() if record.date_start else None,
-        "end": record.date_end.isoformat() if record.date_end else None,
-        "precision": record.date_precision,
-        "display": record.date_display,
-        "note": record.date_note,
-    }
-
-
-def claims(queryset, request=None) -> list[dict]:
-    return [
-        {
-            "words": c.words,
-            "low": c.low,
-            "high": c.high,
-            "claimant": c.claimant,
-            "claimant_kind": c.claimant_kind,
-            "source": summary(c.source, request),
-            "footnote": c.footnote,
-            "note": c.note,
-            **({"group": c.group} if hasattr(c, "group") else {}),
-        }
-        for c in queryset
-    ]
-
-
-def other_names(record) -> list[dict]:
-    return [{"name": n.name, "language": n.language_id, "kind": n.kind} for n in record.other_names.all()]
-
-
-def citations(record, request=None) -> list[dict]:
-    return [
-        {
-            "source": summary(c.source, request),
-            "cited_in": summary(c.cited_in, request),
-            "footnote": c.footnote,
-            "page": c.page,
-            "quote": c.quote,
-            "quote_translation": c.quote_translation,
-            "url": c.source.url,
-            "archived_url": c.source.archived_url,
-        }
-        for c in record.citations.all()
-        if c.source.is_public
-    ]
+from archive import models, registry
+from archive.api import fields, values
+from archive.registry import Kind, RecordType
 
 
 class RecordSerializer(serializers.Serializer):
-    """Fields every public record has."""
+    """Fields every public record has; a subclass names its `record_type` and gets the rest from it."""
+
+    record_type: RecordType
 
     id = serializers.CharField(source="public_id", read_only=True)
     type = serializers.SerializerMethodField()
@@ -107,218 +21,106 @@ class RecordSerializer(serializers.Serializer):
     updated = serializers.DateTimeField(read_only=True)
     wikidata_qid = serializers.CharField(read_only=True)
     public_note = serializers.CharField(read_only=True)
-    citations = serializers.SerializerMethodField()
+    citations = fields.CitationsField()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        own = {k: v for k, v in fields.record_fields(cls.record_type).items() if k not in cls._declared_fields}
+        cls._declared_fields = {**cls._declared_fields, **own}
 
     def get_type(self, obj) -> str:
         return registry.key_of(obj)
 
     def get_url(self, obj) -> str:
-        return api_url(obj, self.context.get("request"))
+        return values.api_url(obj, self.context.get("request"))
 
-    def get_citations(self, obj) -> list[dict]:
-        return citations(obj, self.context.get("request"))
-
-    def request(self):
-        return self.context.get("request")
-
-
-class DatedSerializer(RecordSerializer):
-    date = serializers.SerializerMethodField()
-
-    def get_date(self, obj) -> dict:
-        return partial_date(obj)
+    @classmethod
+    def reads(cls) -> tuple[list[str], list]:
+        """What a list of these records reads besides their rows: (select_related, prefetch_related)."""
+        return reads(cls.record_type)
 
 
-class NamedSerializer(RecordSerializer):
-    name = serializers.CharField(read_only=True)
-    name_language = serializers.CharField(source="name_language_id", read_only=True, allow_null=True)
-    other_names = serializers.SerializerMethodField()
-    description = serializers.CharField(read_only=True)
-
-    def get_other_names(self, obj) -> list[dict]:
-        return other_names(obj)
+def _labelled(path: str, target) -> list[str]:
+    """A relation path and the relations its records' labels read (an arrest's label is its detainee)."""
+    shown = registry.BY_MODEL.get(target)
+    return [path, *(f"{path}__{label}" for label in (shown.label_paths if shown else ()))]
 
 
-class PlaceSerializer(NamedSerializer):
-    kind = serializers.CharField(read_only=True)
-    parent = serializers.SerializerMethodField()
-    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, read_only=True, allow_null=True)
-    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, read_only=True, allow_null=True)
-
-    def get_parent(self, obj) -> dict | None:
-        return summary(obj.parent, self.request())
-
-
-class PersonSerializer(NamedSerializer):
-    roles = serializers.SerializerMethodField()
-
-    def get_roles(self, obj) -> list[dict]:
-        return [
-            {"role": a.role, "organization": summary(a.organization, self.request()), "date": partial_date(a)}
-            for a in obj.affiliations.all()
-        ]
+def _many(path: str, target):
+    """Prefetch a to-many relation, with what its records' labels read joined in."""
+    path, *label_paths = _labelled(path, target)
+    if not label_paths:
+        return path
+    joined = [p.split("__", 1)[1] for p in label_paths]
+    return Prefetch(path, queryset=target._default_manager.select_related(*joined))
 
 
-class OrganizationSerializer(NamedSerializer):
-    kind = serializers.CharField(read_only=True)
-    country = serializers.SerializerMethodField()
-    based_in = serializers.SerializerMethodField()
-    parent = serializers.SerializerMethodField()
-    founded_year = serializers.IntegerField(read_only=True, allow_null=True)
-    dissolved_year = serializers.IntegerField(read_only=True, allow_null=True)
-
-    def get_country(self, obj) -> dict | None:
-        return summary(obj.country, self.request())
-
-    def get_based_in(self, obj) -> dict | None:
-        return summary(obj.based_in, self.request())
-
-    def get_parent(self, obj) -> dict | None:
-        return summary(obj.parent, self.request())
-
-
-class MediaOutletSerializer(NamedSerializer):
-    kind = serializers.CharField(read_only=True)
-    languages = serializers.SerializerMethodField()
-    country = serializers.SerializerMethodField()
-    base = serializers.CharField(read_only=True)
-    affiliation = serializers.CharField(read_only=True)
-    owner = serializers.SerializerMethodField()
-    active_from = serializers.IntegerField(read_only=True, allow_null=True)
-    active_until = serializers.IntegerField(read_only=True, allow_null=True)
-    web_address = serializers.CharField(source="url", read_only=True)
-
-    def get_languages(self, obj) -> list[str]:
-        return [language.code for language in obj.languages.all()]
-
-    def get_country(self, obj) -> dict | None:
-        return summary(obj.country, self.request())
-
-    def get_owner(self, obj) -> dict | None:
-        return summary(obj.owner, self.request())
+def reads(record_type: RecordType) -> tuple[list[str], list]:
+    """(select_related, prefetch_related) for the fields `record_fields` derives: one query per relation."""
+    select = list(record_type.label_paths)
+    prefetch = [Prefetch("citations", queryset=models.Citation.objects.select_related("source", "cited_in"))]
+    for spec in record_type.public_fields:
+        if spec.kind == Kind.RECORD:
+            select += _labelled(spec.name, spec.target)
+        elif spec.kind == Kind.RECORDS:
+            prefetch.append(_many(spec.name, spec.target))
+        elif spec.kind in Kind.MANY:
+            prefetch.append(spec.name)
+    for part in record_type.parts:
+        links = [link.split("__", 1)[1] for link in part.record_links(record_type.model)]
+        if not links:  # (select_related() with no names would join every foreign key)
+            prefetch.append(part.accessor)
+            continue
+        rows = part.model(record_type.model)._default_manager.select_related(*links)
+        prefetch.append(Prefetch(part.accessor, queryset=rows))
+    for path in record_type.reverse:
+        prefetch.append(_many(path, record_type.target(path)))
+    return list(dict.fromkeys(select)), prefetch
 
 
-class SourceSerializer(DatedSerializer):
-    kind = serializers.CharField(read_only=True)
-    title = serializers.CharField(read_only=True)
-    title_translation = serializers.CharField(read_only=True)
-    authors = serializers.CharField(read_only=True)
-    outlet = serializers.SerializerMethodField()
-    publisher = serializers.CharField(read_only=True)
-    language = serializers.CharField(source="language_id", read_only=True, allow_null=True)
-    web_address = serializers.CharField(source="url", read_only=True)
-    accessed = serializers.DateField(read_only=True, allow_null=True)
-    archived_url = serializers.CharField(read_only=True)
-    pages = serializers.CharField(read_only=True)
-    reference_text = serializers.CharField(read_only=True)
+class ProtestSerializer(RecordSerializer):
+    """A protest: a rally, march, strike or online campaign, with its places, organizers, slogans and size claims."""
 
-    def get_outlet(self, obj) -> dict | None:
-        return summary(obj.outlet, self.request())
+    record_type = registry.get("protests")
 
 
-class ProtestSerializer(DatedSerializer):
-    title = serializers.CharField(read_only=True)
-    kind = serializers.CharField(read_only=True)
-    event_status = serializers.CharField(read_only=True)
-    description = serializers.CharField(read_only=True)
-    places = serializers.SerializerMethodField()
-    organizers = serializers.SerializerMethodField()
-    slogans = serializers.SerializerMethodField()
-    size_claims = serializers.SerializerMethodField()
-    arrests = serializers.SerializerMethodField()
-    statements = serializers.SerializerMethodField()
+class ArrestSerializer(RecordSerializer):
+    """An arrest: a named detainee (withheld if at risk) or an unnamed group with count claims."""
 
-    def get_places(self, obj) -> list[dict]:
-        return summaries(obj.places.all(), self.request())
-
-    def get_organizers(self, obj) -> list[dict]:
-        return summaries(obj.organizers.all(), self.request())
-
-    def get_slogans(self, obj) -> list[dict]:
-        return [{"text": s.text, "language": s.language_id, "translation": s.translation} for s in obj.slogans.all()]
-
-    def get_size_claims(self, obj) -> list[dict]:
-        return claims(obj.size_claims.all(), self.request())
-
-    def get_arrests(self, obj) -> list[dict]:
-        return summaries(obj.arrests.all(), self.request())
-
-    def get_statements(self, obj) -> list[dict]:
-        return summaries(obj.statements.all(), self.request())
+    record_type = registry.get("arrests")
 
 
-class ArrestSerializer(DatedSerializer):
-    detainee = serializers.SerializerMethodField()
-    person = serializers.SerializerMethodField()
-    group_description = serializers.CharField(read_only=True)
-    place = serializers.SerializerMethodField()
-    protest = serializers.SerializerMethodField()
-    authority = serializers.SerializerMethodField()
-    accusation = serializers.CharField(read_only=True)
-    formal_charge = serializers.CharField(read_only=True)
-    outcome = serializers.CharField(read_only=True)
-    outcome_date = serializers.DateField(read_only=True, allow_null=True)
-    outcome_note = serializers.CharField(read_only=True)
-    description = serializers.CharField(read_only=True)
-    count_claims = serializers.SerializerMethodField()
-    statements = serializers.SerializerMethodField()
+class StatementSerializer(RecordSerializer):
+    """A statement: who spoke, in what form, its texts, and what it was about."""
 
-    def get_detainee(self, obj) -> str:
-        return detainee_label(obj)
-
-    def get_person(self, obj) -> dict | None:
-        """The named detainee, or None when there is none or the name is withheld."""
-        return summary(obj.person, self.request())
-
-    def get_place(self, obj) -> dict | None:
-        return summary(obj.place, self.request())
-
-    def get_protest(self, obj) -> dict | None:
-        return summary(obj.protest, self.request())
-
-    def get_authority(self, obj) -> dict | None:
-        return summary(obj.authority, self.request())
-
-    def get_count_claims(self, obj) -> list[dict]:
-        return claims(obj.count_claims.all(), self.request())
-
-    def get_statements(self, obj) -> list[dict]:
-        return summaries(obj.statements.all(), self.request())
+    record_type = registry.get("statements")
 
 
-class StatementSerializer(DatedSerializer):
-    title = serializers.CharField(read_only=True)
-    form = serializers.CharField(read_only=True)
-    speakers = serializers.SerializerMethodField()
-    speaker_description = serializers.CharField(read_only=True)
-    signatory_claims = serializers.SerializerMethodField()
-    place = serializers.SerializerMethodField()
-    summary = serializers.CharField(read_only=True)
-    texts = serializers.SerializerMethodField()
-    reported_in = serializers.SerializerMethodField()
-    about = serializers.SerializerMethodField()
+class OrganizationSerializer(RecordSerializer):
+    """An organization: political group, state body, university…"""
 
-    def get_speakers(self, obj) -> list[dict]:
-        people = [
-            summary(p, self.request()) or {"id": None, "name": _("name withheld")} for p in obj.speaker_people.all()
-        ]
-        return people + summaries(obj.speaker_organizations.all(), self.request())
+    record_type = registry.get("organizations")
 
-    def get_signatory_claims(self, obj) -> list[dict]:
-        return claims(obj.signatory_claims.all(), self.request())
 
-    def get_place(self, obj) -> dict | None:
-        return summary(obj.place, self.request())
+class MediaOutletSerializer(RecordSerializer):
+    """A media outlet: newspaper, channel or site, with its languages and affiliation."""
 
-    def get_texts(self, obj) -> list[dict]:
-        return [
-            {"language": t.language_id, "original": t.is_original, "text": t.text, "translator": t.translator}
-            for t in obj.texts.all()
-        ]
+    record_type = registry.get("media-outlets")
 
-    def get_reported_in(self, obj) -> list[dict]:
-        return summaries(obj.reported_in.all(), self.request())
 
-    def get_about(self, obj) -> list[dict]:
-        related = [*obj.about_protests.all(), *obj.about_arrests.all(), *obj.about_statements.all()]
-        return summaries(related, self.request())
+class PersonSerializer(RecordSerializer):
+    """A person, with other names and roles."""
+
+    record_type = registry.get("people")
+
+
+class PlaceSerializer(RecordSerializer):
+    """A place, from a country to a single site, with coordinates if known."""
+
+    record_type = registry.get("places")
+
+
+class SourceSerializer(RecordSerializer):
+    """A source: a bibliographic item that records cite."""
+
+    record_type = registry.get("sources")

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from archive import registry
 from archive.api import views
 from archive.api.search import SearchView
 
@@ -8,14 +9,8 @@ app_name = "api"
 
 router = DefaultRouter()
 router.include_format_suffixes = False
-router.register("protests", views.ProtestViewSet, basename="protests")
-router.register("arrests", views.ArrestViewSet, basename="arrests")
-router.register("statements", views.StatementViewSet, basename="statements")
-router.register("organizations", views.OrganizationViewSet, basename="organizations")
-router.register("media-outlets", views.MediaOutletViewSet, basename="media-outlets")
-router.register("people", views.PersonViewSet, basename="people")
-router.register("places", views.PlaceViewSet, basename="places")
-router.register("sources", views.SourceViewSet, basename="sources")
+for record_type in registry.TYPES:
+    router.register(record_type.key, views.VIEWSETS[record_type.key], basename=record_type.key)
 
 urlpatterns = [
     path("search/", SearchView.as_view(), name="search"),

@@ -1,33 +1,31 @@
-"""Read-only API for every public record type, through the public gate.
+"""The API's record endpoints: one named viewset per record type, each derived from its registry entry.
 
-Formats: JSON (paged by cursor), and whole filtered results streamed as CSV
-(`?format=csv`) or, for places and protests, GeoJSON (`?format=geojson`).
-With `updated_since`, the first page also lists tombstones of records that
-stopped being public after that time.
+Reads go through the public gate for everyone; writes are archivists' and editors' (see writes.py).
+Formats: JSON (paged by cursor), and whole filtered results streamed as CSV (`?format=csv`) or, for
+places and protests, GeoJSON (`?format=geojson`). With `updated_since`, the first page also lists
+tombstones of records that stopped being public after that time. Reads answer conditional requests
+(ETag, Last-Modified, 304); PATCH, DELETE and status changes honour If-Match (412 when stale).
 """
 
 from __future__ import annotations
 
-import hashlib
-
-from django.db.models import Max, Prefetch
-from django.http import StreamingHttpResponse
-from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.http import Http404, StreamingHttpResponse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import filters, viewsets
-from rest_framework import serializers as drf_serializers
+from rest_framework import filters, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from archive import cache, models, registry, workflow
-from archive.api import export, serializers, writes
-from archive.api.errors import ErrorResponse
+from archive.api import conditional, docs, export, serializers, writes
 from archive.api.pagination import ArchiveCursorPagination
-from archive.filters import FILTERSETS
+from archive.registry import RecordType
+
+JSON_AND_CSV = ("json", "csv")
+WITH_GEOJSON = ("json", "csv", "geojson")
+READS = {"GET", "HEAD", "OPTIONS"}
 
 
 class StrictOrderingFilter(filters.OrderingFilter):
@@ -35,24 +33,25 @@ class StrictOrderingFilter(filters.OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         raw = request.query_params.get(self.ordering_param)
-        if raw:
-            fields = [f.strip() for f in raw.split(",") if f.strip()]
-            allowed = set(view.ordering_fields)
-            bad = [f for f in fields if f.removeprefix("-") not in allowed]  # "--pk" is no field
-            if bad or len(fields) > 2:
-                raise ValidationError(
-                    {
-                        "ordering": [
-                            _("Order by one or two of: %s (prefix - to reverse).") % ", ".join(view.ordering_fields)
-                        ]
-                    }
-                )
-            return [*fields, "pk"]
-        return ["pk"]
+        if not raw:
+            return ["pk"]
+        fields = [f.strip() for f in raw.split(",") if f.strip()]
+        bad = [f for f in fields if f.removeprefix("-") not in view.ordering_fields]  # "--pk" is no field
+        if bad or len(fields) > 2:
+            message = _("Order by one or two of: %s (prefix - to reverse).") % ", ".join(view.ordering_fields)
+            raise ValidationError({"ordering": [message]})
+        bare = list(dict.fromkeys(f.removeprefix("-") for f in fields))
+        fields = [next(f for f in fields if f.removeprefix("-") == name) for name in bare]
+        return fields if "pk" in bare else [*fields, "pk"]
 
 
-class PublicRecordViewSet(viewsets.ModelViewSet):
-    """Reads through the public gate for everyone; writes for archivists and editors (see writes.py)."""
+class RecordViewSet(viewsets.ModelViewSet):
+    """A subclass names its `record_type`, serializers and formats; queries, filters and ordering come from
+    the registry."""
+
+    record_type: RecordType
+    write_serializer_class: type
+    formats: tuple[str, ...] = JSON_AND_CSV
 
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     permission_classes = [writes.ArchivePermissions]
@@ -60,37 +59,37 @@ class PublicRecordViewSet(viewsets.ModelViewSet):
     lookup_value_regex = "[A-Za-z0-9_-]{1,64}"
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     pagination_class = ArchiveCursorPagination
-    ordering_fields = ["updated", "pk"]
-    prefetch: list = []
-    select: list = []
-    formats = {"json", "csv"}
+    schema = docs.RecordSchema()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        record_type = cls.record_type
+        cls.model = record_type.model
+        cls.filterset_class = import_string(record_type.filterset)
+        cls.ordering_fields = list(record_type.ordering_fields)
+        cls.select, cls.prefetch = cls.serializer_class.reads()
+        docs.document(cls)
+
+    # --- what is read and written ------------------------------------------------------------------
+
+    def writing(self) -> bool:
+        return self.request is not None and self.request.method not in READS
 
     def get_serializer_class(self):
-        if self.request is not None and self.request.method not in {"GET", "HEAD", "OPTIONS"}:
-            return writes.write_serializer_for(self.model)
-        return self.serializer_class
+        return self.write_serializer_class if self.writing() else self.serializer_class
 
     def get_queryset(self):
-        model = self.model
-        if self.request is not None and self.request.method not in {"GET", "HEAD", "OPTIONS"}:
-            return model.objects.all()
-        queryset = model.objects.published().select_related(*self.select).prefetch_related(*self.prefetch)
-        return queryset.prefetch_related(
-            Prefetch("citations", queryset=models.Citation.objects.select_related("source", "cited_in"))
-        )
+        if self.writing():
+            return self.model.objects.all()
+        return self.model.objects.published().select_related(*self.select).prefetch_related(*self.prefetch)
 
-    @property
-    def filterset_class(self):
-        return FILTERSETS[self.model]
-
-    def requested_format(self) -> str:
-        fmt = self.request.query_params.get("format", "json")
-        if fmt not in self.formats:
-            raise ValidationError({"format": [_("Use one of: %s.") % ", ".join(sorted(self.formats))]})
-        return fmt
+    # --- reads -------------------------------------------------------------------------------------
 
     def list(self, request, *args, **kwargs):
-        return cache.cached_response(request, lambda: self.fresh_list(request))
+        validators = conditional.for_list(request, self.model)
+        return conditional.respond(
+            request, validators, lambda: cache.cached_response(request, lambda: self.fresh_list(request))
+        )
 
     def fresh_list(self, request):
         fmt = self.requested_format()
@@ -98,18 +97,21 @@ class PublicRecordViewSet(viewsets.ModelViewSet):
         if fmt != "json":
             return self.stream(queryset, fmt)
         page = self.paginate_queryset(queryset)
-        data = self.get_serializer(page, many=True).data
-        response = self.get_paginated_response(data)
-        since = request.query_params.get("updated_since")
-        if since and not request.query_params.get("cursor"):
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        if request.query_params.get("updated_since") and not request.query_params.get("cursor"):
             response.data["tombstones"] = self.tombstones(self.filterset_class(request.query_params).form)
         return response
+
+    def requested_format(self) -> str:
+        fmt = self.request.query_params.get("format", "json")
+        if fmt not in self.formats:
+            raise ValidationError({"format": [_("Use one of: %s.") % ", ".join(sorted(self.formats))]})
+        return fmt
 
     def tombstones(self, form) -> list[dict]:
         form.is_valid()
         since = form.cleaned_data.get("updated_since")
-        record_type = registry.key_of(self.model)
-        rows = models.Tombstone.objects.filter(record_type=record_type, removed_at__gt=since)
+        rows = models.Tombstone.objects.filter(record_type=self.record_type.key, removed_at__gt=since)
         return [
             {
                 "id": t.public_id,
@@ -126,53 +128,76 @@ class PublicRecordViewSet(viewsets.ModelViewSet):
             from archive.api.csv_export import csv_stream  # the data package's columns, read as values in chunks
 
             response = StreamingHttpResponse(csv_stream(self.model, queryset), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{self.basename}.csv"'
+            response["Content-Disposition"] = f'attachment; filename="{self.record_type.key}.csv"'
             return response
         serializer = self.get_serializer
         rows = (serializer(record).data for record in queryset.iterator(chunk_size=500))
         return StreamingHttpResponse(export.geojson_chunks(rows), content_type="application/geo+json")
 
-    def perform_destroy(self, instance):
-        instance._history_user = self.request.user
-        instance._change_reason = _("Deleted through the API")
-        instance.delete()
+    def retrieve(self, request, *args, **kwargs):
+        public_id = kwargs[self.lookup_field]
+        updated = self.model.objects.published().filter(public_id=public_id).values_list("updated", flat=True).first()
+        validators = None if updated is None else conditional.for_record(request, self.record_type, public_id, updated)
+        return conditional.respond(
+            request, validators, lambda: cache.cached_response(request, lambda: self.fresh_retrieve(request, **kwargs))
+        )
 
-    @extend_schema(request=writes.StatusChange, responses={200: ErrorResponse, 400: ErrorResponse, 403: ErrorResponse})
+    def fresh_retrieve(self, request, **kwargs):
+        try:
+            return super().retrieve(request, **kwargs)
+        except Http404:
+            public_id = kwargs[self.lookup_field]
+            withdrawn = self.model.objects.withdrawn().filter(restricted=False, public_id=public_id).first()
+            if withdrawn is None or not withdrawn.withdrawn_reason:
+                raise
+            body = {"detail": _("This record was withdrawn."), "id": withdrawn.public_id}
+            return Response({**body, "reason": withdrawn.withdrawn_reason}, status=status.HTTP_410_GONE)
+
+    # --- writes ------------------------------------------------------------------------------------
+
+    def current(self, record) -> conditional.Validators:
+        return conditional.for_record(self.request, self.record_type, record.public_id, record.updated)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return self.current(serializer.instance).stamp(Response(serializer.data, status=status.HTTP_201_CREATED))
+
+    def partial_update(self, request, *args, **kwargs):
+        record = self.get_object()
+        conditional.require_current(request, self.current(record))
+        serializer = self.get_serializer(record, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return self.current(serializer.instance).stamp(Response(serializer.data))
+
+    def destroy(self, request, *args, **kwargs):
+        record = self.get_object()
+        conditional.require_current(request, self.current(record))
+        record._history_user = request.user
+        record._change_reason = _("Deleted through the API")
+        record.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
     @action(detail=True, methods=["post"], url_path="status")
     def change_status(self, request, public_id=None):
         """Move a record through the workflow: submit, publish, return-to-draft, withdraw, (un)restrict."""
         record = self.get_object()
+        conditional.require_current(request, self.current(record))
         params = writes.StatusChange(data=request.data)
         params.is_valid(raise_exception=True)
         service = writes.WORKFLOW_ACTIONS[params.validated_data["action"]]
         try:
             service(record=record, user=request.user, reason=params.validated_data.get("reason", ""))
+        except workflow.NotAllowed as error:  # the person may not: a 403; a broken rule below is a 400
+            raise PermissionDenied(str(error)) from error
         except workflow.WorkflowError as error:
             raise ValidationError({"action": [str(error)]}) from error
-        return Response({"detail": _("Done."), "id": record.public_id, "status": record.status})
+        body = {"detail": _("Done."), "id": record.public_id, "status": record.status}
+        return self.current(record).stamp(Response(body))
 
-    def retrieve(self, request, *args, **kwargs):
-        return cache.cached_response(request, lambda: self.fresh_retrieve(request, *args, **kwargs))
-
-    def fresh_retrieve(self, request, *args, **kwargs):
-        from django.http import Http404
-
-        try:
-            return super().retrieve(request, *args, **kwargs)
-        except Http404:
-            withdrawn = (
-                self.model.objects.withdrawn().filter(restricted=False, public_id=kwargs.get("public_id")).first()
-            )
-            if withdrawn is None or not withdrawn.withdrawn_reason:
-                raise
-            return Response(
-                {
-                    "detail": _("This record was withdrawn."),
-                    "id": withdrawn.public_id,
-                    "reason": withdrawn.withdrawn_reason,
-                },
-                status=410,
-            )
+    # --- every response ----------------------------------------------------------------------------
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -186,146 +211,55 @@ class PublicRecordViewSet(viewsets.ModelViewSet):
             response.setdefault("Cache-Control", "public, no-cache")
         return response
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        self.version_tag = None
-        if request.method in {"GET", "HEAD"}:
-            self.version_tag = self.current_version()
 
-    def current_version(self):
-        """Last change among public records of this type and its tombstones."""
-        model = self.model
-        # Only public records: a hidden record's edit must not move Last-Modified (a timing oracle).
-        newest = model.objects.published().aggregate(m=Max("updated"))["m"]
-        buried = models.Tombstone.objects.aggregate(m=Max("removed_at"))["m"]
-        return max(filter(None, [newest, buried]), default=None)
-
-    def dispatch(self, request, *args, **kwargs):
-        response = super().dispatch(request, *args, **kwargs)
-        version = getattr(self, "version_tag", None)
-        if version is not None and response.status_code == 200:
-            tag = hashlib.sha256(f"{version.isoformat()}|{request.get_full_path()}".encode()).hexdigest()[:32]
-            response["ETag"] = quote_etag(tag)
-            response["Last-Modified"] = http_date(version.timestamp())
-            if request.headers.get("If-None-Match") == response["ETag"]:
-                return _not_modified(response)
-            since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-            if "If-None-Match" not in request.headers and since and int(version.timestamp()) <= since:
-                return _not_modified(response)
-        return response
+class ProtestViewSet(RecordViewSet):
+    record_type = registry.get("protests")
+    serializer_class = serializers.ProtestSerializer
+    write_serializer_class = writes.ProtestWriteSerializer
+    formats = WITH_GEOJSON
 
 
-def _not_modified(response):
-    from django.http import HttpResponseNotModified
-
-    not_modified = HttpResponseNotModified()
-    for header in ("ETag", "Last-Modified", "Cache-Control", "Vary"):
-        if header in response:
-            not_modified[header] = response[header]
-    return not_modified
+class ArrestViewSet(RecordViewSet):
+    record_type = registry.get("arrests")
+    serializer_class = serializers.ArrestSerializer
+    write_serializer_class = writes.ArrestWriteSerializer
 
 
-class WithdrawnResponse(drf_serializers.Serializer):
-    detail = drf_serializers.CharField()
-    id = drf_serializers.CharField()
-    reason = drf_serializers.CharField()
+class StatementViewSet(RecordViewSet):
+    record_type = registry.get("statements")
+    serializer_class = serializers.StatementSerializer
+    write_serializer_class = writes.StatementWriteSerializer
 
 
-def _documented(viewset, formats):
-    fmt = OpenApiParameter(
-        "format",
-        str,
-        enum=sorted(formats),
-        description="json (paged, default); csv or geojson stream the whole filtered list.",
-    )
-    errors = {400: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse}
-    streams = {(200, "text/csv"): OpenApiTypes.STR}
-    if "geojson" in formats:
-        streams[(200, "application/geo+json")] = OpenApiTypes.OBJECT
-    listing = {(200, "application/json"): viewset.serializer_class(many=True), **streams, **errors}
-    return extend_schema_view(
-        list=extend_schema(operation_id=f"{viewset.model._meta.model_name}_list", parameters=[fmt], responses=listing),
-        retrieve=extend_schema(
-            operation_id=f"{viewset.model._meta.model_name}_retrieve",
-            responses={200: viewset.serializer_class, 410: WithdrawnResponse, **errors},
-        ),
-    )(viewset)
+class OrganizationViewSet(RecordViewSet):
+    record_type = registry.get("organizations")
+    serializer_class = serializers.OrganizationSerializer
+    write_serializer_class = writes.OrganizationWriteSerializer
 
 
-def _viewset(model, serializer, ordering, select=(), prefetch=(), formats=("json", "csv")):
-    return _documented(
-        type(
-            f"{model.__name__}ViewSet",
-            (PublicRecordViewSet,),
-            {
-                "model": model,
-                "serializer_class": serializer,
-                "ordering_fields": ordering,
-                "select": list(select),
-                "prefetch": list(prefetch),
-                "formats": set(formats),
-            },
-        ),
-        formats,
-    )
+class MediaOutletViewSet(RecordViewSet):
+    record_type = registry.get("media-outlets")
+    serializer_class = serializers.MediaOutletSerializer
+    write_serializer_class = writes.MediaOutletWriteSerializer
 
 
-DATED = ["date_start", "updated", "pk"]
-NAMED = ["name", "updated", "pk"]
+class PersonViewSet(RecordViewSet):
+    record_type = registry.get("people")
+    serializer_class = serializers.PersonSerializer
+    write_serializer_class = writes.PersonWriteSerializer
 
-ProtestViewSet = _viewset(
-    models.Protest,
-    serializers.ProtestSerializer,
-    DATED,
-    prefetch=["places", "organizers", "slogans", "size_claims__source", "arrests__person", "statements"],
-    formats=("json", "csv", "geojson"),
-)
-ArrestViewSet = _viewset(
-    models.Arrest,
-    serializers.ArrestSerializer,
-    DATED,
-    select=["person", "place", "protest", "authority"],
-    prefetch=["count_claims__source", "statements"],
-)
-StatementViewSet = _viewset(
-    models.Statement,
-    serializers.StatementSerializer,
-    DATED,
-    select=["place"],
-    prefetch=[
-        "speaker_people",
-        "speaker_organizations",
-        "signatory_claims__source",
-        "texts",
-        "reported_in",
-        "about_protests",
-        "about_arrests",
-        "about_statements",
-    ],
-)
-OrganizationViewSet = _viewset(
-    models.Organization,
-    serializers.OrganizationSerializer,
-    NAMED,
-    select=["country", "based_in", "parent"],
-    prefetch=["other_names"],
-)
-MediaOutletViewSet = _viewset(
-    models.MediaOutlet,
-    serializers.MediaOutletSerializer,
-    NAMED,
-    select=["country", "owner"],
-    prefetch=["other_names", "languages"],
-)
-PersonViewSet = _viewset(
-    models.Person, serializers.PersonSerializer, NAMED, prefetch=["other_names", "affiliations__organization"]
-)
-PlaceViewSet = _viewset(
-    models.Place,
-    serializers.PlaceSerializer,
-    NAMED,
-    select=["parent"],
-    prefetch=["other_names"],
-    formats=("json", "csv", "geojson"),
-)
-SourceViewSet = _viewset(models.Source, serializers.SourceSerializer, DATED, select=["outlet", "language"])
+
+class PlaceViewSet(RecordViewSet):
+    record_type = registry.get("places")
+    serializer_class = serializers.PlaceSerializer
+    write_serializer_class = writes.PlaceWriteSerializer
+    formats = WITH_GEOJSON
+
+
+class SourceViewSet(RecordViewSet):
+    record_type = registry.get("sources")
+    serializer_class = serializers.SourceSerializer
+    write_serializer_class = writes.SourceWriteSerializer
+
+
+VIEWSETS = {viewset.record_type.key: viewset for viewset in RecordViewSet.__subclasses__()}

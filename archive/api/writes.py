@@ -1,13 +1,14 @@
 """Writing through the API: archivists' and editors' tools, with token auth.
 
-The same rules as the admin: archivists create and edit drafts and submit
-them; editors also edit published records and change status through the
-workflow services; every write is saved with its user in history. Related
-records are named by public id, dates typed as in the admin, and the model's
-own validation (fields and constraints) decides what is valid.
+Every editable field of a type's spec (`RecordType.fields`) is writable, under its own name (a
+source's `url`, which API records call `web_address` beside the record's own `url`): related records
+by public id, languages by code, slogans as `{"text", "language", "translation"}` (found or
+created: a slogan is one per text and language), dates typed as in the admin (`date`). The model's
+own validation (fields and constraints) decides what is valid. Who may change what is the write
+path's rule (`archive.changes`): it refuses, with a 403, an archivist's change to a published record
+or to anything that belongs to it, publishing, and clearing a person's at-risk flag; the request
+then rolls back whole.
 """
-
-import functools
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -17,82 +18,11 @@ from rest_framework import permissions, serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
-from archive import models, workflow
+from archive import changes, models, registry, workflow
+from archive.api import values
 from archive.date_input import DateInputError, format_partial_date_input, parse_partial_date
+from archive.registry import Kind, RecordType
 
-WRITABLE = {
-    models.Protest: ["title", "kind", "event_status", "description", "places", "organizers", "date", "date_note"],
-    models.Arrest: [
-        "person",
-        "group_description",
-        "place",
-        "protest",
-        "authority",
-        "accusation",
-        "formal_charge",
-        "outcome",
-        "outcome_date",
-        "outcome_note",
-        "description",
-        "date",
-        "date_note",
-    ],
-    models.Statement: [
-        "title",
-        "form",
-        "speaker_people",
-        "speaker_organizations",
-        "speaker_description",
-        "place",
-        "summary",
-        "reported_in",
-        "about_protests",
-        "date",
-        "date_note",
-    ],
-    models.Organization: [
-        "name",
-        "name_language",
-        "kind",
-        "country",
-        "based_in",
-        "parent",
-        "founded_year",
-        "dissolved_year",
-        "description",
-    ],
-    models.MediaOutlet: [
-        "name",
-        "name_language",
-        "kind",
-        "languages",
-        "country",
-        "base",
-        "affiliation",
-        "active_from",
-        "active_until",
-        "url",
-        "description",
-    ],
-    models.Person: ["name", "name_language", "description", "at_risk"],
-    models.Place: ["name", "name_language", "kind", "parent", "latitude", "longitude", "description"],
-    models.Source: [
-        "kind",
-        "title",
-        "title_translation",
-        "authors",
-        "outlet",
-        "publisher",
-        "language",
-        "url",
-        "accessed",
-        "archived_url",
-        "pages",
-        "reference_text",
-        "date",
-        "date_note",
-    ],
-}
 COMMON = ["id", "status", "public_note", "private_note", "wikidata_qid"]
 
 
@@ -114,14 +44,78 @@ class PartialDateWriteField(serializers.Field):
         return format_partial_date_input(record.date_start, record.date_end, record.date_precision)
 
 
+class SloganInput(serializers.Serializer):
+    text = serializers.CharField(max_length=500)
+    language = serializers.PrimaryKeyRelatedField(queryset=models.Language.objects.all())
+    translation = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        # A PATCH is partial all the way down (DRF skips missing fields), but a slogan is never half given.
+        missing = {name: [_("This field is required.")] for name in ("text", "language") if name not in attrs}
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
+
+
+class SlogansWriteField(serializers.ListField):
+    """Slogans by text and language: an existing one is reused (its translation updated if one is given),
+    a new one is created when the record is saved."""
+
+    child = SloganInput()
+
+    def to_internal_value(self, data):
+        found: dict[tuple[str, str], models.Slogan] = {}
+        for item in super().to_internal_value(data):
+            key = (item["text"], item["language"].code)
+            slogan = found.get(key) or models.Slogan.objects.filter(text=key[0], language=key[1]).first()
+            slogan = slogan or models.Slogan(text=key[0], language=item["language"])
+            if "translation" in item and item["translation"] != slogan.translation:
+                slogan.translation = item["translation"]
+                slogan._api_edited = True
+            try:
+                slogan.full_clean(validate_unique=False)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.messages) from error
+            found[key] = slogan
+        return list(found.values())
+
+    def to_representation(self, manager):
+        return [values.slogan(slogan) for slogan in manager.all()]
+
+    @staticmethod
+    def save(slogans) -> None:
+        """Write the new slogans and the edited translations (through the write path, like any part)."""
+        for slogan in slogans:
+            if slogan.pk is None or getattr(slogan, "_api_edited", False):
+                slogan.save()
+
+
 class RecordWriteSerializer(serializers.ModelSerializer):
+    """A named subclass per type says its `record_type`; its fields come from the type's spec."""
+
+    record_type: RecordType
+
     id = serializers.CharField(source="public_id", required=False, max_length=64)
     status = serializers.CharField(read_only=True)
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        record_type = cls.record_type
+        names = []
+        for spec in record_type.fields:
+            if spec.kind == Kind.DATE:
+                cls._declared_fields["date"] = PartialDateWriteField(source="*", required=False)
+                names += ["date", "date_note"]
+            elif spec.kind == Kind.SLOGANS:
+                cls._declared_fields[spec.name] = SlogansWriteField(required=False)
+                names.append(spec.name)
+            else:
+                names.append(spec.name)
+        cls.Meta = type("Meta", (), {"model": record_type.model, "fields": [*COMMON, *names]})
+
     def build_relational_field(self, field_name, relation_info):
         _field_class, kwargs = super().build_relational_field(field_name, relation_info)
-        related = relation_info.related_model
-        if related is models.Language:
+        if relation_info.related_model is models.Language:
             return serializers.PrimaryKeyRelatedField, kwargs
         kwargs["slug_field"] = "public_id"
         return serializers.SlugRelatedField, kwargs
@@ -134,7 +128,7 @@ class RecordWriteSerializer(serializers.ModelSerializer):
             setattr(instance, key, value)
         if date is not None:
             instance.date_start, instance.date_end, instance.date_precision = date.start, date.end, date.precision
-        elif self.instance is None and hasattr(instance, "date_precision"):
+        elif self.instance is None and self.record_type.dated:
             raise ApiValidationError({"date": [_("Give a date, or “undated”.")]})
         try:
             instance.full_clean()
@@ -149,24 +143,66 @@ class RecordWriteSerializer(serializers.ModelSerializer):
         instance._history_user = self.context["request"].user
         instance._change_reason = _("Saved through the API")
         instance.save()
-        for name, values in self._relations.items():
-            getattr(instance, name).set(values)
+        for name, related in self._relations.items():
+            if self.record_type.field(name).kind == Kind.SLOGANS:
+                SlogansWriteField.save(related)
+            getattr(instance, name).set(related)
         self.instance = instance
         return instance
 
 
-@functools.cache
-def write_serializer_for(model):
-    fields = [*COMMON, *WRITABLE[model]]
-    attrs = {"Meta": type("Meta", (), {"model": model, "fields": fields})}
-    if "date" in fields:
-        attrs["date"] = PartialDateWriteField(source="*", required=False)
-    return type(f"{model.__name__}WriteSerializer", (RecordWriteSerializer,), attrs)
+class ProtestWriteSerializer(RecordWriteSerializer):
+    """What archivists and editors write of a protest."""
+
+    record_type = registry.get("protests")
+
+
+class ArrestWriteSerializer(RecordWriteSerializer):
+    """What archivists and editors write of a arrest."""
+
+    record_type = registry.get("arrests")
+
+
+class StatementWriteSerializer(RecordWriteSerializer):
+    """What archivists and editors write of a statement."""
+
+    record_type = registry.get("statements")
+
+
+class OrganizationWriteSerializer(RecordWriteSerializer):
+    """What archivists and editors write of an organization."""
+
+    record_type = registry.get("organizations")
+
+
+class MediaOutletWriteSerializer(RecordWriteSerializer):
+    """What archivists and editors write of a media outlet."""
+
+    record_type = registry.get("media-outlets")
+
+
+class PersonWriteSerializer(RecordWriteSerializer):
+    """What archivists and editors write of a person."""
+
+    record_type = registry.get("people")
+
+
+class PlaceWriteSerializer(RecordWriteSerializer):
+    """What archivists and editors write of a place."""
+
+    record_type = registry.get("places")
+
+
+class SourceWriteSerializer(RecordWriteSerializer):
+    """What archivists and editors write of a source."""
+
+    record_type = registry.get("sources")
 
 
 class ArchivePermissions(permissions.DjangoModelPermissions):
-    """Reads are public; writes need the admin's add/change/delete permissions,
-    and published records change only at an editor's hand."""
+    """Reads are public; writes need the admin's add/change/delete permissions, and the write path's
+    consent on the record itself (`archive.changes.refusal`: published records change at an editor's
+    hand). The write path checks again as it writes; asking it first answers before any work is done."""
 
     perms_map = {**permissions.DjangoModelPermissions.perms_map, "GET": [], "HEAD": [], "OPTIONS": []}
 
@@ -178,10 +214,11 @@ class ArchivePermissions(permissions.DjangoModelPermissions):
     def has_object_permission(self, request, view, obj):
         if request.method in permissions.SAFE_METHODS:
             return True
-        if obj.status in {models.Status.PUBLISHED, models.Status.WITHDRAWN} and not workflow.can_publish(
-            request.user, obj
-        ):
-            raise PermissionDenied(_("Published records are changed by an editor."))
+        state = changes.state_of(obj)
+        action = "delete" if request.method == "DELETE" else "change"
+        reason = changes.refusal(type(obj), state, state, request.user, action)
+        if reason:
+            raise PermissionDenied(reason)
         return True
 
 
@@ -198,3 +235,9 @@ WORKFLOW_ACTIONS = {
 class StatusChange(serializers.Serializer):
     action = serializers.ChoiceField(choices=sorted(WORKFLOW_ACTIONS))
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class StatusChanged(serializers.Serializer):
+    detail = serializers.CharField()
+    id = serializers.CharField()
+    status = serializers.ChoiceField(choices=models.Status.choices)
