@@ -17,6 +17,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponseNotModified
+from django.utils.translation import get_language
 
 GENERATION_KEY = "archive:generation"
 LAST_WRITE_KEY = "archive:last-write"
@@ -57,7 +58,8 @@ def _cacheable_request(request) -> bool:
 
 
 def _key(request) -> str:
-    parts = [request.get_full_path(), *(request.META.get(h, "") for h in VARYING_HEADERS)]
+    # The language too: the API answers in the one the client asks for (dates, labels), at one path.
+    parts = [request.get_full_path(), get_language() or "", *(request.META.get(h, "") for h in VARYING_HEADERS)]
     digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
     return f"archive:response:{generation()}:{digest}"
 

@@ -254,8 +254,3 @@ def filterset_for(model_or_key) -> type[StrictFilterSet]:
     the class the registry names (`RecordType.filterset`)."""
     record_type = registry.get(model_or_key) if isinstance(model_or_key, str) else registry.of(model_or_key)
     return import_string(record_type.filterset)
-
-
-# Deprecated: use filterset_for(). Kept only while archive/api/views.py and tests/test_fuzz_public.py
-# (not the site's) still read it; derived from the registry, so it cannot drift.
-FILTERSETS = {record_type.model: filterset_for(record_type.model) for record_type in registry.TYPES}

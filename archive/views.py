@@ -72,11 +72,6 @@ def _sort_labels(model, sorts: dict) -> list[tuple[str, str]]:
     return labelled
 
 
-def _sorts_for(model) -> dict[str, tuple[str, ...]]:
-    """sorts_for() by model; tests/test_fuzz_public.py (the API's) still calls it by this name."""
-    return sorts_for(registry.of(model))
-
-
 def _filters_of(filterset, kind: type) -> list[tuple[str, object]]:
     return [(name, flt) for name, flt in filterset.filters.items() if isinstance(flt, kind)]
 

@@ -21,11 +21,11 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive import search
+from archive import registry, search
 from archive.api.urls import router
-from archive.filters import FILTERSETS
+from archive.filters import filterset_for
 from archive.registry import MODELS as SLUGS
-from archive.views import _sorts_for
+from archive.views import sorts_for
 from tests import nasty
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ SMALL_PAGE = "page_size=2"  # where paging is not the point, keep pages (and so 
 
 def filter_names(kind: str) -> list[str]:
     """Every filter the public can use on `kind`, straight from its FilterSet."""
-    return sorted(FILTERSETS[SLUGS[kind]].base_filters)
+    return sorted(filterset_for(kind).base_filters)
 
 
 def api_orderings(kind: str) -> list[str]:
@@ -48,7 +48,7 @@ def api_orderings(kind: str) -> list[str]:
 def accepts(kind: str, name: str, value: str) -> bool:
     """Whether the filter takes `value`, so that a request with it runs the filter's query.
     (Values it refuses are checked all at once: a form validates every field, whatever fails first.)"""
-    return FILTERSETS[SLUGS[kind]]({name: value}, queryset=SLUGS[kind].objects.none()).is_valid()
+    return filterset_for(kind)({name: value}, queryset=SLUGS[kind].objects.none()).is_valid()
 
 
 def encode(value: str) -> str:
@@ -167,7 +167,7 @@ def test_lone_surrogates_arrive_as_replacement_characters(client, article):
 def test_tampered_cursors_are_a_400_with_a_message(client, article, kind):
     unreadable = {"garbage", "base64_garbage", "unpadded", "non_ascii", "oversized", "offset_huge", "reverse_not_int"}
     orderings = ["", *(f"ordering={f}" for f in api_orderings(kind)), "ordering=-updated"]
-    sorts = [f"sort={s}" for s in _sorts_for(SLUGS[kind])]
+    sorts = [f"sort={s}" for s in sorts_for(registry.get(kind))]
     for name, cursor in nasty.CURSORS.items():
         for order in orderings[:1] if name in unreadable else orderings:
             fetch(client, f"/api/v1/{kind}/", f"{order}&cursor={encode(cursor)}")
@@ -264,9 +264,9 @@ def test_many_parameters(client, article, kind):
         assert fetch(client, path, "&".join(f"x{i}=1" for i in range(nasty.HUGE_LIST))).status_code == 400
         for name in filter_names(kind):
             fetch(client, path, query((name, comma_list), extra=SMALL_PAGE))
-    choice = next((n for n in filter_names(kind) if "choices" in FILTERSETS[SLUGS[kind]].base_filters[n].extra), None)
+    choice = next((n for n in filter_names(kind) if "choices" in filterset_for(kind).base_filters[n].extra), None)
     if choice:
-        values = [c for c, _ in FILTERSETS[SLUGS[kind]].base_filters[choice].extra["choices"]]
+        values = [c for c, _ in filterset_for(kind).base_filters[choice].extra["choices"]]
         repeated = "&".join(f"{choice}={values[i % len(values)]}" for i in range(nasty.MANY_REPEATS))
         for path in surfaces(kind):
             assert fetch(client, path, f"{repeated}").status_code == 200

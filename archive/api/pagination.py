@@ -1,8 +1,7 @@
 """The API's paging: `archive.paging`'s keyset pages in DRF's envelope.
 
 `{"next", "previous", "results", "page_size"}`; a cursor or page size that cannot be used is a 400
-naming the parameter. No request counts the table. Without a view it pages in `ordering` (the site's
-list view uses it so, until it calls archive.paging itself).
+naming the parameter. No request counts the table. Without a view it pages in `ordering`.
 """
 
 from django.utils.translation import gettext as _

@@ -10,7 +10,6 @@ tombstones of records that stopped being public after that time. Reads answer co
 from __future__ import annotations
 
 from django.http import Http404, StreamingHttpResponse
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, status, viewsets
@@ -21,6 +20,7 @@ from rest_framework.response import Response
 from archive import cache, models, registry, workflow
 from archive.api import conditional, docs, export, serializers, writes
 from archive.api.pagination import ArchiveCursorPagination
+from archive.filters import filterset_for
 from archive.registry import RecordType
 
 JSON_AND_CSV = ("json", "csv")
@@ -65,7 +65,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         super().__init_subclass__(**kwargs)
         record_type = cls.record_type
         cls.model = record_type.model
-        cls.filterset_class = import_string(record_type.filterset)
+        cls.filterset_class = filterset_for(record_type.model)
         cls.ordering_fields = list(record_type.ordering_fields)
         cls.select, cls.prefetch = cls.serializer_class.reads()
         docs.document(cls)

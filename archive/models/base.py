@@ -213,7 +213,7 @@ def record_permissions(model_name: str) -> list[tuple[str, str]]:
 
 def undated_last_indexes(name: str) -> list:
     """Serve list pages and the API sorted by date: cursor paging sorts undated records last
-    through a stand-in date (archive/api/pagination.py), ascending and descending."""
+    through a stand-in date (archive/paging.py), ascending and descending."""
     return [
         models.Index(
             Coalesce("date_start", Value(dt.date.max, output_field=models.DateField())), "id", name=f"{name}_date_asc"
