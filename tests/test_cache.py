@@ -102,3 +102,12 @@ def test_the_generation_survives_eviction_without_repeating_itself():
     first = cache.generation()
     cache.cache.delete(cache.GENERATION_KEY)
     assert cache.generation() > first
+
+
+def test_an_api_answer_is_cached_per_language(client):
+    protest = ProtestFactory()
+    url = f"/api/v1/protests/{protest.public_id}/"
+    persian = client.get(url, HTTP_ACCEPT_LANGUAGE="fa").json()["date"]["display"]
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["date"]["display"]
+    assert english == "29 September 2020"
+    assert persian != english
