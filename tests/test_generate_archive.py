@@ -36,11 +36,16 @@ def generate(seed: int = 1, **kwargs) -> runner.Report:
 
 
 def checksum() -> str:
-    """A digest of every generated table's contents, row by row in id order."""
+    """A digest of every generated table's contents, row by row in id order. Search entries are
+    derived by the write path when the load ends: their content counts, not their ids or write times."""
     digest = hashlib.sha256()
     for table in build_tables().values():
         fields = [f.attname for f in table.model._meta.concrete_fields]
-        for row in table.model._default_manager.order_by("pk").values_list(*fields):
+        rows = table.model._default_manager.order_by("pk")
+        if table.model is models.SearchEntry:
+            fields = [name for name in fields if name not in ("id", "updated")]
+            rows = rows.order_by("content_type", "object_id")
+        for row in rows.values_list(*fields):
             digest.update(repr(row).encode())
     return digest.hexdigest()
 
@@ -256,17 +261,6 @@ def test_a_failed_load_leaves_nothing_behind(monkeypatch):
     with pytest.raises(IntegrityError):
         generate()
     assert not models.Place.objects.exists() and not models.SearchEntry.objects.exists()
-
-
-def test_spooled_rows_come_back_in_order_from_disk(monkeypatch):
-    from archive.synthetic.context import Spool
-
-    monkeypatch.setattr(Spool, "LIMIT", 3)
-    spool = Spool()
-    for n in range(10):
-        spool.add((n,))
-    assert spool.file is not None
-    assert [row for rows in spool.batches() for row in rows] == [(n,) for n in range(10)]
 
 
 def test_unknown_scale_is_refused():
