@@ -79,8 +79,6 @@ def _place(ctx, rng, batch, pk, spec, parent, real):
     ctx.places.add(name, spec.forms)
     ctx.place_kind.append(spec.kind)
     ctx.place_country.append(ctx.place_country[parent - 1] if parent else pk)
-    if spec.kind == "country":
-        ctx.countries[spec.key] = pk
     if spec.kind == "city":
         ctx.cities.append(pk)
         if spec.key in HOT_CITIES:

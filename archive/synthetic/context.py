@@ -55,17 +55,15 @@ class Context:
     cities: list = field(default_factory=list)
     hot_cities: list = field(default_factory=list)
     diaspora_cities: list = field(default_factory=list)
-    countries: dict = field(default_factory=dict)
     organizations: Named = field(default_factory=lambda: Named(forms=[]))
     organizers: list = field(default_factory=list)
     authorities: list = field(default_factory=list)
     people: Named = field(default_factory=Named)
     outlets: Named = field(default_factory=Named)
-    slogans: list = field(default_factory=list)
+    slogans: list = field(default_factory=list)  # their texts
     sources: int = 0
     protest_places: array = field(default_factory=lambda: array("I"))  # each protest's main place
     arrests: int = 0
-    statements: int = 0
     public_ids: dict = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:

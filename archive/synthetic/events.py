@@ -8,18 +8,12 @@ from archive.synthetic.common import cite, claim, head
 from archive.synthetic.context import CHUNK, Batch
 from archive.synthetic.rng import Weights, stream
 
-PROTEST_KINDS = list(phrases.PROTEST_TITLES)
 PROTEST_KIND = Weights(
     {"rally": 40, "march": 12, "strike": 10, "celebration": 10, "gathering": 15, "online": 8, "other": 5}
 )
 EVENT_STATUS = Weights({"held": 85, "called": 6, "threatened": 2, "prevented": 5, "unknown": 2})
 TEXT_LANGUAGE = Weights({"en": 70, "az-Latn": 12, "fa": 8, "tr": 5, "ru": 5})
 OUTCOME = Weights({"unknown": 35, "held": 8, "released": 25, "bail": 15, "charged": 7, "sentenced": 8, "acquitted": 2})
-PUBLIC_NOTES = [
-    "Sources disagree on the size; both figures are kept.",
-    "Two spellings of the place appear in the sources.",
-    "",
-]
 
 
 def generate_protests(ctx):

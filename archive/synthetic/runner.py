@@ -87,7 +87,7 @@ def _context(scale: Scale, seed: int) -> Context:
     types = {model._meta.model_name: ContentType.objects.get_for_model(model).pk for model in RECORD_MODELS}
     ctx = Context(seed=seed, scale=scale, content_types=types)
     # Ids are known before the rows exist, so early rows may cite later ones.
-    ctx.sources, ctx.arrests, ctx.statements = scale.sources, scale.arrests, scale.statements
+    ctx.sources, ctx.arrests = scale.sources, scale.arrests
     return ctx
 
 

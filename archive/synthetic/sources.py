@@ -80,5 +80,5 @@ def generate_slogans(ctx):
         seen.add((text, lang))
         pk = len(ctx.slogans) + 1
         batch["slogan"].append((pk, text, lang, translation))
-        ctx.slogans.append((text, translation))
+        ctx.slogans.append(text)
     yield batch
