@@ -111,7 +111,7 @@ def test_deep_paths_pass_only_public_records_at_every_step(world):
     # No document has a two-step path today; the bulk reader walks any depth the way _values does.
     protest = world["protest"]
     pks = list(models.Arrest.objects.values_list("pk", flat=True))
-    bulk = documents._reach(models.Arrest, pks, "protest__places__name")
+    bulk = documents._reach(models.Arrest, pks, ["protest__places__name"])["protest__places__name"]
     for arrest in models.Arrest.objects.all():
         assert bulk.get(arrest.pk, []) == documents._values(arrest, "protest__places__name")
     assert bulk[world["at_risk"].arrests.get().pk] == ["Təbriz"]

@@ -20,7 +20,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Manager
+from django.db.models import Exists, Manager, OuterRef
 from django.utils import timezone, translation
 
 from archive import models, registry
@@ -98,31 +98,50 @@ def _far_side(field) -> str:
     return field.related_query_name()
 
 
-def _step(field, pks: list[int], wanted: str) -> dict[int, list]:
-    """For each of `pks`, the `wanted` column of what a relation reaches from it, ordered as `.all()`
-    orders them (the far model's ordering; ties by id), records only if the public may see them."""
+def _step(field, pks: list[int], columns: tuple[str, ...]) -> dict[int, list[tuple]]:
+    """For each of `pks`, the `columns` of what a relation reaches from it, ordered as `.all()` orders
+    them (the far model's ordering; ties by id), records only if the public may see them."""
     target = field.related_model
     queryset = target.objects.published() if registry.is_record(target) else target._base_manager.all()
     back = _far_side(field)
     found = defaultdict(list)
     for start in range(0, len(pks), CHUNK):
         rows = queryset.filter(**_among(back, pks[start : start + CHUNK]))
-        for source, value in rows.order_by(*target._meta.ordering, "pk").values_list(back, wanted):
-            found[source].append(value)
+        for source, *values in rows.order_by(*target._meta.ordering, "pk").values_list(back, *columns):
+            found[source].append(values)
     return found
 
 
-def _reach(model, pks: list[int], path: str) -> dict[int, list[str]]:
-    """What `_values` gives for each of `pks` and a relation path: one query per relation on the way."""
-    *relations, column = path.split("__")
-    reached: dict[int, list] = {pk: [pk] for pk in pks}
+def _walk(model, pks: list[int], relations: tuple[str, ...], columns: tuple[str, ...]) -> dict[int, list]:
+    """For each of `pks`, the `columns` of every record a chain of relations reaches, as `_values` walks
+    it: one query per relation on the way."""
+    reached: dict[int, list] = {pk: [[pk]] for pk in pks}
     for depth, name in enumerate(relations):
         field = model._meta.get_field(name)
-        wanted = column if depth == len(relations) - 1 else "pk"
-        step = _step(field, sorted({pk for found in reached.values() for pk in found}), wanted)
-        reached = {owner: [value for pk in found for value in step.get(pk, ())] for owner, found in reached.items()}
+        wanted = columns if depth == len(relations) - 1 else ("pk",)
+        step = _step(field, sorted({row[0] for found in reached.values() for row in found}), wanted)
+        reached = {owner: [far for row in found for far in step.get(row[0], ())] for owner, found in reached.items()}
         model = field.related_model
-    return {owner: [value for value in found if isinstance(value, str) and value] for owner, found in reached.items()}
+    return reached
+
+
+def _reach(model, pks: list[int], paths) -> dict[str, dict[int, list[str]]]:
+    """What `_values` gives for each of `pks` and each relation path, by path. Paths through the same
+    relations ("slogans__text", "slogans__translation") are read together, in one query a relation."""
+    by_relations: dict[tuple, list[str]] = defaultdict(list)
+    for path in paths:
+        *relations, column = path.split("__")
+        by_relations[tuple(relations)].append(column)
+    out = {}
+    for relations, columns in by_relations.items():
+        reached = _walk(model, pks, relations, tuple(columns))
+        for i, column in enumerate(columns):
+            strings = {
+                owner: [row[i] for row in found if isinstance(row[i], str) and row[i]]
+                for owner, found in reached.items()
+            }
+            out["__".join((*relations, column))] = strings
+    return out
 
 
 @dataclass(frozen=True)
@@ -156,13 +175,20 @@ class _Reader:
         """The entries of these records (sorted, distinct ids; those that exist), as `entry_values` gives
         them, with their ids."""
         model, among = self.record_type.model, _among("pk", pks)
-        rows = {row["pk"]: row for row in model._base_manager.filter(**among).values("pk", *self.columns)}
-        public = set(model.objects.published().filter(**among).values_list("pk", flat=True))
-        reached = {path: _reach(model, sorted(rows), path) for path in self.paths}
         records = {}
-        if self.whole:
-            records = model._base_manager.filter(**among).select_related(*self.record_type.label_paths)
-            records = {record.pk: record for record in records}
+        if self.whole:  # the records themselves, and from them what the values query would read
+            found = model._base_manager.filter(**among).select_related(*self.record_type.label_paths)
+            records = {record.pk: record for record in found}
+            rows = {
+                pk: {name: getattr(record, name) for name in ("pk", *self.columns)} for pk, record in records.items()
+            }
+            public = {pk for pk, record in records.items() if record.is_public}
+        else:
+            gate = Exists(model.objects.published().filter(pk=OuterRef("pk")))
+            found = model._base_manager.filter(**among).annotate(entry_public=gate)
+            rows = {row["pk"]: row for row in found.values("pk", "entry_public", *self.columns)}
+            public = {pk for pk, row in rows.items() if row["entry_public"]}
+        reached = _reach(model, sorted(rows), self.paths)
         return [self._entry(row, reached, records.get(pk), pk in public) for pk, row in rows.items()]
 
     def _strings(self, entries, row: dict, reached: dict, record) -> list[str]:
