@@ -107,6 +107,17 @@ def test_records_are_mostly_published_with_every_editorial_state(generated):
     assert models.Tombstone.objects.filter(record_type="protests", public_id=withdrawn.public_id).exists()
 
 
+def test_tombstones_speak_as_the_write_path_does(generated):
+    # The registry's public keys, and only what the public may know: a restriction or an at-risk
+    # person reads "unpublished" (archive.changes.State.tombstone_status).
+    tombstones = set(models.Tombstone.objects.values_list("record_type", "status"))
+    assert {key for key, _ in tombstones} <= set(registry.KEYS)
+    assert {status for _, status in tombstones} == {"withdrawn", "unpublished"}
+    at_risk = models.Person.objects.filter(at_risk=True, status="published", restricted=False)
+    buried = models.Tombstone.objects.filter(record_type="people", public_id__in=at_risk.values("public_id"))
+    assert buried.exists() and set(buried.values_list("status", flat=True)) == {"unpublished"}
+
+
 def test_dates_come_at_every_precision_clustered_on_the_war(generated):
     dated = list(models.Protest.objects.values_list("date_start", "date_precision")) + list(
         models.Statement.objects.values_list("date_start", "date_precision")
