@@ -10,11 +10,12 @@ Solar Hijri (Jalali) dates are always stored as exact Gregorian days: a
 Jalali month or year does not line up with any Gregorian month or year, so
 "Aban 1399" becomes the day range 2020-10-22..2020-11-20 at day precision.
 
-The calendar arithmetic is the 33-year-cycle algorithm of jalaali-js
-(jalCal/j2d/d2j). It is defined here for 1–1500 SH (622–2122 CE) and agrees
-with the calendar Iran actually uses (fixed by the vernal equinox at Tehran)
-for 1178–1500 SH, i.e. everything the archive records (1800–2100 CE). Dates
-before 1178 SH are proleptic arithmetic, not history.
+The calendar arithmetic is the `jdatetime` library's (the 33-year cycle of FarsiWeb's jalali.c,
+through `jalali_core`). jdatetime covers 1–9377 SH; it agrees with the calendar Iran actually uses
+(fixed by the vernal equinox at Tehran) for 1178–1500 SH (1799–2122 CE), i.e. everything the archive
+records (1800–2100 CE). We allow 1–1500 SH, as before; dates before 1178 SH are proleptic
+arithmetic, not history (there jdatetime's cycle differs by a day in some years from other
+reckonings: it puts 1 Farvardin 1 on 21 March 622, not 22 March).
 """
 
 import datetime as dt
@@ -22,6 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import jdatetime
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -47,8 +49,6 @@ GREGORIAN_MONTHS = tuple(
     "January February March April May June July August September October November December".split()  # noqa: SIM905
 )
 
-# Years at which the 33-year cycle is broken (jalaali-js `breaks`).
-_BREAKS = (-61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210, 1635, 2060, 2097, 2192, 2262, 2324, 2394, 2456, 3178)
 _FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
@@ -67,28 +67,6 @@ class PartialDateValue:
 # --- Solar Hijri arithmetic ---------------------------------------------------
 
 
-def _farvardin_first(jy: int) -> dt.date:
-    """Gregorian date of 1 Farvardin `jy` (jalaali-js jalCal without its leap part).
-
-    Every quantity is non-negative for jy >= 1, so Python's floor division
-    matches the truncating division of the JavaScript original.
-    """
-    leap_j, jp, jump = -14, _BREAKS[0], 0
-    for jm in _BREAKS[1:]:
-        jump = jm - jp
-        if jy < jm:
-            break
-        leap_j += jump // 33 * 8 + jump % 33 // 4
-        jp = jm
-    n = jy - jp
-    leap_j += n // 33 * 8 + (n % 33 + 3) // 4
-    if jump % 33 == 4 and jump - n == 4:
-        leap_j += 1
-    gy = jy + 621
-    leap_g = gy // 4 - (gy // 100 + 1) * 3 // 4 - 150
-    return dt.date(gy, 3, 20 + leap_j - leap_g)
-
-
 def _check_jalali_year(jy: int) -> None:
     if not JALALI_YEARS[0] <= jy <= JALALI_YEARS[1]:
         raise ValueError(f"Solar Hijri year {jy} is outside {JALALI_YEARS[0]}–{JALALI_YEARS[1]}")
@@ -96,7 +74,7 @@ def _check_jalali_year(jy: int) -> None:
 
 def is_jalali_leap_year(jy: int) -> bool:
     _check_jalali_year(jy)
-    return (_farvardin_first(jy + 1) - _farvardin_first(jy)).days == 366
+    return jdatetime.date(jy, 1, 1).isleap()
 
 
 def jalali_month_length(jy: int, jm: int) -> int:
@@ -104,11 +82,8 @@ def jalali_month_length(jy: int, jm: int) -> int:
     _check_jalali_year(jy)
     if not 1 <= jm <= 12:
         raise ValueError(f"Solar Hijri month {jm} is outside 1–12")
-    if jm <= 6:
-        return 31
-    if jm <= 11:
-        return 30
-    return 30 if is_jalali_leap_year(jy) else 29
+    following = jdatetime.date(jy + jm // 12, jm % 12 + 1, 1)
+    return (following.togregorian() - jdatetime.date(jy, jm, 1).togregorian()).days
 
 
 def jalali_to_gregorian(jy: int, jm: int, jd: int) -> dt.date:
@@ -116,24 +91,14 @@ def jalali_to_gregorian(jy: int, jm: int, jd: int) -> dt.date:
     length = jalali_month_length(jy, jm)
     if not 1 <= jd <= length:
         raise ValueError(f"Solar Hijri month {jy}-{jm} has days 1–{length}, not {jd}")
-    days_before_month = (jm - 1) * 31 - max(jm - 7, 0)
-    return _farvardin_first(jy) + dt.timedelta(days=days_before_month + jd - 1)
+    return jdatetime.date(jy, jm, jd).togregorian()
 
 
 def gregorian_to_jalali(day: dt.date) -> tuple[int, int, int]:
     """(year, month, day) in the Solar Hijri calendar; ValueError outside 1–1500 SH."""
-    jy = day.year - 621
-    if not JALALI_YEARS[0] <= jy <= JALALI_YEARS[1] + 1:
-        raise ValueError(f"{day} is outside {JALALI_YEARS[0]}–{JALALI_YEARS[1]} SH")
-    if day < _farvardin_first(jy):
-        jy -= 1
-    _check_jalali_year(jy)
-    first = _farvardin_first(jy)
-    k = (day - first).days
-    if k < 186:
-        return jy, k // 31 + 1, k % 31 + 1
-    k -= 186
-    return jy, k // 30 + 7, k % 30 + 1
+    jalali = jdatetime.date.fromgregorian(date=day)  # ValueError outside jdatetime's 1–9377 SH
+    _check_jalali_year(jalali.year)
+    return jalali.year, jalali.month, jalali.day
 
 
 # --- Rendering in Solar Hijri -------------------------------------------------

@@ -14,6 +14,7 @@ and for every query, so the two always agree whatever the database. It:
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _LETTERS = {
     "ı": "i",
@@ -38,6 +39,8 @@ _DROP += list(range(0x202A, 0x202F)) + list(range(0x2066, 0x206A))
 _TABLE = str.maketrans({**_LETTERS, **_DIGITS, **dict.fromkeys(map(chr, _DROP))})
 
 _NON_WORD = re.compile(r"[\W_]+")
+# What clean() removes from plain ASCII text.
+_ASCII_UNSTORABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 # Control characters (category Cc) but tab and newline, and private-use ones (Co): both categories are
 # fixed ranges that Unicode never changes. Lone surrogates (Cs) are dropped by the UTF-8 round trip.
 _UNSTORABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
@@ -63,12 +66,24 @@ def fold(text: str) -> str:
     """Fold `text` for matching; see the module docstring."""
     if not text:
         return ""
+    if text.isascii() and not _ASCII_UNSTORABLE.search(text):
+        # What the steps below come to for plain ASCII (nothing to normalize, strip or map), much faster.
+        return _NON_WORD.sub(" ", text.lower()).strip()
     text = unicodedata.normalize("NFKC", clean(text)).lower().translate(_TABLE)
     stripped = unicodedata.normalize("NFD", text).translate(_MARKS)
     stripped = unicodedata.normalize("NFC", stripped).translate(_TABLE)
     return _NON_WORD.sub(" ", stripped).strip()
 
 
-def words(text: str) -> list[str]:
-    """The folded words of `text`."""
-    return fold(text).split()
+REMEMBERED_LENGTH = 300
+
+
+@lru_cache(maxsize=100_000)
+def _fold_short(text: str) -> str:
+    return fold(text)
+
+
+def fold_remembered(text: str) -> str:
+    """fold(), remembered for short texts: indexing in bulk folds the same place names, organization
+    names, slogans and titles again and again. Long texts rarely repeat and would fill the memory."""
+    return _fold_short(text) if len(text) <= REMEMBERED_LENGTH else fold(text)

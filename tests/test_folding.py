@@ -81,3 +81,29 @@ def test_fast_folding_agrees_with_its_definition_on_any_text():
         assert fold(text) == _reference_fold(text)
 
     agree()
+
+
+def test_folding_pieces_one_by_one_is_folding_them_joined_by_lines():
+    """The index folds each piece of a record's text on its own (remembered, since pieces repeat) and
+    joins the results with spaces; that must be what folding the whole text gives."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from archive.folding import fold_remembered
+
+    special = st.sampled_from(["Σ", "ς", "Ə", "ı", "\u0301", "\u200c", "\ud800", "\x00", "'", ".", " ", "ي"])
+    piece = st.text(alphabet=st.characters(exclude_categories=()) | special, max_size=12)
+
+    @settings(max_examples=2000, deadline=None)
+    @given(st.lists(piece, max_size=5))
+    def agree(pieces):
+        assert fold("\n".join(pieces)) == " ".join(folded for folded in map(fold_remembered, pieces) if folded)
+
+    agree()
+
+
+def test_remembered_folding_is_folding_for_short_and_long_text():
+    from archive.folding import REMEMBERED_LENGTH, fold_remembered
+
+    for text in ["Ərdəbil", "Ərdəbil " * REMEMBERED_LENGTH, "Plain ASCII, with punctuation!", ""]:
+        assert fold_remembered(text) == fold(text)

@@ -9,7 +9,8 @@ restrictions and at-risk people; updates spread over years.
 Modules: ``scales`` (how many), ``rng`` (seeded streams, public ids),
 ``names``/``places``/``bodies``/``phrases`` (the words), ``timeline`` (dates,
 timestamps, editorial state), ``actors``/``sources``/``events``/``statements``
-(rows per record type), ``common`` (parts every record has), ``index`` (search
-rows), ``schema`` (tables and columns), ``loader`` (COPY or INSERT),
-``pgbulk`` (PostgreSQL index and constraint handling), ``runner`` (the phases).
+(rows per record type), ``common`` (parts every record has), ``schema`` (tables
+and columns), ``loader`` (COPY or INSERT), ``pgbulk`` (PostgreSQL index and
+constraint handling), ``runner`` (the phases, then the search index, derived from
+the records by ``archive.search.reindex_records`` as every write derives it).
 """

@@ -1,8 +1,8 @@
 """Places, organizations, people and media outlets."""
 
 from archive.models.actors import OrganizationKind as OK
-from archive.synthetic import bodies, index, names, places, timeline
-from archive.synthetic.common import cite, head, name_list, other_names
+from archive.synthetic import bodies, names, places, timeline
+from archive.synthetic.common import cite, head, other_names
 from archive.synthetic.context import CHUNK, Batch
 from archive.synthetic.rng import Weights, stream
 
@@ -76,19 +76,16 @@ def _place(ctx, rng, batch, pk, spec, parent, real):
     batch["place"].append(
         (*h.row, name, spec.primary, spec.kind, parent, spec.latitude, spec.longitude, description, spec.wikidata)
     )
-    ctx.places.add(name, h.is_public, spec.forms)
+    ctx.places.add(name, spec.forms)
     ctx.place_kind.append(spec.kind)
     ctx.place_country.append(ctx.place_country[parent - 1] if parent else pk)
-    if spec.kind == "country":
-        ctx.countries[spec.key] = pk
     if spec.kind == "city":
         ctx.cities.append(pk)
         if spec.key in HOT_CITIES:
             ctx.hot_cities.append(pk)
         if spec.key in DIASPORA:
             ctx.diaspora_cities.append(pk)
-    others = other_names(ctx, rng, batch, "placename", pk, spec.forms, spec.primary, 2 if real else 1, 4)
-    index.entry(ctx, "place", pk, name, name_list(name, others), [description], h.is_public, None, h.updated)
+    other_names(ctx, rng, batch, "placename", pk, spec.forms, spec.primary, 2 if real else 1, 4)
     cite(ctx, rng, batch, "place", pk, h.is_public, f"{name}: {description or spec.kind}")
 
 
@@ -125,16 +122,14 @@ def _organization(ctx, rng, batch, pk):
     batch["organization"].append(
         (*h.row, name, primary, kind, ctx.place_country[place - 1], place, parent, founded, dissolved, description)
     )
-    ctx.organizations.add(name, h.is_public, forms)
+    ctx.organizations.add(name, forms)
     if kind in (OK.POLITICAL, OK.STUDENT, OK.CULTURAL, OK.RIGHTS_GROUP, OK.PROFESSIONAL, OK.BUSINESS):
         ctx.organizers.append(pk)
     if kind in (OK.STATE_BODY, OK.MILITARY):
         ctx.authorities.append(pk)
-    others = other_names(ctx, rng, batch, "organizationname", pk, forms, primary, 1, 3)
+    other_names(ctx, rng, batch, "organizationname", pk, forms, primary, 1, 3)
     if abbreviation and abbreviation != name:
         batch["organizationname"].append((ctx.next_id("organizationname"), pk, abbreviation, "az-Latn", "abbreviation"))
-        others.append(("az-Latn", abbreviation))
-    index.entry(ctx, "organization", pk, name, name_list(name, others), [description], h.is_public, None, h.updated)
     cite(ctx, rng, batch, "organization", pk, h.is_public, f"{name}: {description}")
 
 
@@ -156,16 +151,16 @@ def _person(ctx, rng, batch, pk):
     batch["person"].append((*h.row, name, primary, description, at_risk))
     is_public = h.is_public and not at_risk
     if at_risk and h.is_public and rng.chance(0.3):
-        batch["tombstone"].append((ctx.next_id("tombstone"), "person", h.row[1], "withheld", "", h.updated))
-    ctx.people.add(name, is_public)
-    others = other_names(ctx, rng, batch, "personname", pk, forms, primary, 1, 3)
+        # Marked at risk after it was public: mirrors are told it was unpublished, as the write path tells them.
+        batch["tombstone"].append((ctx.next_id("tombstone"), "people", h.row[1], "unpublished", "", h.updated))
+    ctx.people.add(name)
+    other_names(ctx, rng, batch, "personname", pk, forms, primary, 1, 3)
     for _ in range(rng.choice((0, 0, 1, 1, 2))):
         start, end, precision, note = timeline.partial_date(rng)
         organization = 1 + int(rng.random() * len(ctx.organizations)) if rng.chance(0.8) else None
         batch["affiliation"].append(
             (ctx.next_id("affiliation"), start, end, precision, note, pk, organization, rng.pick(ROLES))
         )
-    index.entry(ctx, "person", pk, name, name_list(name, others), [description], is_public, None, h.updated)
     cite(ctx, rng, batch, "person", pk, is_public, f"{name}. {description}")
 
 
@@ -211,9 +206,8 @@ def _outlet(ctx, rng, batch, pk):
             description,
         )
     )
-    ctx.outlets.add(name, h.is_public)
+    ctx.outlets.add(name)
     for lang in sorted({primary, *(["en"] if rng.chance(0.3) else [])}):
         batch["mediaoutlet_languages"].append((ctx.next_id("mediaoutlet_languages"), pk, lang))
-    others = other_names(ctx, rng, batch, "outletname", pk, forms, primary, 1, 2)
-    index.entry(ctx, "mediaoutlet", pk, name, name_list(name, others), [description], h.is_public, None, h.updated)
+    other_names(ctx, rng, batch, "outletname", pk, forms, primary, 1, 2)
     cite(ctx, rng, batch, "mediaoutlet", pk, h.is_public, f"{name}: {description}")

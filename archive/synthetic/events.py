@@ -2,33 +2,18 @@
 
 import datetime as dt
 
-from archive.synthetic import index, names, phrases, timeline
+from archive.synthetic import names, phrases, timeline
 from archive.synthetic.actors import event_place
 from archive.synthetic.common import cite, claim, head
 from archive.synthetic.context import CHUNK, Batch
 from archive.synthetic.rng import Weights, stream
 
-PROTEST_KINDS = list(phrases.PROTEST_TITLES)
 PROTEST_KIND = Weights(
     {"rally": 40, "march": 12, "strike": 10, "celebration": 10, "gathering": 15, "online": 8, "other": 5}
 )
 EVENT_STATUS = Weights({"held": 85, "called": 6, "threatened": 2, "prevented": 5, "unknown": 2})
 TEXT_LANGUAGE = Weights({"en": 70, "az-Latn": 12, "fa": 8, "tr": 5, "ru": 5})
 OUTCOME = Weights({"unknown": 35, "held": 8, "released": 25, "bail": 15, "charged": 7, "sentenced": 8, "acquitted": 2})
-PUBLIC_NOTES = [
-    "Sources disagree on the size; both figures are kept.",
-    "Two spellings of the place appear in the sources.",
-    "",
-]
-
-
-def protest_title(ctx, pk: int) -> str:
-    p = ctx.protests
-    kind = PROTEST_KINDS[p.kind[pk - 1]]
-    return (
-        phrases.PROTEST_TITLES[kind].format(p=ctx.places.name(p.place[pk - 1]))
-        + phrases.TITLE_ENDINGS[p.ending[pk - 1]]
-    )
 
 
 def generate_protests(ctx):
@@ -48,12 +33,9 @@ def _protest(ctx, rng, batch, pk):
     place_ids = sorted({main, *extra})
     organizers = rng.some(ctx.organizers, 1, 2) if rng.chance(0.45) else []
     slogans = rng.ids(len(ctx.slogans), 1, 3) if rng.chance(0.6) else []
-    p = ctx.protests
-    p.kind.append(PROTEST_KINDS.index(kind))
-    p.place.append(main)
-    p.ending.append(rng.randrange(len(phrases.TITLE_ENDINGS)))
-    p.public.append(h.is_public)
-    title = protest_title(ctx, pk)
+    ctx.protest_places.append(main)
+    ending = phrases.TITLE_ENDINGS[rng.randrange(len(phrases.TITLE_ENDINGS))]
+    title = phrases.PROTEST_TITLES[kind].format(p=ctx.places.name(main)) + ending
     lang = rng.weighted(TEXT_LANGUAGE)
     said, english = sentences(ctx, rng, phrases.PROTEST_SENTENCES, lang, main, organizers, 1, 3)
     description = " ".join(said)
@@ -66,16 +48,6 @@ def _protest(ctx, rng, batch, pk):
         batch["protest_slogans"].append((ctx.next_id("protest_slogans"), pk, slogan))
     for _ in range(rng.choice((0, 0, 1, 1, 1, 1, 1, 2, 2, 2))):
         batch["protestsizeclaim"].append((ctx.next_id("protestsizeclaim"), *claim(ctx, rng), pk))
-    # As the registry's document reads them: every slogan's text, then every translation.
-    chanted = sorted(ctx.slogans[i - 1] for i in slogans)
-    slogan_texts = [text for text, _translation in chanted] + [translation for _text, translation in chanted]
-    parts = [
-        index.sentences(said),
-        *slogan_texts,
-        *index.sorted_public(ctx.places, place_ids),
-        *index.sorted_public(ctx.organizations, organizers),
-    ]
-    index.entry(ctx, "protest", pk, title, [title], parts, h.is_public, start, h.updated)
     cite(ctx, rng, batch, "protest", pk, h.is_public, said[0], "" if lang == "en" else english[0])
 
 
@@ -107,8 +79,8 @@ def _arrest(ctx, rng, batch, pk):
     dates = timeline.partial_date(rng)
     person = 1 + int(rng.random() * len(ctx.people)) if rng.chance(0.6) else None
     group = "" if person else rng.pick(phrases.ARREST_GROUPS)
-    protest = 1 + int(rng.random() * len(ctx.protests)) if rng.chance(0.5) else None
-    place = ctx.protests.place[protest - 1] if protest else (event_place(ctx, rng) if rng.chance(0.85) else None)
+    protest = 1 + int(rng.random() * len(ctx.protest_places)) if rng.chance(0.5) else None
+    place = ctx.protest_places[protest - 1] if protest else (event_place(ctx, rng) if rng.chance(0.85) else None)
     authority = rng.pick(ctx.authorities) if ctx.authorities and rng.chance(0.7) else None
     accusation = rng.pick(phrases.ACCUSATIONS) if rng.chance(0.8) else ""
     charge = rng.pick(phrases.CHARGES) if rng.chance(0.3) else ""
@@ -119,15 +91,6 @@ def _arrest(ctx, rng, batch, pk):
     if not person:
         for _ in range(rng.choice((1, 1, 1, 2))):
             batch["arrestcountclaim"].append((ctx.next_id("arrestcountclaim"), *claim(ctx, rng), pk))
-    label = group
-    if person:
-        label = ctx.people.name(person) if ctx.people.is_public(person) else ctx.withheld_label
-    parts = [description, accusation]
-    if place and ctx.places.is_public(place):
-        parts.append(ctx.places.name(place))
-    if protest and ctx.protests.public[protest - 1]:
-        parts.append(protest_title(ctx, protest))
-    index.entry(ctx, "arrest", pk, label, [label], parts, h.is_public, dates[0], h.updated)
     cite(ctx, rng, batch, "arrest", pk, h.is_public, description)
 
 

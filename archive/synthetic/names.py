@@ -159,9 +159,3 @@ def person_forms(rng: Rand) -> dict[str, str]:
         parts.append(surname[i])
         forms[lang] = " ".join(parts)
     return forms
-
-
-def other_name_languages(rng: Rand, primary: str, low: int, high: int) -> list[str]:
-    """Languages of a record's other names: distinct, never the primary's."""
-    others = [lang for lang in LANGS if lang != primary]
-    return sorted(rng.some(others, low, high))

@@ -80,13 +80,17 @@ def drop_secondary(connection, db_tables: list[str], everything: bool) -> list[t
 
 
 def rebuild(connection, statements) -> list[tuple[float, str]]:
-    """Run the rebuild statements; returns (seconds, statement), slowest first."""
+    """Run the rebuild statements; returns (seconds, statement), slowest first. Foreign keys of rows
+    written earlier in this transaction are checked first: PostgreSQL refuses to index a table with
+    deferred checks pending."""
     timings = []
     with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for label, sql in statements:
             started = time.perf_counter()
             cursor.execute(sql)
             timings.append((time.perf_counter() - started, label))
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return sorted(timings, reverse=True)
 
 

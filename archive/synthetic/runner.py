@@ -1,6 +1,10 @@
-"""Generate a whole archive: check the database is empty, then write every phase's
-rows in one transaction, the search index after the records, then rebuild what
-was dropped, reset sequences and ANALYZE."""
+"""Generate a whole archive: check the database is empty, then, in one transaction, write every
+phase's rows (COPY on PostgreSQL), rebuild what was dropped, ANALYZE, and derive the search index
+from the records the way every write does (``archive.search.reindex_records``, the write path's bulk
+derivation), then reset sequences.
+
+Nothing else of the write path runs: the generated rows carry their own `updated` times and
+tombstones, which a write would overwrite with the time of the load."""
 
 import time
 from dataclasses import dataclass, field
@@ -12,9 +16,9 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from archive import models as m
+from archive import registry, search
 from archive.synthetic import actors, events, pgbulk, sources, statements
 from archive.synthetic.context import Context
 from archive.synthetic.loader import sink_for
@@ -81,11 +85,9 @@ def ensure_languages() -> None:
 
 def _context(scale: Scale, seed: int) -> Context:
     types = {model._meta.model_name: ContentType.objects.get_for_model(model).pk for model in RECORD_MODELS}
-    with translation.override(settings.LANGUAGE_CODE):
-        withheld = _("a detainee, name withheld")
-    ctx = Context(seed=seed, scale=scale, content_types=types, withheld_label=withheld)
+    ctx = Context(seed=seed, scale=scale, content_types=types)
     # Ids are known before the rows exist, so early rows may cite later ones.
-    ctx.sources, ctx.arrests, ctx.statements = scale.sources, scale.arrests, scale.statements
+    ctx.sources, ctx.arrests = scale.sources, scale.arrests
     return ctx
 
 
@@ -114,24 +116,25 @@ def generate(scale: Scale, seed: int, *, force: bool = False, drop_indexes: bool
 
 def _load(ctx, tables, report, log, *, postgres: bool, drop_indexes: bool) -> None:
     db_tables = [t.db_table for t in tables.values()]
+    records = [t.db_table for t in tables.values() if t.model is not m.SearchEntry]
     if postgres:
         pgbulk.settle_in(connection)
     freeze = postgres and pgbulk.truncate_for_freeze(connection, db_tables)
-    rebuild = pgbulk.drop_secondary(connection, db_tables, everything=True) if drop_indexes else []
+    rebuild = pgbulk.drop_secondary(connection, records, everything=True) if drop_indexes else []
     sink = sink_for(connection, freeze=freeze)
     try:
         for name, producer in PHASES:
             _timed(report, log, name, lambda producer=producer: _write_phase(ctx, sink, tables, producer))
-        _timed(report, log, "search index", lambda: _write_index(ctx, sink, tables["searchentry"]))
     finally:
         sink.close()
+    report.counts = dict(sink.counts)
     if rebuild:
         work = lambda: report.rebuilt.extend(pgbulk.rebuild(connection, rebuild))  # noqa: E731
         _timed(report, log, "indexes and constraints", work)
+    if postgres:  # the index is read from these tables: the planner needs their statistics
+        _timed(report, log, "analyze", lambda: pgbulk.analyze(connection, records))
+    _timed(report, log, "search index", lambda: _write_index(report, postgres=postgres))
     pgbulk.reset_sequences(connection, [t.model for t in tables.values()])
-    if postgres:
-        _timed(report, log, "analyze", lambda: pgbulk.analyze(connection, db_tables))
-    report.counts = dict(sink.counts)
 
 
 def _write_phase(ctx, sink, tables, producer) -> None:
@@ -140,10 +143,20 @@ def _write_phase(ctx, sink, tables, producer) -> None:
     sink.flush()
 
 
-def _write_index(ctx, sink, table) -> None:
-    for rows in ctx.search.batches():
-        sink.write_batch([(table, rows)])
-    sink.flush()
+def _write_index(report, *, postgres: bool) -> None:
+    """Every record's search entry, derived as every write derives it. On PostgreSQL the entries' GIN
+    indexes are dropped first and built again after, which is faster than growing them row by row."""
+    table = m.SearchEntry._meta.db_table
+    rebuild = pgbulk.drop_secondary(connection, [table], everything=False) if postgres else []
+    indexed = 0
+    for record_type in registry.TYPES:
+        model = record_type.model
+        indexed += search.reindex_records(model, model._base_manager.values_list("pk", flat=True))
+    report.counts["searchentry"] = indexed
+    if rebuild:
+        report.rebuilt = sorted([*report.rebuilt, *pgbulk.rebuild(connection, rebuild)], reverse=True)
+    if postgres:
+        pgbulk.analyze(connection, [table])
 
 
 def _timed(report, log, name, work) -> None:

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from archive.synthetic import index, names, phrases, timeline
+from archive.synthetic import names, phrases, timeline
 from archive.synthetic.actors import event_place
 from archive.synthetic.common import cite, head
 from archive.synthetic.context import CHUNK, Batch
@@ -45,8 +45,6 @@ def _source(ctx, rng, batch, pk):
     reference = '{}, "{}", {}, {}.'.format(*pieces)
     where = (outlet, publisher, lang, url, accessed if url else None, archived, pages, reference)
     batch["source"].append((*h.row, start, end, precision, note, kind, title, translation, author, *where))
-    body = [(reference, pieces), ctx.outlets.name(outlet) if outlet and ctx.outlets.is_public(outlet) else ""]
-    index.entry(ctx, "source", pk, title, [title, translation, author], body, h.is_public, start, h.updated)
     cite(ctx, rng, batch, "source", pk, h.is_public, reference)
 
 
@@ -82,5 +80,5 @@ def generate_slogans(ctx):
         seen.add((text, lang))
         pk = len(ctx.slogans) + 1
         batch["slogan"].append((pk, text, lang, translation))
-        ctx.slogans.append((text, translation))
+        ctx.slogans.append(text)
     yield batch

@@ -1,7 +1,7 @@
 """Statements: speakers, texts in their original language with translations,
 signatory claims, the outlets that carried them and the events they concern."""
 
-from archive.synthetic import index, phrases, timeline
+from archive.synthetic import phrases, timeline
 from archive.synthetic.actors import event_place
 from archive.synthetic.common import cite, claim, head
 from archive.synthetic.context import CHUNK, Batch
@@ -64,26 +64,15 @@ def _statement(ctx, rng, batch, pk):
         for outlet in rng.ids(len(ctx.outlets), 1, 3):
             batch["statement_reported_in"].append((ctx.next_id("statement_reported_in"), pk, outlet))
     _about(ctx, rng, batch, pk)
-    groups = []
     if form in ("joint_statement", "letter") and rng.chance(0.5):
-        groups.append(rng.pick(phrases.SIGNATORY_GROUPS))
-        batch["signatoryclaim"].append((ctx.next_id("signatoryclaim"), *claim(ctx, rng), pk, groups[-1]))
-    parts = [
-        index.sentences(summary),
-        group,
-        *texts,
-        *index.sorted_public(ctx.people, people),
-        *index.sorted_public(ctx.organizations, orgs),
-        *groups,
-    ]
-    index.entry(ctx, "statement", pk, title, [title], parts, h.is_public, start, h.updated)
-    quote = texts[0][0] if texts else " ".join(summary)
-    cite(ctx, rng, batch, "statement", pk, h.is_public, quote, texts[1][0] if len(texts) > 1 else "")
+        signatories = rng.pick(phrases.SIGNATORY_GROUPS)
+        batch["signatoryclaim"].append((ctx.next_id("signatoryclaim"), *claim(ctx, rng), pk, signatories))
+    quote = texts[0] if texts else " ".join(summary)
+    cite(ctx, rng, batch, "statement", pk, h.is_public, quote, texts[1] if len(texts) > 1 else "")
 
 
-def _texts(ctx, rng, batch, pk, place, orgs) -> list[tuple[str, list[str]]]:
-    """Original text and translations, as the ORM lists them (original first, then by language),
-    each as (text, sentences)."""
+def _texts(ctx, rng, batch, pk, place, orgs) -> list[str]:
+    """Original text and translations, original first, then by language."""
     if not rng.chance(0.8):
         return []
     original = rng.weighted(ORIGINAL)
@@ -96,9 +85,9 @@ def _texts(ctx, rng, batch, pk, place, orgs) -> list[tuple[str, list[str]]]:
     rows = [(original, True)] + [(lang, False) for lang in sorted(set(translations))]
     out = []
     for lang, is_original in rows:
-        said = index.sentences(_say(ctx, chosen, lang, place, orgs))
+        said = " ".join(_say(ctx, chosen, lang, place, orgs))
         translator = "" if is_original else rng.pick(TRANSLATORS)
-        batch["statementtext"].append((ctx.next_id("statementtext"), pk, lang, said[0], is_original, translator))
+        batch["statementtext"].append((ctx.next_id("statementtext"), pk, lang, said, is_original, translator))
         out.append(said)
     return out
 
@@ -114,7 +103,7 @@ def _say(ctx, chosen, lang, place, orgs) -> list[str]:
 def _about(ctx, rng, batch, pk):
     """The events and earlier statements it concerns."""
     if rng.chance(0.3):
-        for protest in rng.ids(len(ctx.protests), 1, 2):
+        for protest in rng.ids(len(ctx.protest_places), 1, 2):
             batch["statement_about_protests"].append((ctx.next_id("statement_about_protests"), pk, protest))
     if ctx.arrests and rng.chance(0.15):
         for arrest in rng.ids(ctx.arrests, 1, 2):
