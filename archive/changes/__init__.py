@@ -35,13 +35,13 @@ def current() -> Changeset | None:
 
 
 @contextlib.contextmanager
-def recording(*, user=None, discard: bool = False):
+def recording(*, user=None, discard: bool = False, fresh: bool = False):
     """One changeset for everything written inside, applied on the way out, in one transaction.
 
     Nested inside another, it joins it (and only the outermost applies); if the nested part fails or
     is discarded, what it noted is forgotten with it. `user` may be a function giving the user (a
     request's, known only once authentication ran). With `discard` nothing is derived (a dry run,
-    rolled back anyway).
+    rolled back anyway). `fresh`: filling an empty archive (see Changeset).
     """
     outer = _current.get()
     if outer is not None:
@@ -56,7 +56,7 @@ def recording(*, user=None, discard: bool = False):
             raise
         outer.leave(rolled_back=False)
         return
-    changeset = Changeset(user)
+    changeset = Changeset(user, fresh=fresh)
     token = _current.set(changeset)
     try:
         with transaction.atomic():

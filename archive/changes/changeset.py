@@ -25,8 +25,11 @@ CHUNK = 1000
 
 
 class Changeset:
-    def __init__(self, user=None):
+    def __init__(self, user=None, *, fresh: bool = False):
         self._user = user  # a user, a function giving one (a request's, once authenticated), or None
+        # Filling an empty archive (generate_archive): every record is new, so nothing that existed
+        # before shows any of them, and the records that show them are new too: no one to touch.
+        self.fresh = fresh
         self.before: dict[type, dict[int, State | None]] = defaultdict(dict)
         self.shown_before: dict[type, set[int]] = defaultdict(set)
         self.changed: dict[type, set[int]] = defaultdict(set)
@@ -169,13 +172,15 @@ class Changeset:
                     shown_now.append(pk)
             touch[model] |= set(after) - self.saved[model]
             reindex[model] |= set(after)
-            for shower, pks in graph.dependents(model, shown_now).items():
+            for shower, pks in ({} if self.fresh else graph.dependents(model, shown_now)).items():
                 touch[shower] |= pks
         for model, pks in self.shown_before.items():
             touch[model] |= pks
         for model in list(touch):
-            touch[model] -= self.deleted.get(model, set())
-            reindex[model] |= touch[model]
+            created = {pk for pk, state in self.before.get(model, {}).items() if state is None}
+            reindex[model] |= touch[model] - self.deleted.get(model, set())
+            # A record created in this change was written just now: its `updated` is already new.
+            touch[model] -= self.deleted.get(model, set()) | created
         _write(now, touch, reindex, self.deleted, burials, revived)
         if stale:
             ArchiveState.mark_public_change(now)

@@ -12,5 +12,5 @@ timestamps, editorial state), ``actors``/``sources``/``events``/``statements``
 (rows per record type), ``common`` (parts every record has), ``schema`` (tables
 and columns), ``loader`` (COPY or INSERT), ``pgbulk`` (PostgreSQL index and
 constraint handling), ``runner`` (the phases, then the search index, derived from
-the records by ``archive.search.reindex_records`` as every write derives it).
+the records by the write path, as every write derives it).
 """

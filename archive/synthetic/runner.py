@@ -1,10 +1,10 @@
 """Generate a whole archive: check the database is empty, then, in one transaction, write every
 phase's rows (COPY on PostgreSQL), rebuild what was dropped, ANALYZE, and derive the search index
-from the records the way every write does (``archive.search.reindex_records``, the write path's bulk
-derivation), then reset sequences.
+from the records through the write path (``archive.changes``: the generated records, all new, are
+reported to it as one change of a fresh archive), then reset sequences.
 
-Nothing else of the write path runs: the generated rows carry their own `updated` times and
-tombstones, which a write would overwrite with the time of the load."""
+The generated rows carry their own `updated` times and tombstones: records created in a change keep
+the `updated` they were written with, and a fresh archive has nothing else to touch."""
 
 import time
 from dataclasses import dataclass, field
@@ -17,8 +17,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import translation
 
+from archive import changes, registry
 from archive import models as m
-from archive import registry, search
 from archive.synthetic import actors, events, pgbulk, sources, statements
 from archive.synthetic.context import Context
 from archive.synthetic.loader import sink_for
@@ -148,11 +148,12 @@ def _write_index(report, *, postgres: bool) -> None:
     indexes are dropped first and built again after, which is faster than growing them row by row."""
     table = m.SearchEntry._meta.db_table
     rebuild = pgbulk.drop_secondary(connection, [table], everything=False) if postgres else []
-    indexed = 0
-    for record_type in registry.TYPES:
-        model = record_type.model
-        indexed += search.reindex_records(model, model._base_manager.values_list("pk", flat=True))
-    report.counts["searchentry"] = indexed
+    with changes.recording(fresh=True):
+        for record_type in registry.TYPES:
+            model = record_type.model
+            ids = list(model._base_manager.values_list("pk", flat=True))
+            changes.records_changed(model, ids, created=True, saved=True)
+    report.counts["searchentry"] = m.SearchEntry.objects.count()
     if rebuild:
         report.rebuilt = sorted([*report.rebuilt, *pgbulk.rebuild(connection, rebuild)], reverse=True)
     if postgres:

@@ -202,7 +202,7 @@ SPECS = [
         ],
     ),
     ("tombstone", m.Tombstone, ["id", "record_type", "public_id", "status", "reason", "removed_at"]),
-    # Not generated: derived from the records by archive.search.reindex_records once they are loaded.
+    # Not generated: derived from the records by the write path (archive.changes) once they are loaded.
     # Listed so that it is emptied, checked for existing rows and has its sequence reset with the rest.
     (
         "searchentry",
