@@ -166,13 +166,22 @@ def format_jalali(day: dt.date | None, precision: str, lang: str = "fa", end: dt
 
     lang "fa" gives Persian digits and month names, "en" transliterations.
     Month, year and decade precision give the Jalali span the Gregorian
-    period covers: October 2020 is "مهر–آبان ۱۳۹۹", 2020 is "۱۳۹۸–۱۳۹۹".
+    period covers: October 2020 is "مهر–آبان ۱۳۹۹", 2020 is "۱۳۹۸–۱۳۹۹". A date the calendar
+    arithmetic does not cover (before 622 or after 2122, which only a raw database write can store)
+    gives "": pages show it in Gregorian alone.
     """
     if lang not in ("fa", "en"):
         raise ValueError(f"lang must be 'fa' or 'en', not {lang!r}")
     j = _Jalali(lang)
     if day is None or precision == DatePrecision.UNDATED:
         return j.word("undated")
+    try:
+        return _format_jalali(day, precision, j, end)
+    except ValueError:
+        return ""
+
+
+def _format_jalali(day: dt.date, precision: str, j, end: dt.date | None) -> str:
     if precision in _THIRDS:
         first, last = _month_third(day, precision, j), _month_third(end or day, precision, j)
         return first if first == last else f"{first} – {last}"

@@ -72,14 +72,6 @@ def _shift(day: dt.date, delta: dt.timedelta) -> dt.date:
         return dt.date.max if delta > dt.timedelta(0) else dt.date.min
 
 
-def covered_interval(start: dt.date | None, end: dt.date | None, precision: str):
-    """The (first, last) days a partial date may fall on, or None if undated."""
-    if start is None:
-        return None
-    last = period_end(end or start, precision)
-    return period_start(start, precision), last
-
-
 def render_one(day: dt.date, precision: str) -> str:
     month_year = formats.date_format(day, "F Y")
     match precision:

@@ -302,3 +302,10 @@ def test_a_solar_hijri_value_reads_back_as_the_same_gregorian_days():
     text = format_partial_date_input(value.start, value.end, value.precision)
     again = parse_partial_date(text)
     assert (again.start, again.end, again.precision) == (value.start, value.end, value.precision)
+
+
+def test_a_date_outside_the_solar_hijri_years_shows_in_gregorian_alone():
+    from archive.date_input import format_jalali
+
+    assert format_jalali(dt.date(2500, 1, 1), "day", lang="fa") == ""
+    assert format_jalali(dt.date(5, 1, 1), "year", lang="en") == ""

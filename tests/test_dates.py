@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from archive.dates import DatePrecision, covered_interval, render
+from archive.dates import DatePrecision, period_end, period_start, render
 from archive.models import Protest
 from tests.factories import ProtestFactory
 
@@ -36,15 +36,19 @@ def test_partial_dates_render_at_their_precision(start, end, precision, expected
 
 
 def test_month_precision_covers_the_whole_month():
-    assert covered_interval(D(2020, 10, 15), None, DatePrecision.MONTH) == (D(2020, 10, 1), D(2020, 10, 31))
+    day = D(2020, 10, 15)
+    assert (period_start(day, DatePrecision.MONTH), period_end(day, DatePrecision.MONTH)) == (
+        D(2020, 10, 1),
+        D(2020, 10, 31),
+    )
 
 
 def test_decade_precision_covers_ten_years():
-    assert covered_interval(D(1993, 1, 1), None, DatePrecision.DECADE) == (D(1990, 1, 1), D(1999, 12, 31))
-
-
-def test_undated_covers_nothing():
-    assert covered_interval(None, None, DatePrecision.UNDATED) is None
+    day = D(1993, 1, 1)
+    assert (period_start(day, DatePrecision.DECADE), period_end(day, DatePrecision.DECADE)) == (
+        D(1990, 1, 1),
+        D(1999, 12, 31),
+    )
 
 
 @pytest.mark.django_db
