@@ -26,6 +26,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 from django.db import connection
 
+from archive import dialect
 from config.env import env_bool, env_str
 
 CAPTURE_HEADER = "X-Bench-Capture"
@@ -59,7 +60,7 @@ class QueryRecorder:
 
 def _bound_sql(db, sql: str, params) -> str:
     """The statement as the database received it (Django binds parameters client-side on psycopg 3)."""
-    if params is None or db.vendor != "postgresql":
+    if params is None or not dialect.is_postgres(db):
         return sql if params is None else f"{sql} -- params: {params!r}"
     return db.ops.compose_sql(sql, params)
 

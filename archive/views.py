@@ -11,7 +11,7 @@ from django_filters import MultipleChoiceFilter
 
 from archive import cache, charts, pages, paging, registry, search
 from archive.cache import cache_public
-from archive.db import within_time_budget
+from archive.dialect import within_time_budget
 from archive.filters import PublicIdFilter, filterset_for
 
 

@@ -15,7 +15,6 @@ runs is left out (unless its chunk was already read).
 
 import csv
 import io
-import json
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -27,13 +26,13 @@ from itertools import repeat
 from operator import attrgetter, itemgetter
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import NotSupportedError, connections
+from django.db import connections
 from django.db.models import BooleanField, F, Func, QuerySet
 from django.utils.translation import gettext as _
 
 from archive import datapackage as dp
+from archive import dialect, registry
 from archive import models as m
-from archive import registry
 from archive.api.export import LIST_SEPARATOR, claim_text, escape_formula
 from archive.datapackage.writer import cell
 from archive.public import detainee_label
@@ -48,14 +47,6 @@ PK_BATCH = 10_000  # primary keys fetched at a time
 CHUNK_KEYS = object()  # in a query compiled once per export: the chunk's primary keys go here
 
 
-def encode_keys(keys: list[int], vendor: str) -> str:
-    """The keys as one parameter: a thousand placeholders cost more to build, send and parse than
-    the query takes to run."""
-    if vendor == "postgresql":
-        return "{" + ",".join(map(str, keys)) + "}"
-    return json.dumps(keys)
-
-
 class OneOf(Func):
     """`field` is one of `keys`, or, without keys, of each chunk's (see Prepared)."""
 
@@ -67,12 +58,8 @@ class OneOf(Func):
 
     def as_sql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
-        keys = CHUNK_KEYS if self.keys is None else encode_keys(self.keys, connection.vendor)
-        if connection.vendor == "postgresql":
-            return f"{sql} = ANY(%s::bigint[])", (*params, keys)
-        if connection.vendor == "sqlite":
-            return f"{sql} IN (SELECT value FROM json_each(%s))", (*params, keys)  # noqa: S608 - keys are bound
-        raise NotSupportedError("The CSV export runs on PostgreSQL and SQLite.")
+        keys = CHUNK_KEYS if self.keys is None else dialect.values_param(self.keys, connection, ints=True)
+        return dialect.one_of(sql, connection, ints=True), (*params, keys)
 
 
 class Prepared:
@@ -86,7 +73,7 @@ class Prepared:
 
     def rows(self, keys: list[int]) -> list[tuple]:
         connection = connections[self.db]
-        encoded = encode_keys(keys, connection.vendor)
+        encoded = dialect.values_param(keys, connection, ints=True)
         params = [encoded if param is CHUNK_KEYS else param for param in self.params]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)

@@ -1,28 +1,15 @@
 """Write every table of the archive into one backup file, from one consistent snapshot."""
 
 import hashlib
-from contextlib import contextmanager
 from pathlib import Path
 
 import django
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
+from archive import dialect
 from archive.backup import sequences, tables
 from archive.backup.archivefile import FORMAT, FORMAT_VERSION, ArchiveWriter
-
-
-@contextmanager
-def snapshot(using: str):
-    """One transaction, so every table is read as of the same moment while the site keeps writing."""
-    connection = connections[using]
-    outermost = not connection.in_atomic_block
-    with transaction.atomic(using=using):
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        # SQLite: a transaction's first read fixes what it sees until it ends.
-        yield
 
 
 def _write_table(writer: ArchiveWriter, model, using: str) -> dict:
@@ -75,7 +62,7 @@ def export_archive(path: Path, *, using: str = DEFAULT_DB_ALIAS, overwrite: bool
     """Write the whole database at `path`; returns the manifest. A failure leaves no file behind."""
     writer = ArchiveWriter(path, overwrite=overwrite)
     try:
-        with snapshot(using):
+        with dialect.snapshot(using):
             manifest = _manifest(using)
             for model in tables.backup_models():
                 entry = _write_table(writer, model, using)

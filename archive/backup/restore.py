@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils.translation import gettext as _
 
-from archive import cache, roles
+from archive import cache, dialect, roles
 from archive.backup import sequences, tables
 from archive.backup.archivefile import ArchiveReader, BackupError
 
@@ -134,11 +134,9 @@ def insert_table(archive: ArchiveReader, model, using: str) -> int:
     names = ", ".join(quote(field.column) for field in tables.fields(model))
     rows, count = _rows(archive, model, connection), 0
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy:
-                for count, row in enumerate(rows, start=1):  # noqa: B007 - the last count is the total
-                    copy.write_row(row)
-            return count
+        if dialect.is_postgres(connection):
+            columns = [field.column for field in tables.fields(model)]
+            return dialect.copy_rows(cursor, connection, model._meta.db_table, columns, rows)
         marks = ", ".join(["%s"] * len(tables.fields(model)))
         sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608 - names from models
         while batch := list(islice(rows, tables.CHUNK)):

@@ -9,6 +9,8 @@ restore sets it back exactly.
 from django.db import connections
 from django.db.models import AutoField
 
+from archive import dialect
+
 
 def counter_field(model):
     """The auto-incrementing primary key, or None if the table has no counter."""
@@ -21,45 +23,10 @@ def last_id(model, using: str) -> int | None:
     field = counter_field(model)
     if field is None:
         return None
-    connection = connections[using]
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT pg_sequence_last_value(pg_get_serial_sequence(%s, %s))",
-                [connection.ops.quote_name(table), field.column],
-            )
-        elif connection.vendor == "sqlite":
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        else:
-            raise UnsupportedDatabase(connection.vendor)
-        row = cursor.fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
-
-
-class UnsupportedDatabase(ValueError):
-    """Backups read and set id counters on PostgreSQL and SQLite only."""
-
-    def __init__(self, vendor: str):
-        super().__init__(f"Backups support PostgreSQL and SQLite only, not {vendor}.")
+    return dialect.last_counter_value(connections[using], model._meta.db_table, field.column)
 
 
 def set_last_id(model, using: str, value: int) -> None:
     """Make the table's next new row get id `value` + 1."""
     field = counter_field(model)
-    connection = connections[using]
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            sequence = "pg_get_serial_sequence(%s, %s)"
-            arguments = [connection.ops.quote_name(table), field.column]
-            if value > 0:
-                cursor.execute(f"SELECT setval({sequence}, %s, true)", [*arguments, value])
-            else:
-                cursor.execute(f"SELECT setval({sequence}, 1, false)", arguments)
-        elif connection.vendor == "sqlite":
-            cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
-            if value > 0:
-                cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, value])
-        else:
-            raise UnsupportedDatabase(connection.vendor)
+    dialect.set_counter(connections[using], model._meta.db_table, field.column, value)

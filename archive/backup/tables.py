@@ -16,9 +16,9 @@ from decimal import Decimal
 from django.apps import apps
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
-from django.db.models import F
-from django.db.models.functions import Collate
 from django.utils.duration import duration_iso_string
+
+from archive import dialect
 
 # Tables left out on purpose (model label → why). Everything else of every installed app goes in.
 EXCLUDED = {
@@ -58,9 +58,9 @@ def _pk_order(model, connection):
     """Order by primary key; text keys in byte order on every engine, so a checksum does not depend on collation."""
     pk = model._meta.pk
     target = pk.target_field if pk.is_relation else pk
-    if target.get_internal_type() in {"CharField", "TextField", "SlugField"} and connection.vendor == "postgresql":
-        return Collate(F(pk.attname), "C")
-    return F(pk.attname).asc()
+    return dialect.byte_order(
+        pk.attname, target.get_internal_type() in {"CharField", "TextField", "SlugField"}, connection
+    )
 
 
 def db_rows(model, using: str) -> Iterator[tuple]:

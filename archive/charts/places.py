@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from archive import dialect
 from archive.models import Place, PlaceKind, Protest
 from archive.templatetags.archive_tags import record_url
 
@@ -82,7 +83,7 @@ def distinct_protests(targets: dict[int, set[int]]) -> dict[int, int]:
     """
     published = Protest.objects.published().order_by().values("pk")
     links = Protest.places.through.objects.filter(protest__in=published)
-    if connection.vendor != "postgresql":
+    if not dialect.is_postgres():
         held: dict[int, set[int]] = {}
         for protest_id, place_id in links.filter(place__in=list(targets)).values_list("protest_id", "place_id"):
             for target in targets[place_id]:

@@ -22,10 +22,10 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from archive import datapackage as dp
+from archive import dialect
 from archive.api.export import escape_formula
 
 TITLE = "Karabakh 2020 response archive"
@@ -125,21 +125,10 @@ def descriptor(resources: list[dict], created: dt.datetime) -> dict:
     }
 
 
-@contextmanager
-def snapshot():
-    """One consistent view of the database for the whole build, so every link finds its rows."""
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield
-
-
 def write_package(directory: Path) -> dict[str, int]:
     """datapackage.json, the CSVs and a zip of them into `directory`; returns rows per table."""
     resources, counts = [], {}
-    with translation.override("en"), snapshot():
+    with translation.override("en"), dialect.snapshot():
         created = timezone.now()
         for table in dp.tables():
             resource, counts[table.name] = write_table(table, directory)

@@ -41,7 +41,17 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="ArchiveState",
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Always 1: there is one row.",
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="row",
+                    ),
+                ),
                 (
                     "public_changed",
                     models.DateTimeField(

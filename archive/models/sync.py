@@ -36,6 +36,10 @@ class ArchiveState(models.Model):
     longer true: it moves whenever a record the public could see changes, loses a part, or stops
     being public."""
 
+    # The one row is row 1: no id counter (a backup restores none), nothing to number.
+    id = models.PositiveSmallIntegerField(
+        _("row"), primary_key=True, default=1, editable=False, help_text=_("Always 1: there is one row.")
+    )
     public_changed = models.DateTimeField(
         _("public records last changed"),
         null=True,

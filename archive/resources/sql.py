@@ -26,6 +26,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from archive import dialect
+
 CHUNK = 500  # ids per statement
 MAX_PARAMS = 2000  # values per multi-row INSERT (well inside SQLite's and PostgreSQL's limits)
 
@@ -172,8 +174,8 @@ def insert_rows(table: str, columns: list[str], rows: list[tuple], returning: st
     """
     if not rows:
         return []
-    if connection.vendor == "postgresql":
-        return _copy_rows(table, columns, rows, returning)
+    if dialect.is_postgres():
+        return dialect.copy_new_rows(connection, table, columns, rows, returning)
     quote = connection.ops.quote_name
     head = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
     placeholder = f"({', '.join(['%s'] * len(columns))})"
@@ -197,33 +199,14 @@ def insert_rows(table: str, columns: list[str], rows: list[tuple], returning: st
     return returned
 
 
-def _copy_rows(table: str, columns: list[str], rows: list[tuple], returning: str | None) -> list:
-    quote = connection.ops.quote_name
-    ids = []
-    with connection.cursor() as cursor:
-        if returning:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [quote(table), returning, len(rows)],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-            columns, rows = [returning, *columns], [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
-        with cursor.copy(f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    return ids
-
-
 def where_in(column: str, values: list) -> str:
-    """`column IN (…)` for `in_params(values)`: on PostgreSQL `= ANY(%s)`, one array parameter, so the
-    statement stays short (psycopg re-parses a long one every time)."""
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)"
-    return f"{column} IN ({', '.join(['%s'] * len(values))})"
+    """`column` is one of `values`, given by `in_params(values)`: one parameter, so the statement stays
+    short (archive.dialect.one_of)."""
+    return dialect.one_of(column)
 
 
 def in_params(values: list) -> list:
-    return [list(values)] if connection.vendor == "postgresql" else list(values)
+    return [dialect.values_param(values)]
 
 
 def _chunks(items: list):

@@ -16,10 +16,9 @@ Ranking: exact name or alias first, then matches in names, then anywhere, each n
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.utils.translation import gettext as _
 
-from archive import models, registry
+from archive import dialect, models, registry
 from archive.search import portable, postgres
 from archive.search.documents import rebuild, reindex_records, remove_records
 from archive.search.query import MAX_QUERY_LENGTH, MAX_TERMS, ParsedQuery, SearchQueryError, parse
@@ -31,7 +30,7 @@ MAX_MATCHING_IDS = 1000
 
 def backend():
     """The matching module for the database in use: the one place that asks which it is."""
-    return postgres if connection.vendor == "postgresql" else portable
+    return postgres if dialect.is_postgres() else portable
 
 
 @dataclass

@@ -9,6 +9,8 @@ import queue
 import threading
 from collections import Counter
 
+from archive import dialect
+
 
 class InsertSink:
     """executemany INSERT: SQLite, or any database without COPY."""
@@ -130,6 +132,6 @@ class BackgroundSink:
 
 
 def sink_for(connection, freeze: bool = False):
-    if connection.vendor == "postgresql":
+    if dialect.is_postgres(connection):
         return BackgroundSink(CopySink(connection, freeze=freeze))
     return InsertSink(connection)

@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import translation
 
-from archive import changes, registry
+from archive import changes, dialect, registry
 from archive import models as m
 from archive.synthetic import actors, events, pgbulk, sources, statements
 from archive.synthetic.context import Context
@@ -68,7 +68,7 @@ def existing_data(tables) -> dict[str, int]:
 def _wipe(tables) -> None:
     """Delete what --force replaces: every generated table and the history of those records."""
     models = [t.model for t in tables.values()] + history_models()
-    if connection.vendor == "postgresql":
+    if dialect.is_postgres(connection):
         pgbulk.truncate(connection, [model._meta.db_table for model in models])
         return
     qn = connection.ops.quote_name
@@ -103,7 +103,7 @@ def generate(scale: Scale, seed: int, *, force: bool = False, drop_indexes: bool
         raise NotEmpty(", ".join(shown[:6]) + more)
     ensure_languages()
     ctx = _context(scale, seed)
-    postgres = connection.vendor == "postgresql"
+    postgres = dialect.is_postgres(connection)
     if drop_indexes is None:
         drop_indexes = scale.events >= 100_000
     with translation.override("en"), transaction.atomic():
