@@ -31,10 +31,11 @@ EXPORTED_ONLY = ["status", "restricted"]
 NAMED = ["public_id", "name", "name_language"]
 
 # The columns files had before they were derived from the registry, in file order (type → columns an
-# import reads; an export writes the same without private_note, plus status and restricted).
+# import reads; an export writes the same without private_note, plus status and restricted) — and
+# since then a protest's `about_place` (one line in the registry, the model field and migration 0011).
 FILE_COLUMNS = {
     "protests": [
-        "public_id", "title", "kind", "event_status", "date", "date_note", "places", "organizers", "slogans",
+        "public_id", "title", "kind", "event_status", "date", "date_note", "places", "about_place", "organizers", "slogans",
         "description", "size_as_written", "size_low", "size_high", "size_claimed_by",
     ],
     "arrests": [

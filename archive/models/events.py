@@ -98,6 +98,15 @@ class Protest(Record, PartialDate):
         help_text=_("Slogans chanted or posted."),
     )
     description = models.TextField(_("description"), blank=True, help_text=_("Public account of what happened."))
+    about_place = models.ForeignKey(
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="protests_about",
+        verbose_name=_("about a place"),
+        help_text=_("The place the protest was about, where that is not where it was held (e.g. Shusha)."),
+    )
 
     history = HistoricalRecords(m2m_fields=[places, organizers, slogans])
 

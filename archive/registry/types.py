@@ -11,7 +11,7 @@ NAMED_DOCUMENT = Document(names=("name", "other_names__name"), text=("descriptio
 PROTESTS = RecordType(
     key="protests",
     model=m.Protest,
-    fields=("title", "kind", "event_status", "date", "places", "organizers", "slogans", "description"),
+    fields=("title", "kind", "event_status", "date", "places", "about_place", "organizers", "slogans", "description"),
     label="title",
     document=Document(
         names=("title",),
