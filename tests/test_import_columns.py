@@ -35,8 +35,8 @@ NAMED = ["public_id", "name", "name_language"]
 # since then a protest's `about_place` (one line in the registry, the model field and migration 0011).
 FILE_COLUMNS = {
     "protests": [
-        "public_id", "title", "kind", "event_status", "date", "date_note", "places", "about_place", "organizers", "slogans",
-        "description", "size_as_written", "size_low", "size_high", "size_claimed_by",
+        "public_id", "title", "kind", "event_status", "date", "date_note", "places", "about_place", "organizers",
+        "slogans", "description", "size_as_written", "size_low", "size_high", "size_claimed_by",
     ],
     "arrests": [
         "public_id", "person", "group_description", "date", "date_note", "place", "protest", "authority",
