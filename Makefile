@@ -74,7 +74,13 @@ SMOKE ?= $(if $(filter XS S,$(SCALE)),1,0)
 RATE ?= 40
 DURATION ?= 180
 
-.PHONY: bench loadtest
+.PHONY: bench loadtest faults
+
+# Fault test (issue #17): its own throwaway PostgreSQL cluster and Redis on spare ports, RATE req/s of the load
+# test's mix, Redis paused then killed, PostgreSQL restarted, a record withdrawn during the cache outage
+# (bench/faults.py). PHASE: seconds per phase. Fails on any 500, a request over 10 s, recovery over 10 s, or the
+# withdrawn record served once; the phase table goes into $(BENCH_OUT)/benchmarks.md.
+PHASE ?= 20
 
 bench: install
 	$(PY) -m bench.run --scale $(SCALE) --seed $(SEED) --out $(BENCH_OUT) $(if $(filter 1,$(SMOKE)),--smoke) \
@@ -82,3 +88,6 @@ bench: install
 
 loadtest: install-dev
 	$(PY) -m bench.load --scale $(SCALE) --seed $(SEED) --out $(BENCH_OUT) --rate $(RATE) --duration $(DURATION)
+
+faults: install-dev
+	$(PY) -m bench.faults --phase-seconds $(PHASE) --rate $(RATE) --out $(BENCH_OUT)

@@ -175,6 +175,7 @@ def render(report: dict) -> str:
         *imports_section(report),
         *sync_section(report),
         *loadtest_section(report),
+        *faults_section(report.get("faults")),
         "## Anomalies",
         "",
         *([f"- {_cell(a)}" for a in report["anomalies"]] or ["None noticed."]),
@@ -183,3 +184,42 @@ def render(report: dict) -> str:
         METHOD,
     ]
     return "\n".join(lines)
+
+
+def faults_section(faults: dict | None) -> list[str]:
+    """The fault test's phase table (`make faults`, bench/faults.py)."""
+    if not faults:
+        return ["## Faults", "", "Not run for this report (`make faults`).", ""]
+    rows = [
+        [name, _n(p["requests"]), ", ".join(f"{s}: {n}" for s, n in sorted(p["statuses"].items())),
+         _n(p["longest_s"], 2), ", ".join(f"{why} ×{n}" for why, n in p["failures"].items()) or "none"]
+        for name, p in faults["phases"].items()
+    ]  # fmt: skip
+    recovery = ", ".join(f"{fault}: {seconds} s" for fault, seconds in faults["recovery_s"].items())
+    verdict = "**passed**" if faults["pass"] else "**failed**: " + "; ".join(faults["failures"])
+    return [
+        "## Faults (`make faults`: Redis paused, killed; PostgreSQL restarted; a record withdrawn meanwhile)",
+        "",
+        f"{faults['rate']} req/s offered in the load test's mix plus a watcher of one protest; phases of "
+        f"{_n(faults['phase_seconds'])} s, PostgreSQL down {_n(faults['postgres_down_seconds'])} s; "
+        f"{faults['requests']:,} requests ({faults['date']}, commit {faults['commit']}). {verdict}.",
+        "",
+        *_table(["Phase", "requests", "answers by status", "longest s", "failures"], rows),
+        "",
+        f"Seconds to recover after each fault ended: {recovery}. The protest withdrawn during the Redis outage "
+        f"(at {faults['withdrawn_at_s']} s) was served {faults['withdrawn_served_after']} times after its "
+        f"withdrawal; Redis held {faults['cache_keys_before_outage']} cached entries when it was paused.",
+        "",
+    ]
+
+
+def splice_section(text: str, heading: str, lines: list[str]) -> str:
+    """Put `lines` in place of the section starting with `heading` (up to the next `## `), or before
+    "## Anomalies" (else at the end) if there is none."""
+    body = text.splitlines()
+    start = next((i for i, line in enumerate(body) if line.startswith(heading)), None)
+    if start is None:
+        start = end = next((i for i, line in enumerate(body) if line.startswith("## Anomalies")), len(body))
+    else:
+        end = next((i for i in range(start + 1, len(body)) if body[i].startswith("## ")), len(body))
+    return "\n".join([*body[:start], *lines, *body[end:]]) + "\n"

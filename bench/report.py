@@ -216,6 +216,7 @@ def build(scale: str) -> dict:
         "sync": http["sync"],
         "imports": [check_import(i) for i in imports],
         "loadtest": read_json(work / "loadtest.json"),
+        "faults": read_json(work.parent / "faults.json"),
     }
     report["anomalies"] = anomalies(report)
     return report
