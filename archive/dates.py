@@ -34,6 +34,9 @@ MONTH_PRECISIONS = (
     DatePrecision.LATE_MONTH,
 )
 
+# Every precision a dated record can have (an undated record has no period to compare).
+DATED_PRECISIONS = tuple(p for p in DatePrecision.values if p != DatePrecision.UNDATED)
+
 # "about 18 October" may be off by this much either way.
 APPROXIMATE_SLACK = dt.timedelta(days=15)
 
@@ -125,17 +128,13 @@ def overlaps_q(prefix: str, lo: dt.date | None, hi: dt.date | None) -> Q:
     if hi is not None:
         # The record's period begins on or before hi.
         begins = Q()
-        for prec in DatePrecision.values:
-            if prec == DatePrecision.UNDATED:
-                continue
+        for prec in DATED_PRECISIONS:
             latest_start = _latest_start_for(hi, prec)
             begins |= Q(**{precision: prec, f"{start}__lte": latest_start})
         q &= begins
     if lo is not None:
         ends = Q()
-        for prec in DatePrecision.values:
-            if prec == DatePrecision.UNDATED:
-                continue
+        for prec in DATED_PRECISIONS:
             earliest = _earliest_end_for(lo, prec)
             ends |= Q(**{precision: prec, f"{end}__isnull": True, f"{start}__gte": earliest})
             ends |= Q(**{precision: prec, f"{end}__isnull": False, f"{end}__gte": earliest})

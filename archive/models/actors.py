@@ -6,12 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from archive.models.base import (
-    Language,
     OtherName,
     PartialDate,
     Record,
     RecordQuerySet,
     choices_check,
+    country_field,
+    name_language_field,
+    parent_field,
+    part_of,
+    primary_name_field,
     record_constraints,
     record_permissions,
 )
@@ -30,18 +34,8 @@ class PersonQuerySet(RecordQuerySet):
 
 
 class Person(Record):
-    name = models.CharField(
-        _("name"), db_index=True, max_length=200, help_text=_("Primary name, as the archive cites the person.")
-    )
-    name_language = models.ForeignKey(
-        Language,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("language of the name"),
-        help_text=_("Language/script of the primary name."),
-    )
+    name = primary_name_field(max_length=200, help_text=_("Primary name, as the archive cites the person."))
+    name_language = name_language_field()
     description = models.TextField(
         _("description"), blank=True, help_text=_("Who the person is, in a sentence or two.")
     )
@@ -71,13 +65,7 @@ class Person(Record):
 
 
 class PersonName(OtherName):
-    owner = models.ForeignKey(
-        Person,
-        on_delete=models.CASCADE,
-        related_name="other_names",
-        verbose_name=_("person"),
-        help_text=_("The person so named."),
-    )
+    owner = part_of(Person, related_name="other_names", verbose_name=_("person"), help_text=_("The person so named."))
 
     class Meta(OtherName.Meta):
         verbose_name = _("other name of a person")
@@ -102,31 +90,12 @@ class OrganizationKind(models.TextChoices):
 
 
 class Organization(Record):
-    name = models.CharField(
-        _("name"), db_index=True, max_length=300, help_text=_("Primary name, usually the English form.")
-    )
-    name_language = models.ForeignKey(
-        Language,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("language of the name"),
-        help_text=_("Language/script of the primary name."),
-    )
+    name = primary_name_field(max_length=300, help_text=_("Primary name, usually the English form."))
+    name_language = name_language_field()
     kind = models.CharField(
         _("kind"), max_length=20, choices=OrganizationKind, help_text=_("What sort of body this is.")
     )
-    country = models.ForeignKey(
-        Place,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"kind": "country"},
-        verbose_name=_("country"),
-        help_text=_("Country the organization belongs to or works on."),
-    )
+    country = country_field(help_text=_("Country the organization belongs to or works on."))
     based_in = models.ForeignKey(
         Place,
         on_delete=models.PROTECT,
@@ -136,15 +105,7 @@ class Organization(Record):
         verbose_name=_("based in"),
         help_text=_("Where it operates from, e.g. abroad for an exile group."),
     )
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name=_("part of"),
-        help_text=_("Parent body, e.g. the ministry a department belongs to."),
-    )
+    parent = parent_field(help_text=_("Parent body, e.g. the ministry a department belongs to."))
     founded_year = models.PositiveSmallIntegerField(
         _("founded"), null=True, blank=True, help_text=_("Year founded, if known.")
     )
@@ -176,9 +137,8 @@ class Organization(Record):
 
 
 class OrganizationName(OtherName):
-    owner = models.ForeignKey(
+    owner = part_of(
         Organization,
-        on_delete=models.CASCADE,
         related_name="other_names",
         verbose_name=_("organization"),
         help_text=_("The organization so named."),
@@ -192,13 +152,7 @@ class OrganizationName(OtherName):
 class Affiliation(PartialDate):
     """A person's role, over a period, in an organization or in public life."""
 
-    person = models.ForeignKey(
-        Person,
-        on_delete=models.CASCADE,
-        related_name="affiliations",
-        verbose_name=_("person"),
-        help_text=_("Who held the role."),
-    )
+    person = part_of(Person, related_name="affiliations", verbose_name=_("person"), help_text=_("Who held the role."))
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,

@@ -264,6 +264,59 @@ class Language(models.Model):
         return f"{self.name} ({self.code})"
 
 
+def primary_name_field(*, max_length: int, help_text) -> models.CharField:
+    """A record's primary name: the form the archive cites it by."""
+    return models.CharField(_("name"), db_index=True, max_length=max_length, help_text=help_text)
+
+
+def name_language_field() -> models.ForeignKey:
+    """The language and script of a record's primary name."""
+    return models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("language of the name"),
+        help_text=_("Language/script of the primary name."),
+    )
+
+
+def part_of(owner, *, related_name: str, verbose_name, help_text) -> models.ForeignKey:
+    """A part's link to the record it belongs to (other names, claims, texts, roles):
+    the part goes when its record goes."""
+    return models.ForeignKey(
+        owner, on_delete=models.CASCADE, related_name=related_name, verbose_name=verbose_name, help_text=help_text
+    )
+
+
+def country_field(*, help_text) -> models.ForeignKey:
+    """The country a body belongs to or works on: a place of kind country."""
+    return models.ForeignKey(
+        "archive.Place",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "country"},
+        verbose_name=_("country"),
+        help_text=help_text,
+    )
+
+
+def parent_field(*, help_text) -> models.ForeignKey:
+    """The record of the same type this one is part of (a tree: a city's province, a ministry's department)."""
+    return models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+        help_text=help_text,
+    )
+
+
 class NameKind(models.TextChoices):
     VARIANT = "variant", _("variant spelling")
     TRANSLITERATION = "transliteration", _("transliteration")

@@ -13,6 +13,7 @@ from archive.models.base import (
     Record,
     choices_check,
     dated_record_constraints,
+    part_of,
     record_permissions,
     undated_last_indexes,
 )
@@ -125,12 +126,8 @@ class Protest(Record, PartialDate):
 
 
 class ProtestSizeClaim(CountClaim):
-    protest = models.ForeignKey(
-        Protest,
-        on_delete=models.CASCADE,
-        related_name="size_claims",
-        verbose_name=_("protest"),
-        help_text=_("The protest counted."),
+    protest = part_of(
+        Protest, related_name="size_claims", verbose_name=_("protest"), help_text=_("The protest counted.")
     )
 
     class Meta(CountClaim.Meta):
@@ -240,13 +237,7 @@ class Arrest(Record, PartialDate):
 
 
 class ArrestCountClaim(CountClaim):
-    arrest = models.ForeignKey(
-        Arrest,
-        on_delete=models.CASCADE,
-        related_name="count_claims",
-        verbose_name=_("arrest"),
-        help_text=_("The arrests counted."),
-    )
+    arrest = part_of(Arrest, related_name="count_claims", verbose_name=_("arrest"), help_text=_("The arrests counted."))
 
     class Meta(CountClaim.Meta):
         verbose_name = _("number detained claim")

@@ -6,8 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from archive.models.actors import Organization
-from archive.models.base import Language, OtherName, Record, choices_check, record_constraints, record_permissions
-from archive.models.places import Place
+from archive.models.base import (
+    Language,
+    OtherName,
+    Record,
+    choices_check,
+    country_field,
+    name_language_field,
+    part_of,
+    primary_name_field,
+    record_constraints,
+    record_permissions,
+)
 from archive.validators import validate_web_address
 
 
@@ -44,18 +54,8 @@ class OutletAffiliation(models.TextChoices):
 
 
 class MediaOutlet(Record):
-    name = models.CharField(
-        _("name"), db_index=True, max_length=300, help_text=_("Primary name as the archive cites it.")
-    )
-    name_language = models.ForeignKey(
-        Language,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("language of the name"),
-        help_text=_("Language/script of the primary name."),
-    )
+    name = primary_name_field(max_length=300, help_text=_("Primary name as the archive cites it."))
+    name_language = name_language_field()
     kind = models.CharField(
         _("kind"), max_length=20, choices=OutletKind, help_text=_("Newspaper, TV, Telegram channel…")
     )
@@ -66,16 +66,7 @@ class MediaOutlet(Record):
         verbose_name=_("languages"),
         help_text=_("Languages the outlet publishes in."),
     )
-    country = models.ForeignKey(
-        Place,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"kind": "country"},
-        verbose_name=_("country"),
-        help_text=_("Country the outlet reports on or is registered in."),
-    )
+    country = country_field(help_text=_("Country the outlet reports on or is registered in."))
     base = models.CharField(
         _("base"),
         max_length=10,
@@ -138,12 +129,8 @@ class MediaOutlet(Record):
 
 
 class OutletName(OtherName):
-    owner = models.ForeignKey(
-        MediaOutlet,
-        on_delete=models.CASCADE,
-        related_name="other_names",
-        verbose_name=_("media outlet"),
-        help_text=_("The outlet so named."),
+    owner = part_of(
+        MediaOutlet, related_name="other_names", verbose_name=_("media outlet"), help_text=_("The outlet so named.")
     )
 
     class Meta(OtherName.Meta):

@@ -6,11 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from archive.models.base import (
-    Language,
     OtherName,
     Record,
     RecordQuerySet,
     choices_check,
+    name_language_field,
+    parent_field,
+    part_of,
+    primary_name_field,
     record_constraints,
     record_permissions,
 )
@@ -44,28 +47,10 @@ class PlaceQuerySet(RecordQuerySet):
 
 
 class Place(Record):
-    name = models.CharField(
-        _("name"), db_index=True, max_length=200, help_text=_("Primary name, usually the common English form.")
-    )
-    name_language = models.ForeignKey(
-        Language,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("language of the name"),
-        help_text=_("Language/script of the primary name."),
-    )
+    name = primary_name_field(max_length=200, help_text=_("Primary name, usually the common English form."))
+    name_language = name_language_field()
     kind = models.CharField(_("kind"), max_length=20, choices=PlaceKind, help_text=_("Country, province, city, site…"))
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name=_("part of"),
-        help_text=_("The place this one lies in: a city's province, a province's country."),
-    )
+    parent = parent_field(help_text=_("The place this one lies in: a city's province, a province's country."))
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, help_text=_("WGS 84 decimal degrees.")
     )
@@ -105,13 +90,7 @@ class Place(Record):
 
 
 class PlaceName(OtherName):
-    owner = models.ForeignKey(
-        Place,
-        on_delete=models.CASCADE,
-        related_name="other_names",
-        verbose_name=_("place"),
-        help_text=_("The place so named."),
-    )
+    owner = part_of(Place, related_name="other_names", verbose_name=_("place"), help_text=_("The place so named."))
 
     class Meta(OtherName.Meta):
         verbose_name = _("other name of a place")

@@ -13,6 +13,7 @@ from archive.models.base import (
     Record,
     choices_check,
     dated_record_constraints,
+    part_of,
     record_permissions,
     undated_last_indexes,
 )
@@ -132,13 +133,7 @@ class Statement(Record, PartialDate):
 class StatementText(models.Model):
     """The statement's words in one language: the original or a translation."""
 
-    statement = models.ForeignKey(
-        Statement,
-        on_delete=models.CASCADE,
-        related_name="texts",
-        verbose_name=_("statement"),
-        help_text=_("The statement."),
-    )
+    statement = part_of(Statement, related_name="texts", verbose_name=_("statement"), help_text=_("The statement."))
     language = models.ForeignKey(
         Language, on_delete=models.PROTECT, verbose_name=_("language"), help_text=_("Language and script of this text.")
     )
@@ -170,12 +165,8 @@ class StatementText(models.Model):
 
 
 class SignatoryClaim(CountClaim):
-    statement = models.ForeignKey(
-        Statement,
-        on_delete=models.CASCADE,
-        related_name="signatory_claims",
-        verbose_name=_("statement"),
-        help_text=_("The statement signed."),
+    statement = part_of(
+        Statement, related_name="signatory_claims", verbose_name=_("statement"), help_text=_("The statement signed.")
     )
     group = models.CharField(
         _("signatories"),

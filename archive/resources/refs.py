@@ -61,6 +61,39 @@ def resolve(model, text: str, limit: dict | None = None, what: str | None = None
     return matches[0]
 
 
+def remembered(cache: dict, key: str, lookup):
+    """`lookup()`, or the ValueError it raised, kept in `cache` under `key`: a reference repeated
+    across an import is looked up once, and fails the same way each time."""
+    if key not in cache:
+        try:
+            cache[key] = lookup()
+        except ValueError as error:
+            cache[key] = error
+    found = cache[key]
+    if isinstance(found, ValueError):
+        raise found
+    return found
+
+
+def clean_items(value, convert, key=None) -> list:
+    """A multi-valued cell's items, each through `convert`, in order and each once (the same `key`, or
+    equal, counts as once); one ValueError names every item that did not convert."""
+    found, keys, problems = [], [], []
+    for item in split_items(value):
+        try:
+            thing = convert(item)
+        except ValueError as error:
+            problems.append(str(error))
+            continue
+        seen = key(thing) if key else thing
+        if seen not in keys:
+            keys.append(seen)
+            found.append(thing)
+    if problems:
+        raise ValueError(" ".join(problems))
+    return found
+
+
 class ResolvingMixin:
     """Resolves cells to records, with lookups cached for the length of one import.
 
@@ -104,16 +137,11 @@ class ResolvingMixin:
             self.guard(text)
         if self.cache is None:
             return resolve(self.model, text, self.limit, self.what)
-        if text not in self.cache:
-            try:
-                by_id = text not in self.not_public_ids
-                self.cache[text] = resolve(self.model, text, self.limit, self.what, by_public_id=by_id)
-            except ValueError as error:
-                self.cache[text] = error
-        found = self.cache[text]
-        if isinstance(found, ValueError):
-            raise found
-        return found
+        return remembered(
+            self.cache,
+            text,
+            lambda: resolve(self.model, text, self.limit, self.what, by_public_id=text not in self.not_public_ids),
+        )
 
 
 class RecordWidget(ResolvingMixin, widgets.Widget):
@@ -142,18 +170,7 @@ class RecordsWidget(ResolvingMixin, widgets.ManyToManyWidget):
         return split_items(value)
 
     def clean(self, value, row=None, **kwargs):
-        records, problems = [], []
-        for item in split_items(value):
-            try:
-                record = self.resolve(item)
-            except ValueError as error:
-                problems.append(str(error))
-                continue
-            if record not in records:
-                records.append(record)
-        if problems:
-            raise ValueError(" ".join(problems))
-        return records
+        return clean_items(value, self.resolve)
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
@@ -170,18 +187,7 @@ class LanguagesWidget(widgets.ManyToManyWidget):
         super().__init__(Language, **kwargs)
 
     def clean(self, value, row=None, **kwargs):
-        languages, problems = [], []
-        for item in split_items(value):
-            try:
-                language = language_for(item)
-            except ValueError as error:
-                problems.append(str(error))
-                continue
-            if language not in languages:
-                languages.append(language)
-        if problems:
-            raise ValueError(" ".join(problems))
-        return languages
+        return clean_items(value, language_for)
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else JOINER.join(sorted(language.code for language in value.all()))
@@ -235,30 +241,10 @@ class SlogansWidget(widgets.ManyToManyWidget):
     def slogan(self, item: str) -> Slogan:
         if self.cache is None:
             return self._lookup(item)
-        if item not in self.cache:
-            try:
-                self.cache[item] = self._lookup(item)
-            except ValueError as error:
-                self.cache[item] = error
-        found = self.cache[item]
-        if isinstance(found, ValueError):
-            raise found
-        return found
+        return remembered(self.cache, item, lambda: self._lookup(item))
 
     def clean(self, value, row=None, **kwargs):
-        slogans, problems = [], []
-        for item in split_items(value):
-            try:
-                slogan = self.slogan(item)
-            except ValueError as error:
-                problems.append(str(error))
-                continue
-            key = (slogan.text, slogan.language_id)
-            if key not in [(s.text, s.language_id) for s in slogans]:
-                slogans.append(slogan)
-        if problems:
-            raise ValueError(" ".join(problems))
-        return slogans
+        return clean_items(value, self.slogan, key=lambda slogan: (slogan.text, slogan.language_id))
 
     def render(self, value, obj=None, **kwargs):
         if value is None:

@@ -3,7 +3,7 @@
 from archive.models.actors import OrganizationKind as OK
 from archive.synthetic import bodies, names, places, timeline
 from archive.synthetic.common import cite, head, other_names
-from archive.synthetic.context import CHUNK, Batch
+from archive.synthetic.context import Batch, chunked
 from archive.synthetic.rng import Weights, stream
 
 HOT_CITIES = {
@@ -52,13 +52,13 @@ def generate_places(ctx):
     iranian = [ids[s.key] for s in real if s.kind == "city" and _country_key(real, ids, s) == "iran"]
     weights = Weights({pk: 4 if pk in ctx.hot_cities else 1 for pk in iranian})
     by_id = {ids[s.key]: s for s in real}
-    for chunk in range(0, ctx.scale.places, CHUNK):
-        rng, batch = stream(ctx.seed, "place", chunk), Batch()
-        for _ in range(min(CHUNK, ctx.scale.places - chunk)):
-            parent = rng.weighted(weights)
-            spec = places.village(rng, by_id[parent]) if rng.chance(0.8) else places.site(rng, by_id[parent])
-            _place(ctx, rng, batch, len(ctx.places) + 1, spec, parent, real=False)
-        yield batch
+
+    def invented(ctx, rng, batch, pk):
+        parent = rng.weighted(weights)
+        spec = places.village(rng, by_id[parent]) if rng.chance(0.8) else places.site(rng, by_id[parent])
+        _place(ctx, rng, batch, pk, spec, parent, real=False)
+
+    yield from chunked(ctx, "place", ctx.scale.places, invented, first_pk=len(real) + 1)
 
 
 def _country_key(real, ids, spec):
@@ -100,11 +100,7 @@ def event_place(ctx, rng) -> int:
 
 
 def generate_organizations(ctx):
-    for chunk in range(0, ctx.scale.organizations, CHUNK):
-        rng, batch = stream(ctx.seed, "organization", chunk), Batch()
-        for _ in range(min(CHUNK, ctx.scale.organizations - chunk)):
-            _organization(ctx, rng, batch, len(ctx.organizations) + 1)
-        yield batch
+    return chunked(ctx, "organization", ctx.scale.organizations, _organization)
 
 
 def _organization(ctx, rng, batch, pk):
@@ -134,11 +130,7 @@ def _organization(ctx, rng, batch, pk):
 
 
 def generate_people(ctx):
-    for chunk in range(0, ctx.scale.people, CHUNK):
-        rng, batch = stream(ctx.seed, "person", chunk), Batch()
-        for _ in range(min(CHUNK, ctx.scale.people - chunk)):
-            _person(ctx, rng, batch, len(ctx.people) + 1)
-        yield batch
+    return chunked(ctx, "person", ctx.scale.people, _person)
 
 
 def _person(ctx, rng, batch, pk):
@@ -165,11 +157,7 @@ def _person(ctx, rng, batch, pk):
 
 
 def generate_outlets(ctx):
-    for chunk in range(0, ctx.scale.outlets, CHUNK):
-        rng, batch = stream(ctx.seed, "mediaoutlet", chunk), Batch()
-        for _ in range(min(CHUNK, ctx.scale.outlets - chunk)):
-            _outlet(ctx, rng, batch, len(ctx.outlets) + 1)
-        yield batch
+    return chunked(ctx, "mediaoutlet", ctx.scale.outlets, _outlet)
 
 
 def _outlet(ctx, rng, batch, pk):

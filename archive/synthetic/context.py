@@ -5,7 +5,7 @@ from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from archive.synthetic.rng import PublicIds
+from archive.synthetic.rng import PublicIds, stream
 from archive.synthetic.scales import Scale
 
 # Records per chunk; each chunk has its own random stream (see rng.py). Fixed, so
@@ -18,6 +18,16 @@ class Batch(defaultdict):
 
     def __init__(self):
         super().__init__(list)
+
+
+def chunked(ctx, table: str, count: int, make, first_pk: int = 1):
+    """Make `count` records of `table`, one `make(ctx, rng, batch, pk)` call each, and yield a batch per
+    CHUNK; each chunk draws from its own random stream."""
+    for chunk in range(0, count, CHUNK):
+        rng, batch = stream(ctx.seed, table, chunk), Batch()
+        for i in range(min(CHUNK, count - chunk)):
+            make(ctx, rng, batch, first_pk + chunk + i)
+        yield batch
 
 
 @dataclass

@@ -5,8 +5,8 @@ import datetime as dt
 from archive.synthetic import names, phrases, timeline
 from archive.synthetic.actors import event_place
 from archive.synthetic.common import cite, claim, head
-from archive.synthetic.context import CHUNK, Batch
-from archive.synthetic.rng import Weights, stream
+from archive.synthetic.context import chunked
+from archive.synthetic.rng import Weights
 
 PROTEST_KIND = Weights(
     {"rally": 40, "march": 12, "strike": 10, "celebration": 10, "gathering": 15, "online": 8, "other": 5}
@@ -17,11 +17,7 @@ OUTCOME = Weights({"unknown": 35, "held": 8, "released": 25, "bail": 15, "charge
 
 
 def generate_protests(ctx):
-    for chunk in range(0, ctx.scale.protests, CHUNK):
-        rng, batch = stream(ctx.seed, "protest", chunk), Batch()
-        for i in range(min(CHUNK, ctx.scale.protests - chunk)):
-            _protest(ctx, rng, batch, chunk + i + 1)
-        yield batch
+    return chunked(ctx, "protest", ctx.scale.protests, _protest)
 
 
 def _protest(ctx, rng, batch, pk):
@@ -67,11 +63,7 @@ def sentences(ctx, rng, table, lang, place, organizations, low, high) -> tuple[l
 
 
 def generate_arrests(ctx):
-    for chunk in range(0, ctx.scale.arrests, CHUNK):
-        rng, batch = stream(ctx.seed, "arrest", chunk), Batch()
-        for i in range(min(CHUNK, ctx.scale.arrests - chunk)):
-            _arrest(ctx, rng, batch, chunk + i + 1)
-        yield batch
+    return chunked(ctx, "arrest", ctx.scale.arrests, _arrest)
 
 
 def _arrest(ctx, rng, batch, pk):

@@ -5,7 +5,7 @@ import datetime as dt
 from archive.synthetic import names, phrases, timeline
 from archive.synthetic.actors import event_place
 from archive.synthetic.common import cite, head
-from archive.synthetic.context import CHUNK, Batch
+from archive.synthetic.context import Batch, chunked
 from archive.synthetic.rng import Weights, stream
 
 KIND = Weights({"article": 55, "web_page": 15, "social_media": 12, "broadcast": 6, "book": 4, "footnote_only": 8})
@@ -14,11 +14,7 @@ PUBLISHERS = ["Eko Avrasiya, Ankara", "Elm, Baku", "Ostad Publishing, Tabriz", "
 
 
 def generate_sources(ctx):
-    for chunk in range(0, ctx.scale.sources, CHUNK):
-        rng, batch = stream(ctx.seed, "source", chunk), Batch()
-        for i in range(min(CHUNK, ctx.scale.sources - chunk)):
-            _source(ctx, rng, batch, chunk + i + 1)
-        yield batch
+    return chunked(ctx, "source", ctx.scale.sources, _source)
 
 
 def _source(ctx, rng, batch, pk):

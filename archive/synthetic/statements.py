@@ -4,10 +4,10 @@ signatory claims, the outlets that carried them and the events they concern."""
 from archive.synthetic import phrases, timeline
 from archive.synthetic.actors import event_place
 from archive.synthetic.common import cite, claim, head
-from archive.synthetic.context import CHUNK, Batch
+from archive.synthetic.context import chunked
 from archive.synthetic.events import sentences
 from archive.synthetic.names import LANGS
-from archive.synthetic.rng import Weights, stream
+from archive.synthetic.rng import Weights
 
 FORM = Weights(
     {
@@ -37,11 +37,7 @@ TRANSLATORS = ["the archive", "the article's author", "the outlet"]
 
 
 def generate_statements(ctx):
-    for chunk in range(0, ctx.scale.statements, CHUNK):
-        rng, batch = stream(ctx.seed, "statement", chunk), Batch()
-        for i in range(min(CHUNK, ctx.scale.statements - chunk)):
-            _statement(ctx, rng, batch, chunk + i + 1)
-        yield batch
+    return chunked(ctx, "statement", ctx.scale.statements, _statement)
 
 
 def _statement(ctx, rng, batch, pk):
