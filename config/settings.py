@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view that finds the database away answers 503; below it, QueryTimeoutMiddleware sees a slow query first.
+    "archive.middleware.DatabaseUnavailableMiddleware",
     "archive.middleware.QueryTimeoutMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into a 429.
     "axes.middleware.AxesMiddleware",

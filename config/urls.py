@@ -36,3 +36,4 @@ urlpatterns += i18n_patterns(path("", include("archive.urls")))
 
 handler400 = "archive.api.errors.bad_request"
 handler404 = "archive.api.errors.not_found"
+handler500 = "archive.api.errors.server_error"
