@@ -2,16 +2,20 @@
 500 or a hang, and the archive serves again by itself once the database is back."""
 
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, InterfaceError, OperationalError, connection
 from django.test import Client, RequestFactory
 from psycopg.errors import QueryCanceled
 
 from archive import health, models
+from config.env import database_from_url
 from tests.factories import ProtestFactory
 
+BASE = Path(__file__).resolve().parent.parent
 PERSIAN_SITE_NAME = "بایگانی واکنش‌ها به جنگ قره‌باغ ۲۰۲۰"  # "Karabakh 2020 response archive" in fa
 
 
@@ -248,3 +252,25 @@ def test_an_outage_logs_one_warning_line_per_request_and_no_traceback(outage_cli
     assert [(r.name, r.levelname, r.exc_info) for r in caplog.records] == [("archive.health", "WARNING", None)] * 3
     assert "GET /en/protests/" in caplog.records[0].getMessage()
     assert "OperationalError: server closed the connection unexpectedly" in caplog.records[0].getMessage()
+
+
+# --- A server that does not answer is not waited for forever -------------------------------------------
+
+
+def test_a_postgres_connection_gives_up_after_five_seconds_by_default(monkeypatch):
+    monkeypatch.delenv("DATABASE_CONNECT_TIMEOUT", raising=False)
+    assert database_from_url("postgres://db.example/archive", BASE)["OPTIONS"]["connect_timeout"] == 5
+
+
+def test_the_connect_timeout_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DATABASE_CONNECT_TIMEOUT", "2")
+    assert database_from_url("postgres://db.example/archive", BASE)["OPTIONS"]["connect_timeout"] == 2
+    monkeypatch.setenv("DATABASE_CONNECT_TIMEOUT", "-1")
+    with pytest.raises(ImproperlyConfigured):
+        database_from_url("postgres://db.example/archive", BASE)
+
+
+def test_a_connect_timeout_in_the_url_wins(monkeypatch):
+    monkeypatch.setenv("DATABASE_CONNECT_TIMEOUT", "2")
+    options = database_from_url("postgres://db.example/archive?connect_timeout=9", BASE)["OPTIONS"]
+    assert options["connect_timeout"] == "9"
