@@ -1,6 +1,16 @@
 """While the database restarts or is unreachable, every request gets a clear 503 with Retry-After, never a
 500 or a hang, and the archive serves again by itself once the database is back."""
 
+import http.client
+import json
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -274,3 +284,210 @@ def test_a_connect_timeout_in_the_url_wins(monkeypatch):
     monkeypatch.setenv("DATABASE_CONNECT_TIMEOUT", "2")
     options = database_from_url("postgres://db.example/archive?connect_timeout=9", BASE)["OPTIONS"]
     assert options["connect_timeout"] == "9"
+
+
+# --- A real restart: a throwaway PostgreSQL cluster, and gunicorn with production settings -----------------
+
+
+class ThrowawayCluster:
+    """A PostgreSQL cluster of this test's own, to stop and start at will (never the machine's). PostgreSQL
+    refuses to run as root, so as root (CI) it runs as the postgres user."""
+
+    def __init__(self, root: Path):
+        self.bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))[-1].parent
+        self.root, self.data, self.port = root, root / "data", free_port()
+        self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_owner:
+            shutil.chown(root, "postgres")
+
+    def _pg(self, *args: str) -> None:
+        subprocess.run([*self.as_owner, *args], check=True, capture_output=True, timeout=60)
+
+    def create(self) -> None:
+        initdb = [str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust"]
+        self._pg(*initdb, "--no-sync", "--no-instructions", "-E", "UTF8")
+        self.start()
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self.pg_ctl("-o", options, "-l", str(self.root / "log"), "-w", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        self.pg_ctl("-m", mode, "-w", "stop")
+
+    def pg_ctl(self, *args: str) -> None:
+        self._pg(str(self.bindir / "pg_ctl"), "-D", str(self.data), *args)
+
+    def load(self, name: str, from_settings: dict) -> str:
+        """A database `name` holding what the test database holds (its migrations: faster than migrating)."""
+        source = ["-h", from_settings["HOST"] or "127.0.0.1", "-p", str(from_settings["PORT"] or 5432)]
+        source += ["-U", from_settings["USER"], from_settings["NAME"]]
+        here = ["-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
+        environment = {**os.environ, "PGPASSWORD": from_settings["PASSWORD"] or ""}
+        subprocess.run([str(self.bindir / "createdb"), *here, name], check=True, env=environment, timeout=60)
+        dump = subprocess.run(
+            [str(self.bindir / "pg_dump"), "--no-owner", "--no-privileges", *source],
+            check=True,
+            capture_output=True,
+            env=environment,
+            timeout=120,
+        )
+        subprocess.run(
+            [str(self.bindir / "psql"), "-q", "-v", "ON_ERROR_STOP=1", *here, name],
+            input=dump.stdout,
+            check=True,
+            capture_output=True,
+            env=environment,
+            timeout=120,
+        )
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def throwaway_cluster_unavailable() -> str:
+    if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        return "no PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql"
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "running as root and there is no postgres user to run a cluster as"
+        if not shutil.which("runuser"):
+            return "running as root without runuser"
+    return ""
+
+
+class LiveServer:
+    """gunicorn (one sync worker, one persistent database connection) with production settings."""
+
+    def __init__(self, database_url: str, log: Path):
+        self.port = free_port()
+        environment = {
+            key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DATABASE_REPLICA_URLS"}
+        }
+        environment |= {
+            "DEBUG": "0",
+            "SECRET_KEY": "outage-test-" + "x" * 40,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "BEHIND_TLS_PROXY": "1",  # HTTPS redirect on, as in production; requests say they came over TLS
+            "DATABASE_URL": database_url,
+            "DATABASE_CONN_MAX_AGE": "60",
+            "ARCHIVE_CACHE_SECONDS": "0",  # every page asks the database
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "WEB_CONCURRENCY": "1",
+            "GUNICORN_THREADS": "1",
+        }
+        self.log = log
+        with open(log, "wb") as output:
+            self.process = subprocess.Popen(
+                [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py"],
+                cwd=BASE,
+                env=environment,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 60
+        while self.get("/healthz", tls=False)[0] != 200:
+            assert self.process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+
+    def get(self, path: str, *, tls: bool = True, method: str = "GET") -> tuple[int, dict, str, float]:
+        """(status, headers, body, seconds); status 0 if nothing answered."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        started = time.monotonic()
+        try:
+            connection.request(method, path, headers={"X-Forwarded-Proto": "https"} if tls else {})
+            response = connection.getresponse()
+            body = response.read().decode()
+        except OSError:
+            return 0, {}, "", time.monotonic() - started
+        finally:
+            connection.close()
+        return response.status, dict(response.getheaders()), body, time.monotonic() - started
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def restartable(django_db_setup, tmp_path_factory):
+    """A throwaway cluster holding the test database's schema, and gunicorn serving it."""
+    from django.db import connection as default
+
+    if default.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    reason = throwaway_cluster_unavailable()
+    if reason:
+        pytest.skip(reason)
+    root = Path(tempfile.mkdtemp(prefix="archive-outage-"))
+    cluster = ThrowawayCluster(root)
+    server = None
+    try:
+        cluster.create()
+        url = cluster.load("archive", default.settings_dict)
+        server = LiveServer(url, tmp_path_factory.mktemp("outage") / "gunicorn.log")
+        yield cluster, server
+    finally:
+        if server is not None:
+            server.stop()
+        if (cluster.data / "postmaster.pid").exists():
+            cluster.stop("immediate")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db  # so that the test database (whose schema the throwaway cluster copies) is created
+def test_a_restart_between_requests_goes_unnoticed(restartable):
+    cluster, server = restartable
+    assert server.get("/en/protests/")[0] == 200  # the worker now holds a persistent connection
+    cluster.stop()
+    cluster.start()
+    status, _headers, _body, seconds = server.get("/en/protests/")
+    # CONN_HEALTH_CHECKS: the dead connection is noticed and replaced before the page's first query.
+    assert status == 200
+    print(f"first request after a restart: {seconds:.3f} s")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_while_the_database_is_down_every_request_is_a_quick_503_and_it_recovers_by_itself(restartable):
+    cluster, server = restartable
+    assert server.get("/en/protests/")[0] == 200
+    cluster.stop()
+    try:
+        readyz = server.get("/readyz", tls=False)  # a balancer's plain-HTTP probe: not redirected
+        assert (readyz[0], readyz[1]["Retry-After"], json.loads(readyz[2])["database"]) == (503, "5", "unavailable")
+        assert server.get("/healthz", tls=False)[0] == 200
+        page = server.get("/en/protests/")
+        assert (page[0], page[1]["Retry-After"]) == (503, "5") and "Briefly unavailable" in page[2]
+        persian = server.get("/fa/protests/")
+        assert persian[0] == 503 and 'lang="fa"' in persian[2] and PERSIAN_SITE_NAME in persian[2]
+        api = server.get("/api/v1/protests/")
+        assert (api[0], api[1]["Retry-After"], json.loads(api[2])["code"]) == (503, "5", "database_unavailable")
+        post = server.get("/en/", method="POST")
+        assert post[0] == 503 and "Briefly unavailable" in post[2]
+        slowest = max(response[3] for response in (readyz, page, persian, api, post))
+        print(f"slowest request while the database was down: {slowest:.3f} s")
+        assert slowest < 2
+    finally:
+        restarted = time.monotonic()
+        cluster.start()
+    while (status := server.get("/en/protests/")[0]) != 200 and time.monotonic() - restarted < 10:
+        time.sleep(0.2)
+    print(f"serving again {time.monotonic() - restarted:.3f} s after the cluster was started")
+    assert status == 200
+    assert server.get("/readyz", tls=False)[0] == 200
+    log = server.log.read_text()
+    assert log.count("database unavailable, answered 503") == 4  # one line per request
+    assert log.count("readyz: database unavailable") == 1
+    assert "Traceback" not in log
