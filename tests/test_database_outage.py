@@ -133,6 +133,18 @@ def test_the_archive_serves_again_as_soon_as_the_database_is_back(client, settin
     assert client.get("/api/v1/protests/").status_code == 200
 
 
+@pytest.mark.django_db
+def test_a_page_already_in_the_response_cache_is_still_served(client, settings):
+    settings.ARCHIVE_CACHE_SECONDS = 300
+    settings.DATABASE_REPLICAS = []  # with replicas, fresh writes are deliberately not cached
+    ProtestFactory(title="Tabriz rally")
+    assert client.get("/en/protests/").status_code == 200
+    with database_down():
+        response = client.get("/en/protests/")
+        assert client.get("/en/search/?q=Tabriz").status_code == 503  # not cached yet
+    assert response.status_code == 200 and b"Tabriz rally" in response.content
+
+
 # --- Before the view: in a middleware, through handler500 ------------------------------------------------
 
 
