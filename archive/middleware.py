@@ -1,5 +1,5 @@
-"""Request-wide policies: CORS for the public API, replica pinning, CSP, query timeouts, and one
-change of the write path per write request."""
+"""Request-wide policies: CORS for the public API, replica pinning, CSP, query timeouts, a 503 while the
+database is away, and one change of the write path per write request."""
 
 from django.conf import settings
 from django.db import OperationalError, transaction
@@ -7,7 +7,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from psycopg.errors import QueryCanceled
 
-from archive import changes, routers
+from archive import changes, health, routers
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 
@@ -103,6 +103,23 @@ class QueryTimeoutMiddleware:
         if not isinstance(exception, OperationalError) or not _query_canceled(exception):
             return None
         return too_expensive(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A view (a DRF view too: DRF re-raises what it does not handle) that finds the database unreachable,
+    or loses it mid-request, answers 503 with Retry-After instead of a 500. Errors raised before the view
+    (in a middleware) reach handler500, which answers the same (archive.api.errors.server_error)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not health.is_database_outage(exception):
+            return None
+        return health.database_unavailable(request, exception)
 
 
 def _query_canceled(exception) -> bool:

@@ -53,6 +53,9 @@ def database_from_url(url: str, base_dir: Path) -> dict:
     Empty means the embedded default: an SQLite file in the project.
     ``postgres://user:password@host:port/name?sslmode=require`` means PostgreSQL
     through psycopg 3. Anything else is refused.
+
+    A server that does not answer is given up after DATABASE_CONNECT_TIMEOUT seconds (5; 0 waits forever),
+    unless the URL sets `connect_timeout` itself: a request then gets its 503 instead of hanging.
     """
     if not url:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": base_dir / "db.sqlite3"}
@@ -70,6 +73,11 @@ def database_from_url(url: str, base_dir: Path) -> dict:
         port = parts.port
     except ValueError:
         raise ImproperlyConfigured("DATABASE_URL has an invalid port") from None
+    options = dict(parse_qsl(parts.query))
+    connect_timeout = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    if connect_timeout < 0:
+        raise ImproperlyConfigured("DATABASE_CONNECT_TIMEOUT cannot be negative")
+    options.setdefault("connect_timeout", connect_timeout)
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": name,
@@ -77,7 +85,7 @@ def database_from_url(url: str, base_dir: Path) -> dict:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(port or ""),
-        "OPTIONS": dict(parse_qsl(parts.query)),
+        "OPTIONS": options,
         "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
         "CONN_HEALTH_CHECKS": True,
     }

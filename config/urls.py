@@ -7,11 +7,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from archive import views_data
+from archive import health, views_data
 from archive.cache import cache_public
 from archive.sitemaps import SITEMAPS
 
 urlpatterns = [
+    # For the load balancer: never cached, never language-prefixed, exempt from the HTTPS redirect.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("sitemap.xml", cache_public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     # Choosing a language changes nothing but a preference cookie, so it needs no CSRF token — which keeps
@@ -33,3 +36,4 @@ urlpatterns += i18n_patterns(path("", include("archive.urls")))
 
 handler400 = "archive.api.errors.bad_request"
 handler404 = "archive.api.errors.not_found"
+handler500 = "archive.api.errors.server_error"

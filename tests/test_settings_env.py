@@ -28,7 +28,7 @@ def test_postgres_url_is_parsed():
         "6543",
         "archive",
     )
-    assert db["OPTIONS"] == {"sslmode": "require"}
+    assert db["OPTIONS"] == {"sslmode": "require", "connect_timeout": 5}
 
 
 @pytest.mark.parametrize(

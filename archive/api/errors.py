@@ -1,5 +1,7 @@
 """Every API error is a JSON body with a message; the site keeps its HTML pages."""
 
+import sys
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -8,6 +10,8 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import exceptions, serializers
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from archive import health
 
 
 class ErrorResponse(serializers.Serializer):
@@ -54,6 +58,16 @@ def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """handler500: an error raised outside a view (in a middleware, loading the session, committing the
+    request's transaction) that says the database is away is a 503, as it is from a view
+    (DatabaseUnavailableMiddleware). Anything else keeps Django's 500 page."""
+    exception = sys.exc_info()[1]
+    if health.is_database_outage(exception):
+        return health.database_unavailable(request, exception)
+    return defaults.server_error(request)
 
 
 class SignedInRateThrottle(UserRateThrottle):
