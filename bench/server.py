@@ -17,7 +17,7 @@ from pathlib import Path
 from bench.common import ROOT, database_url
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"  # beside the venv's python
-READY_PATH = "/api/v1/places/?page_size=1"
+READY_PATH = "/readyz"  # the load balancer's readiness probe (archive/health.py)
 UNLIMITED = "1000000000/minute"
 
 
