@@ -1,14 +1,16 @@
 """A shared response cache for anonymous reads of public pages and the API.
 
-Every key carries the archive's *generation*, a number the write path (archive.changes) bumps
-after any change to the archive (publishing, editing and withdrawing are all changes). A
-bumped generation makes every cached response unreachable at once, so a record that is
-withdrawn or restricted disappears on the very next request, whichever app server (they
-share Redis) answers it. The generation is bumped when the write happens and again when its
-transaction commits, so a reader racing the commit cannot pin the old page.
+Every key carries the archive's *generation*, a number kept in the database (ArchiveState) that the
+write path (archive.changes, a restore) moves on inside the write's own transaction. Publishing,
+editing and withdrawing are all writes. A reader reads the generation before anything else, from
+the database it reads the records from: while the write is open it still sees the old generation
+and stores what it made under the old key; when the write commits the new generation makes every
+such key unreachable at once, on every app server. Because the generation is not in the cache, a
+cache that missed the write (Redis paused or down, then back with its old contents) cannot bring a
+withdrawn record back.
 
-Signed-in users (a session or an Authorization header) are never served from, nor stored
-in, the cache.
+Signed-in users (a session or an Authorization header) are never served from, nor stored in, the
+cache. The cache itself may fail (archive.cachebackend): then each app server caches for itself.
 """
 
 import hashlib
@@ -16,34 +18,40 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpResponseNotModified
 from django.utils.translation import get_language
 
-GENERATION_KEY = "archive:generation"
+from archive.models import ArchiveState
+
 LAST_WRITE_KEY = "archive:last-write"
 # What makes two anonymous GETs of one URL different responses besides the path.
 VARYING_HEADERS = ("HTTP_ACCEPT",)
 
 
 def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        # Start from the clock so a generation lost to eviction never repeats an older one.
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-        value = cache.get(GENERATION_KEY) or time.time_ns()
-    return value
+    """The archive's generation: one query, through the router, like the reads it keys."""
+    return ArchiveState.current_generation()
 
 
-def bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, time.time_ns(), None)
+def bump(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """A write: retire every cached response when the current transaction commits.
+
+    Once is enough: a reader that saw the old generation stored under a key the commit retires,
+    whatever rows it read, and a database shows no one the new generation before the new rows
+    (a replica lagging behind another: see `_replicas_may_lag`)."""
+    ArchiveState.next_generation(using=using)
+    transaction.on_commit(_note_write, using=using)
+
+
+def _note_write() -> None:
     cache.set(LAST_WRITE_KEY, time.time(), None)
 
 
 def _replicas_may_lag() -> bool:
-    """Just after a write a replica may still hold the old rows: don't keep what it answered."""
+    """Just after a write a replica may still hold the old rows: don't keep what it answered.
+
+    Best effort: the time of the last write is in the cache, which an outage may have kept from it."""
     if not settings.DATABASE_REPLICAS:
         return False
     last_write = cache.get(LAST_WRITE_KEY) or 0
@@ -79,7 +87,7 @@ def cached_response(request, produce):
     """Return the cached response for this anonymous read, or `produce()` it and keep it."""
     if not _cacheable_request(request):
         return produce()
-    key = _key(request)
+    key = _key(request)  # before `produce()` reads any record: see the module's docstring
     response = cache.get(key)
     if response is not None:
         return _not_modified(request, response)

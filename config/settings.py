@@ -115,10 +115,26 @@ for _database in DATABASES.values():
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cached pages and API responses, throttle counters and sign-in lockouts live here. Set REDIS_URL
-# when more than one app server runs, so they share one cache (and its invalidation).
+# Cached pages and API responses, the home page's pictures and API throttle counters live here (sign-in
+# lockouts are in the database). Set REDIS_URL when more than one app server runs, so they share one
+# cache. If Redis stops answering within REDIS_TIMEOUT_MS, each process caches in its own memory and
+# tries Redis again every REDIS_RETRY_SECONDS (archive/cachebackend.py); nothing stale is served after,
+# since what retires cached answers is kept in the database (archive/cache.py).
 if env_str("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}}
+    _redis_timeout_ms, _redis_retry_seconds = env_int("REDIS_TIMEOUT_MS", 250), env_int("REDIS_RETRY_SECONDS", 5)
+    if _redis_timeout_ms <= 0 or _redis_retry_seconds < 0:
+        raise ImproperlyConfigured("REDIS_TIMEOUT_MS must be positive and REDIS_RETRY_SECONDS not negative")
+    CACHES = {
+        "default": {
+            "BACKEND": "archive.cachebackend.ResilientRedisCache",
+            "LOCATION": env_str("REDIS_URL"),
+            "OPTIONS": {
+                "socket_connect_timeout": _redis_timeout_ms / 1000,
+                "socket_timeout": _redis_timeout_ms / 1000,
+                "retry_seconds": _redis_retry_seconds,
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "archive"}}
 # How long anonymous reads of public pages and the API are cached (archive/cache.py); 0 switches it off.

@@ -187,8 +187,9 @@ def restore_archive(path: Path, *, using: str = DEFAULT_DB_ALIAS, progress=None)
         try:
             with transaction.atomic(using=using):
                 _restore_rows(archive, models, using, progress)
-                # The rows went in without model signals: make every cached page and API answer stale.
-                transaction.on_commit(cache.bump, using=using)
+                # The rows went in without model signals: move the generation past the backup's (and
+                # the clock), so no page or API answer cached before the restore is served after it.
+                cache.bump(using=using)
         except DatabaseError as error:
             raise BackupError(_("The database refused the backup's rows: %(error)s") % {"error": error}) from error
         finally:

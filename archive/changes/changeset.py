@@ -186,8 +186,7 @@ class Changeset:
             ArchiveState.mark_public_change(now)
             # Again once committed: a package built between `now` and the commit read the old rows.
             transaction.on_commit(lambda: ArchiveState.mark_public_change(timezone.now()))
-        cache.bump()
-        transaction.on_commit(cache.bump)
+        cache.bump()  # in this transaction: the cached answers it makes stale retire as it commits
 
 
 def _write(now, touch: dict, reindex: dict, deleted: dict, burials: dict, revived: dict) -> None:

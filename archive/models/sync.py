@@ -1,6 +1,9 @@
-"""Tombstones: public records that stopped being public, for mirrors to remove."""
+"""Tombstones (public records that stopped being public, for mirrors to remove) and the archive's state."""
 
-from django.db import models
+import time
+
+from django.db import DEFAULT_DB_ALIAS, models
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,7 +37,11 @@ class ArchiveState(models.Model):
 
     `public_changed` tells the data package (archive.views_data) whether it may hold something no
     longer true: it moves whenever a record the public could see changes, loses a part, or stops
-    being public."""
+    being public.
+
+    `generation` keys the response cache (archive.cache). Every write moves it on inside its own
+    transaction, so the cached answers it makes stale become unreachable exactly when it commits,
+    even if the cache itself was unreachable at the time."""
 
     # The one row is row 1: no id counter (a backup restores none), nothing to number.
     id = models.PositiveSmallIntegerField(
@@ -45,6 +52,14 @@ class ArchiveState(models.Model):
         null=True,
         blank=True,
         help_text=_("When a record the public could already see last changed or stopped being public."),
+    )
+    # Never below the clock (in nanoseconds): a new, restored or rolled-back database never repeats a
+    # generation an older one used, so no response cached under it can come back.
+    generation = models.BigIntegerField(
+        _("cache generation"),
+        default=time.time_ns,
+        editable=False,
+        help_text=_("Moves on with every change to the archive; cached public pages and API answers carry it."),
     )
 
     class Meta:
@@ -59,6 +74,22 @@ class ArchiveState(models.Model):
     def mark_public_change(cls, when) -> None:
         if not cls.objects.filter(pk=1).update(public_changed=when):
             cls.objects.update_or_create(pk=1, defaults={"public_changed": when})
+
+    @classmethod
+    def next_generation(cls, *, using: str = DEFAULT_DB_ALIAS) -> None:
+        """Move the generation on, in the current transaction (one UPDATE; the row is made if missing)."""
+        rows = cls.objects.using(using).filter(pk=1)
+        now = models.Value(time.time_ns(), output_field=models.BigIntegerField())
+        moved = Greatest(models.F("generation") + 1, now)
+        if not rows.update(generation=moved):
+            _, created = cls.objects.using(using).get_or_create(pk=1)
+            if not created:  # another write made the row meanwhile: still move past what it set
+                rows.update(generation=moved)
+
+    @classmethod
+    def current_generation(cls) -> int:
+        """The generation, read where the router sends the rest of the request's reads; 0 before any write."""
+        return cls.objects.filter(pk=1).values_list("generation", flat=True).first() or 0
 
     @classmethod
     def last_public_change(cls):
