@@ -143,8 +143,7 @@ def _relation_changed(sender, instance, action, reverse, model, pk_set, **kwargs
 
 def _language_written(sender, **kwargs):
     """Languages are not records, but lists and the data package show their codes."""
-    cache.bump()
-    transaction.on_commit(cache.bump)
+    cache.bump()  # inside the transaction: the generation moves on when the change commits
 
 
 def connect() -> None:
