@@ -277,6 +277,7 @@ def failure(result: Result, database_down: bool) -> str | None:
 def judge(results: list[Result], timeline: Timeline, withdrawn_at: float | None, ends: dict[str, float]) -> dict:
     """Per phase: answers by status, the longest request, failures; per fault: seconds to recover."""
     phases = {name: {"requests": 0, "statuses": {}, "longest_s": 0.0, "failures": {}} for name, _ in timeline.phases}
+    database_stopped = dict(timeline.phases).get("postgres down", float("inf"))
     for r in results:
         name = timeline.phase_of(r.start)
         phase = phases[name]
@@ -284,7 +285,9 @@ def judge(results: list[Result], timeline: Timeline, withdrawn_at: float | None,
         key = str(r.status) if r.status is not None else r.error
         phase["statuses"][key] = phase["statuses"].get(key, 0) + 1
         phase["longest_s"] = max(phase["longest_s"], round(r.seconds, 2))
-        why = failure(r, database_down=name in {"postgres down", "postgres back"})
+        # In flight when the database went away, or after: a 503 with Retry-After is the right answer.
+        database_down = name in {"postgres down", "postgres back"} or r.start + r.seconds >= database_stopped
+        why = failure(r, database_down=database_down)
         if why:
             phase["failures"][f"{why} ({r.op})"] = phase["failures"].get(f"{why} ({r.op})", 0) + 1
     # Recovered: when the last request that started after the fault ended (in the phase that follows it)

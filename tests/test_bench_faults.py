@@ -39,6 +39,8 @@ def test_a_500_a_slow_answer_a_503_without_retry_after_and_no_answer_fail():
         served("api_detail", 32.0, 503),
         served("record_page", 2.0, None),
         served("record_page", 11.0, 503, retry_after="5"),  # a cache outage is no reason for a 503
+        served("record_page", 29.0, 503, retry_after="5", seconds=0.5),  # over before the database stopped
+        served("record_page", 29.8, 503, retry_after="5", seconds=0.5),  # in flight when it stopped: right
     ]
     verdict = judge(results, timeline(), withdrawn_at=15.0, ends={"postgres down": 35.0})
     assert not verdict["pass"]
@@ -49,6 +51,7 @@ def test_a_500_a_slow_answer_a_503_without_retry_after_and_no_answer_fail():
     }
     assert verdict["phases"]["postgres down"]["failures"] == {"503 without Retry-After (api_detail)": 1}
     assert verdict["phases"]["baseline"]["failures"] == {"no answer () (record_page)": 1}
+    assert verdict["phases"]["redis back"]["failures"] == {"503 (record_page)": 1}
 
 
 def test_the_withdrawn_record_served_once_after_its_withdrawal_fails():
