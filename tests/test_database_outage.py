@@ -134,15 +134,17 @@ def test_the_archive_serves_again_as_soon_as_the_database_is_back(client, settin
 
 
 @pytest.mark.django_db
-def test_a_page_already_in_the_response_cache_is_still_served(client, settings):
+def test_a_page_in_the_response_cache_is_not_served_while_its_validity_cannot_be_checked(client, settings):
+    # The cache generation lives in the database (archive/cache.py): a cached page might hold a record
+    # withdrawn since, and without the database nobody can tell. A 503 it is.
     settings.ARCHIVE_CACHE_SECONDS = 300
     settings.DATABASE_REPLICAS = []  # with replicas, fresh writes are deliberately not cached
     ProtestFactory(title="Tabriz rally")
     assert client.get("/en/protests/").status_code == 200
     with database_down():
         response = client.get("/en/protests/")
-        assert client.get("/en/search/?q=Tabriz").status_code == 503  # not cached yet
-    assert response.status_code == 200 and b"Tabriz rally" in response.content
+    assert_site_503(response)
+    assert client.get("/en/protests/").status_code == 200  # and from the cache again once it is back
 
 
 # --- Before the view: in a middleware, through handler500 ------------------------------------------------
