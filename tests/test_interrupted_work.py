@@ -36,7 +36,7 @@ from django.test import RequestFactory
 
 from archive import models as m
 from archive import roles, views_data, workflow
-from archive.backup import restore_archive, sequences, tables
+from archive.backup import archivefile, restore_archive, sequences, tables
 from archive.datapackage import writer
 from archive.imports import import_records
 from tests import factories as f
@@ -422,3 +422,19 @@ def test_a_write_refused_for_space_is_one_line_and_leaves_the_package(archive, t
     assert_one_line_about(str(refused.value), output)
     assert list((output / "builds").iterdir()) == [served]
     assert {path.name: path.read_bytes() for path in served.iterdir()} == files
+
+
+def test_a_backup_write_refused_for_space_is_one_line_and_leaves_the_previous_backup(archive, tmp_path, monkeypatch):
+    backup = tmp_path / "backup.zip"
+    call_command("export_archive", str(backup), verbosity=0)
+    previous = backup.read_bytes()
+
+    def full(self, manifest):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(archivefile.ArchiveWriter, "finish", full)
+    with pytest.raises(CommandError) as refused:
+        call_command("export_archive", str(backup), "--force", verbosity=0)
+    assert_one_line_about(str(refused.value), backup)
+    assert backup.read_bytes() == previous
+    assert not list(tmp_path.glob(".backup.zip.*.partial"))
