@@ -171,6 +171,8 @@ class Running:
     def stop(self) -> None:
         """Freeze it where it is (SIGSTOP): it can commit, rename or print nothing more."""
         os.kill(self.process.pid, signal.SIGSTOP)
+        _pid, status = os.waitpid(self.process.pid, os.WUNTRACED)  # returns once it has really stopped
+        assert os.WIFSTOPPED(status), f"it was not stopped but ended (status {status})"
 
     def kill(self, using: str = "default") -> None:
         """SIGKILL, then wait until the database has noticed and ended its session."""
@@ -232,9 +234,10 @@ def test_an_import_killed_halfway_leaves_the_archive_as_it_was(archive, tmp_path
 def test_a_search_index_rebuild_killed_halfway_leaves_the_index_as_it_was(archive):
     before = fingerprint()
     command = Running("rebuild_search_index")
-    # Its first write empties the index; caught after that, as it reads records to fill it again.
+    # Its first write empties the index; caught after that, reading records to fill it again (so with
+    # at least one more write to make before it can commit).
     command.wait_until(
-        lambda: command.in_open_transaction() and not command.backend()["query"].lstrip().startswith("DELETE")
+        lambda: command.in_open_transaction() and command.backend()["query"].lstrip().upper().startswith("SELECT")
     )
     command.kill_mid_transaction()
     assert not command.said("Indexed")
