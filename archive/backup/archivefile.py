@@ -4,8 +4,14 @@ Nothing here touches the database. The writer builds the file under a temporary 
 (readable by its owner only: it holds password hashes, API tokens and restricted records)
 and renames it into place only once complete; the reader refuses anything that is not a
 complete, untampered backup of a format it knows.
+
+A writer holds a lock on its temporary file while it writes. One killed halfway leaves that file
+behind, unlocked; the next backup to the same name deletes it before it starts.
 """
 
+import errno
+import fcntl
+import glob
 import hashlib
 import json
 import os
@@ -23,6 +29,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 READ_BLOCK = 1024 * 1024
 TABLE_KEYS = {"table", "model", "columns", "rows", "sha256", "last_id"}
+FULL = {errno.ENOSPC, errno.EDQUOT}  # the disk, or the user's quota, is full
 
 
 class BackupError(Exception):
@@ -42,7 +49,9 @@ class ArchiveWriter:
             raise BackupError(_("%(path)s already exists; choose another name or pass --force.") % {"path": path})
         if not self.path.parent.is_dir():
             raise BackupError(_("The folder %(folder)s does not exist.") % {"folder": self.path.parent})
+        clear_partials(self.path)
         handle, name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".partial", dir=self.path.parent)
+        fcntl.flock(handle, fcntl.LOCK_EX)  # held until closed (or the process dies): see clear_partials
         self.temporary = Path(name)
         self.file = os.fdopen(handle, "wb")  # mkstemp creates it readable and writable by its owner only
         self.zip = zipfile.ZipFile(self.file, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6)
@@ -60,12 +69,39 @@ class ArchiveWriter:
         os.fsync(self.file.fileno())
         self.file.close()
         os.replace(self.temporary, self.path)
+        folder = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)  # the rename itself is on disk
+        finally:
+            os.close(folder)
 
     def abort(self) -> None:
         for close in (self.zip.close, self.file.close):
             with suppress(OSError, ValueError, zipfile.BadZipFile):
                 close()
         self.temporary.unlink(missing_ok=True)
+
+
+def clear_partials(path: Path) -> None:
+    """Delete temporary files of earlier backups to `path` that no running writer holds: a killed
+    export's leftovers, each a private, half-written copy of the database."""
+    for partial in path.parent.glob(f".{glob.escape(path.name)}.*.partial"):
+        with suppress(OSError), partial.open("rb") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # another export is writing it
+            partial.unlink()
+
+
+def no_space(path: Path) -> BackupError:
+    return BackupError(
+        _(
+            "No space left on device writing %(path)s: no backup was written, and any earlier file of "
+            "that name is unchanged."
+        )
+        % {"path": path}
+    )
 
 
 class ArchiveReader:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from archive import dialect
 from archive.backup import sequences, tables
-from archive.backup.archivefile import FORMAT, FORMAT_VERSION, ArchiveWriter
+from archive.backup.archivefile import FORMAT, FORMAT_VERSION, FULL, ArchiveWriter, no_space
 
 
 def _write_table(writer: ArchiveWriter, model, using: str) -> dict:
@@ -60,6 +60,15 @@ def _manifest(using: str) -> dict:
 
 def export_archive(path: Path, *, using: str = DEFAULT_DB_ALIAS, overwrite: bool = False, progress=None) -> dict:
     """Write the whole database at `path`; returns the manifest. A failure leaves no file behind."""
+    try:
+        return _export(path, using, overwrite, progress)
+    except OSError as error:
+        if error.errno in FULL:
+            raise no_space(path) from error
+        raise
+
+
+def _export(path: Path, using: str, overwrite: bool, progress) -> dict:
     writer = ArchiveWriter(path, overwrite=overwrite)
     try:
         with dialect.snapshot(using):

@@ -4,6 +4,11 @@ Resetting a counter to the largest id still present (what ``sqlsequencereset`` d
 enough: if the newest protest was deleted, the next new protest would get its id, and the
 deleted protest's history would read as the new one's. So a backup keeps each counter and a
 restore sets it back exactly.
+
+On PostgreSQL ``setval`` is not transactional: a restore killed or refused after setting counters
+would leave them moved in a database that is otherwise as it was. ``ALTER SEQUENCE … RESTART`` is
+transactional (it writes a new copy of the sequence, kept only on commit), and so is a ``nextval``
+on that copy; so a restore sets counters that way, in its transaction.
 """
 
 from django.db import connections
@@ -27,6 +32,17 @@ def last_id(model, using: str) -> int | None:
 
 
 def set_last_id(model, using: str, value: int) -> None:
-    """Make the table's next new row get id `value` + 1."""
+    """Make the table's next new row get id `value` + 1, in the current transaction."""
     field = counter_field(model)
-    dialect.set_counter(connections[using], model._meta.db_table, field.column, value)
+    connection = connections[using]
+    if not dialect.is_postgres(connection):
+        dialect.set_counter(connection, model._meta.db_table, field.column, value)  # sqlite_sequence: a table
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_serial_sequence(%s, %s)", [connection.ops.quote_name(model._meta.db_table), field.column]
+        )
+        sequence = cursor.fetchone()[0]  # a qualified, quoted name from the catalogue
+        cursor.execute(f"ALTER SEQUENCE {sequence} RESTART WITH {max(int(value), 1)}")
+        if value > 0:
+            cursor.execute("SELECT nextval(%s)", [sequence])  # handed out: the next is value + 1

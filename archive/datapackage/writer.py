@@ -1,9 +1,13 @@
 """Write the published archive as a Frictionless Data Package and swap it into place.
 
-The package is written into a fresh directory under ``<output>/builds/``, zipped there, and only
-then does ``<output>/current`` (a symlink) move to it in one rename, so a reader sees the old
-package or the new one, never half of either. Older builds are deleted afterwards; anyone still
-downloading one keeps the file they opened. One build at a time holds ``<output>/.lock``.
+The package is written into a fresh directory under ``<output>/builds/``, zipped there, flushed to
+disk, and only then does ``<output>/current`` (a symlink) move to it in one rename, so a reader sees
+the old package or the new one, never half of either. Older builds are deleted afterwards; anyone
+still downloading one keeps the file they opened. One build at a time holds ``<output>/.lock``.
+
+A build killed halfway (SIGKILL, a power cut) leaves only its unfinished directory under
+``builds/`` (and perhaps a staged link ``.current-<pid>``), which nothing serves; the next build
+deletes them before it starts. A full disk abandons the build the same way and says so (`NoSpace`).
 
 The whole package reads one snapshot of the database, and its descriptor's ``created`` is the time
 of that snapshot: archive.views_data compares it with the last change to a public record.
@@ -11,6 +15,7 @@ of that snapshot: archive.views_data compares it with the last change to a publi
 
 import csv
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import json
@@ -48,6 +53,13 @@ DESCRIPTION = (
 
 class BuildInProgress(RuntimeError):
     """Another build holds the lock on the output directory."""
+
+
+class NoSpace(RuntimeError):
+    """The disk (or the quota) filled up; the build was abandoned and the served package left alone."""
+
+
+FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
 def cell(value, type_: str) -> str:
@@ -170,20 +182,48 @@ def swap_in(output: Path, build: Path) -> None:
     fsync(output)
 
 
+def served_build(output: Path) -> Path | None:
+    """The build directory <output>/current points at, if any."""
+    current = output / "current"
+    return current.resolve() if current.is_symlink() else None
+
+
+def clear_leftovers(output: Path) -> None:
+    """Delete what no reader is served: builds other than the current one (replaced, or left by a
+    killed build) and staged links a killed build did not get to rename. Only under the lock."""
+    served = served_build(output)
+    for old in (output / "builds").iterdir():
+        if old.resolve() != served:
+            shutil.rmtree(old, ignore_errors=True)
+    for staged in output.glob(".current-*"):
+        staged.unlink(missing_ok=True)
+
+
 def build(output: Path) -> tuple[Path, dict[str, int]]:
     """Write a fresh package beside the served one, swap it in, delete the others."""
     builds = output / "builds"
-    builds.mkdir(parents=True, exist_ok=True)
-    with build_lock(output):
-        work = Path(tempfile.mkdtemp(prefix=timezone.now().strftime("%Y%m%dT%H%M%SZ-"), dir=builds))
-        work.chmod(0o755)
-        try:
-            rows = write_package(work)
-            swap_in(output, work)
-        except BaseException:
-            shutil.rmtree(work, ignore_errors=True)
-            raise
-        for old in builds.iterdir():  # replaced, or left by a crash; the lock says no build is writing them
-            if old != work:
-                shutil.rmtree(old, ignore_errors=True)
+    try:
+        builds.mkdir(parents=True, exist_ok=True)
+        with build_lock(output):
+            clear_leftovers(output)  # first: a killed build's files may be what fills the disk
+            work = Path(tempfile.mkdtemp(prefix=timezone.now().strftime("%Y%m%dT%H%M%SZ-"), dir=builds))
+            try:
+                work.chmod(0o755)
+                rows = write_package(work)
+                fsync(work)  # the files' names are on disk before anyone is sent to them
+                fsync(builds)
+                swap_in(output, work)
+            except BaseException:
+                if served_build(output) != work.resolve():  # not yet swapped in: nobody reads it
+                    shutil.rmtree(work, ignore_errors=True)
+                (output / f".current-{os.getpid()}").unlink(missing_ok=True)
+                raise
+            clear_leftovers(output)
+    except OSError as error:
+        if error.errno in FULL:
+            raise NoSpace(
+                f"no space left on device in {output}: the new data package was abandoned and the previous "
+                "one, if any, is still served"
+            ) from error
+        raise
     return work, rows

@@ -1,5 +1,6 @@
 """Write the published archive as a Frictionless Data Package and swap it into place
-(archive.datapackage.writer does the work)."""
+(archive.datapackage.writer does the work). Killed or out of disk space halfway, it leaves the
+previous package served; the next build clears what it left."""
 
 import time
 from pathlib import Path
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             path, rows = writer.build(output)
-        except writer.BuildInProgress as exc:
+        except (writer.BuildInProgress, writer.NoSpace) as exc:
             raise CommandError(str(exc)) from None
         seconds = time.monotonic() - started
         size = (path / dp.ZIP_NAME).stat().st_size

@@ -5,7 +5,9 @@ organizations, media-outlets, people, places, sources (`archive.registry.KEYS`).
 
 For files too large for a browser upload. Calls the same service as the
 admin (archive.imports.import_records): all or nothing, every error with its
-row and column on stderr, exit status 1 if anything is wrong.
+row and column on stderr, exit status 1 if anything is wrong. The rows are
+written in one transaction, so an import killed halfway (or stopped by a full
+disk) leaves the archive as it was.
 """
 
 import argparse
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from archive import registry
@@ -100,6 +103,9 @@ class Command(BaseCommand):
             )
         except ImportFileError as error:
             raise CommandError(str(error)) from None
+        except DatabaseError as error:  # e.g. its disk is full: the transaction was rolled back
+            reason = " ".join(str(error).split())
+            raise CommandError(_("Nothing was imported; the database said: %(error)s") % {"error": reason}) from None
         for message in report.messages:
             self.stderr.write(message)
         if report.ignored_columns:
