@@ -166,7 +166,8 @@ class ProtestFilter(DateRangeMixin, StrictFilterSet):
         fields = []
 
     def filter_has_arrests(self, queryset, name, value):
-        public_arrests = models.Arrest.objects.published().values("protest_id")
+        # Arrests without a protest have a NULL protest_id: left in, `NOT IN` that list matches nothing.
+        public_arrests = models.Arrest.objects.published().filter(protest__isnull=False).values("protest_id")
         return queryset.filter(pk__in=public_arrests) if value else queryset.exclude(pk__in=public_arrests)
 
 

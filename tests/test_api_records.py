@@ -143,6 +143,17 @@ def test_protest_filters(client, tabriz_october, query, expected):
     assert sorted(ids(client.get(f"/api/v1/protests/?{query}"))) == sorted(expected)
 
 
+@pytest.mark.parametrize("path", ["/api/v1/protests/", "/en/protests/"])
+def test_has_arrests_yes_and_no_make_all_even_with_an_arrest_at_no_protest(client, tabriz_october, path):
+    factories.ArrestFactory(protest=None)  # a NULL protest_id once made `NOT IN` match nothing
+    if path.startswith("/api/"):
+        assert sorted(ids(client.get(path, {"has_arrests": "false"}))) == ["oct"]
+        assert sorted(ids(client.get(path, {"has_arrests": "true"}))) == ["sep"]
+    else:
+        page = client.get(path, {"has_arrests": "false"}).content.decode()
+        assert "/en/protests/oct/" in page and "/en/protests/sep/" not in page
+
+
 def test_updated_since_filter(client, tabriz_october):
     later = (timezone.now() + dt.timedelta(hours=1)).isoformat()
     earlier = (timezone.now() - dt.timedelta(hours=1)).isoformat()
