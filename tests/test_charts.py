@@ -199,3 +199,20 @@ def test_sitemap_lists_published_records_in_every_language_and_never_drafts(clie
         assert f"/{kind}/{hidden_record.public_id}/" not in xml
     assert f"<lastmod>{published.updated.date().isoformat()}" in xml
     assert 'hreflang="fa"' in xml
+
+
+NUMERIC_SVG_ATTRIBUTE = re.compile(r'\s(x|y|x1|x2|y1|y2|cx|cy|r|dx|dy|width|height|viewBox)="([^"]*)"')
+
+
+@pytest.mark.parametrize("lang", ["en", "az", "fa", "tr"])
+def test_every_number_in_the_pictures_is_a_number_in_every_language(article, client, lang):
+    # Turkish and Azerbaijani write decimals with a comma: "41,4" is no SVG coordinate (bars vanished).
+    html = client.get(f"/{lang}/").content.decode()
+    pictures = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(pictures) == 4
+    values = [value for svg in pictures for _, value in NUMERIC_SVG_ATTRIBUTE.findall(svg)]
+    assert len(values) > 50
+    for value in values:
+        for number in value.split():
+            float(number)  # raises on "41,4"
+    assert any("." in value for value in values)  # fractions are there to be written wrongly
