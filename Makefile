@@ -37,9 +37,9 @@ serve:
 migrate: install
 	$(PY) manage.py migrate --no-input
 
+# The article's records go into an empty archive only: a second `make run` keeps every edit.
 fixtures: install
-	$(PY) manage.py loaddata fixtures/*.yaml
-	$(PY) manage.py rebuild_search_index
+	$(PY) manage.py load_article
 	$(PY) manage.py build_datapackage
 
 admin-user: install
