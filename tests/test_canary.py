@@ -54,6 +54,8 @@ SINGLE_ROUTES = {
     "api-docs": ["/api/docs/"],
     "datapackage-download": ["/data/datapackage.zip"],
     "datapackage-json": ["/data/datapackage.json"],
+    "healthz": ["/healthz"],
+    "readyz": ["/readyz"],
 }
 
 
