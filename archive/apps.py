@@ -8,10 +8,13 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed, post_migrate
 
         from archive import roles
         from archive.changes import signals
 
         signals.connect()
         post_migrate.connect(roles.on_post_migrate, sender=self, dispatch_uid="archive-roles")
+        groups = get_user_model().groups.through
+        m2m_changed.connect(roles.on_groups_changed, sender=groups, dispatch_uid="archive-role-staff")

@@ -219,6 +219,7 @@ def import_records(
             use_transactions=True,
             rollback_on_validation_errors=True,
             file_name=file_name,
+            fmt=fmt,
             user=user,
             retain_instance_in_row_result=retain_instances,
         )

@@ -2,6 +2,8 @@
 spec shows in its form, a column in its list, with no edit in the admin."""
 
 import dataclasses
+import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib import admin
@@ -87,3 +89,31 @@ def test_list_shows_many_to_many_names_and_claims_as_written(admin_client, djang
         page = admin_client.get(reverse("admin:archive_protest_changelist"))
     html = page.content.decode()
     assert "Tabriz 0, Urmia 0" in html and "thousands 2 (Caner)" in html
+
+
+def toolbar_links(client, opts) -> set[str]:
+    """The paths the change list's object tools link to."""
+    page = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).content.decode()
+    tools = re.search(r'<ul class="object-tools">(.*?)</ul>', page, re.S).group(1)
+    return {urlsplit(href).path for href in re.findall(r"href=[\"']([^\"']*)[\"']", tools)}
+
+
+@pytest.mark.parametrize("record_type", TYPES, ids=lambda t: t.key)
+def test_each_list_offers_import_export_and_recover_deleted_to_an_editor(client, record_type):
+    """The recover link's condition never held in the import/export toolbar, so no list showed it (issue #14)."""
+    opts = record_type.model._meta
+    client.force_login(factories.user_in_role("Editor", "edna"))
+    links = toolbar_links(client, opts)
+    for view in ("import", "export", "recoverlist"):
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}")
+        assert url in links, view
+        assert client.get(url).status_code == 200, view
+
+
+@pytest.mark.parametrize("record_type", TYPES, ids=lambda t: t.key)
+def test_recover_deleted_is_not_offered_to_an_archivist_who_may_not_recover(client, record_type):
+    opts = record_type.model._meta
+    client.force_login(factories.user_in_role("Archivist", "archie"))
+    links = toolbar_links(client, opts)
+    assert reverse(f"admin:{opts.app_label}_{opts.model_name}_import") in links
+    assert reverse(f"admin:{opts.app_label}_{opts.model_name}_recoverlist") not in links

@@ -106,6 +106,22 @@ def test_one_bad_cell_in_row_999_of_1000_writes_nothing(world, archivist):
     assert str(issue).startswith("Row 999 (sheet row 1000, counting the header as row 1), column “date”:")
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("public_id", ["draft-rally", "new-rally"], ids=["in-the-archive", "new-to-it"])
+def test_two_rows_with_one_public_id_are_an_error_naming_both_rows(world, archivist, fmt, public_id):
+    """The later row used to overwrite the earlier one without a word (“added 3, updated 1”)."""
+    factories.ProtestFactory(public_id="draft-rally", title="Old title", status=models.Status.DRAFT)
+    rows = [{"public_id": "", "title": f"Rally {n}", "kind": "rally", "date": "2020"} for n in range(1, 6)]
+    rows[1]["public_id"] = rows[3]["public_id"] = public_id
+    before = row_counts()
+    report = run(models.Protest, rows, fmt, user=archivist)
+    assert row_counts() == before
+    assert [(issue.row, issue.column) for issue in report.issues] == [(4, "public_id")], report.messages
+    earlier = "object 2 of the JSON list" if fmt == "json" else "sheet row 3"
+    assert f"{public_id} is also in row 2 ({earlier})" in str(report.issues[0])
+    assert report.summary() == "Nothing was imported: 1 errors."
+
+
 @pytest.mark.parametrize(
     ("model", "row", "column", "words"),
     [

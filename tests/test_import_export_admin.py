@@ -82,6 +82,19 @@ def test_admin_import_shows_row_errors_and_refused_files(world, archivist, clien
     assert models.Protest.objects.count() == 1
 
 
+def test_admin_preview_refuses_a_file_naming_one_record_in_two_rows(world, archivist, client):
+    client.force_login(archivist)
+    rows = [{"public_id": "twice", "title": title, "kind": "rally", "date": "2020"} for title in ("First", "Second")]
+    response = client.post(
+        reverse("admin:archive_protest_import"), {"format": "0", "import_file": upload("twice.csv", make_file(rows))}
+    )
+    text = response.content.decode()
+    assert "Row 2 (sheet row 3, counting the header as row 1), column “public_id”" in text
+    assert "twice is also in row 1 (sheet row 2)" in text
+    assert response.context.get("confirm_form") is None
+    assert not models.Protest.objects.filter(public_id="twice").exists()
+
+
 def test_admin_refuses_uploads_over_the_size_limit_with_a_message(world, archivist, client, settings):
     settings.ARCHIVE_IMPORT_MAX_BYTES = 100
     client.force_login(archivist)
@@ -151,6 +164,18 @@ def test_command_bad_file_exits_non_zero_with_row_and_column_on_stderr(world, tm
     assert not models.Protest.objects.filter(title="T").exists()
     with pytest.raises(CommandError, match=r"ends in \.csv but the format chosen is XLSX"):
         call_command("import_records", "protests", str(path), "--format", "xlsx", stderr=io.StringIO())
+
+
+def test_command_refuses_a_file_naming_one_record_in_two_rows(world, tmp_path):
+    path = tmp_path / "protests.csv"
+    rows = [{"public_id": "twice", "title": title, "kind": "rally", "date": "2020"} for title in ("First", "Second")]
+    path.write_bytes(make_file(rows))
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_records", "protests", str(path), stdout=io.StringIO(), stderr=err)
+    assert "Row 2 (sheet row 3, counting the header as row 1), column “public_id”" in err.getvalue()
+    assert "twice is also in row 1 (sheet row 2)" in err.getvalue()
+    assert not models.Protest.objects.filter(public_id="twice").exists()
 
 
 def test_command_help_lists_the_record_types_by_public_key(capsys, monkeypatch):

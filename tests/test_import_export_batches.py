@@ -131,18 +131,17 @@ def test_a_row_naming_a_record_by_a_name_an_earlier_row_took_away_is_an_error(wo
     assert "No place has" in report.issues[0].message
 
 
-def test_the_same_public_id_twice_is_one_record_changed_twice(world, archivist):
+def test_the_same_public_id_twice_is_an_error_and_writes_nothing(world, archivist):
+    """Once the later row silently overwrote the earlier (issue #14); now the archivist chooses."""
     rows = [
         {"public_id": "person-twice", "name": "First Spelling"},
         {"public_id": "person-twice", "name": "Second Spelling", "other_names": "İkinci [az-Latn]"},
     ]
+    before = row_counts()
     report = run(models.Person, rows, user=archivist)
-    assert report.ok, report.messages
-    person = models.Person.objects.get(public_id="person-twice")
-    assert person.name == "Second Spelling"
-    assert [n.name for n in person.other_names.all()] == ["İkinci"]
-    assert [h.history_type for h in person.history.order_by("history_id")] == ["+", "~"]
-    assert (report.new, report.updated) == (1, 1)
+    assert [(i.row, i.column) for i in report.issues] == [(2, "public_id")]
+    assert "person-twice is also in row 1 (sheet row 2)" in report.issues[0].message
+    assert row_counts() == before
 
 
 def test_a_changed_record_keeps_its_creation_time_and_gets_a_new_updated_time(world):

@@ -1,7 +1,7 @@
 """Role × action matrix for the admin: anonymous, view-only staff, archivist, editor."""
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 from django.urls import reverse
 
@@ -113,3 +113,61 @@ def test_revert_button_only_for_editors(protests):
     editor_page = client_for("editor").get(url).content.decode()
     assert "Revert" in editor_page
     assert 'name="_save"' not in archivist_page
+
+
+# --- a role is enough to sign in (issue #14) ----------------------------------------------------------
+
+
+def signs_in(username: str) -> bool:
+    """Through the admin's sign-in form, as a person does (django-axes turns away `client.login`)."""
+    client = Client()
+    client.post(reverse("admin:login"), {"username": username, "password": "pw-12345!x"})
+    return client.get(reverse("admin:index")).status_code == 200
+
+
+def user_form(user, groups) -> dict:
+    """The admin's user change form as a superuser would submit it, with these groups ticked."""
+    return {
+        "username": user.username,
+        "is_active": "on",
+        "groups": [group.pk for group in groups],
+        "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+    }
+
+
+@pytest.mark.parametrize("role", ["Archivist", "Editor"])
+def test_a_user_given_a_role_in_the_admin_user_form_can_sign_in(admin_client, role):
+    user = User.objects.create_user("newcomer", password="pw-12345!x")
+    assert not signs_in("newcomer")
+    response = admin_client.post(
+        reverse("admin:auth_user_change", args=[user.pk]), user_form(user, Group.objects.filter(name=role))
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert User.objects.get(pk=user.pk).is_staff
+    assert signs_in("newcomer")
+
+
+def test_a_user_added_to_a_role_from_the_group_side_can_sign_in(db):
+    user = User.objects.create_user("newcomer", password="pw-12345!x")
+    Group.objects.get(name="Editor").user_set.add(user)
+    assert signs_in("newcomer")
+
+
+def test_other_groups_grant_no_sign_in_and_leaving_a_role_keeps_staff_status(db):
+    user = User.objects.create_user("newcomer", password="pw-12345!x")
+    user.groups.add(Group.objects.create(name="Newsletter"))
+    assert not User.objects.get(pk=user.pk).is_staff
+    archivists = Group.objects.get(name="Archivist")
+    user.groups.add(archivists)
+    assert user.is_staff  # the instance in hand agrees, so saving it later keeps the flag
+    user.groups.remove(archivists)
+    assert User.objects.get(pk=user.pk).is_staff  # a superuser decides whether someone stops being staff
+
+
+def test_a_superuser_who_unticks_staff_status_is_not_overruled_by_an_unrelated_group(db):
+    user = factories.user_in_role("Archivist", "archie")
+    user.is_staff = False
+    user.save()
+    user.groups.add(Group.objects.create(name="Newsletter"))
+    assert not User.objects.get(pk=user.pk).is_staff

@@ -28,6 +28,8 @@ class RecordAdmin(CurationMixin, MergeMixin, RecordImportExportMixin, SimpleHist
     # The search box searches through archive.search (get_search_results); a field here turns it on.
     search_fields = ["public_id"]
     list_per_page = 50
+    # The list's toolbar: import-export's (import, export, add) plus “Recover deleted” (CurationMixin).
+    import_export_change_list_template = "admin/archive/record_change_list.html"
     show_full_result_count = False
     # Web addresses typed without a scheme are taken as https (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

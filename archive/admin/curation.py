@@ -43,6 +43,11 @@ class CurationMixin:
         ]
         return extra + super().get_urls()
 
+    def changelist_view(self, request, extra_context=None):
+        # The list links to “Recover deleted” only for those the recovery views let in.
+        extra_context = {**(extra_context or {}), "has_recover_permission": self.has_change_history_permission(request)}
+        return super().changelist_view(request, extra_context)
+
     def recover_list_view(self, request):
         from archive.recovery import deleted_versions
 

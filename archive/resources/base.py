@@ -4,9 +4,10 @@ Rows are read one by one through django-import-export's workflow
 (`import_data` → `import_row`), customised here so that:
 
 - a row finds its record by `public_id` (a row without one is a new record
-  with a generated id); `status` and `restricted` are never read (new rows are
-  unrestricted drafts) and a row that would change a published or withdrawn
-  record is an error;
+  with a generated id); a file names a record in one row only (a second row
+  with the same public id is an error naming both); `status` and `restricted`
+  are never read (new rows are unrestricted drafts) and a row that would
+  change a published or withdrawn record is an error;
 - every error is a ValidationError keyed by the column it concerns; the
   model's own validation (`full_clean`, constraints included) runs on the
   record and on each part before anything is written;
@@ -142,6 +143,8 @@ class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
         self.writer: BatchWriter | None = None
         self._dataset = None
         self._instances: dict = {}
+        self._first_rows: dict[str, int] = {}  # public id → the number of the first row naming it
+        self._fmt = "csv"
         self._entry: Entry | None = None
         self._self_refs = []
         self._import_fields = None
@@ -244,6 +247,9 @@ class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
     def import_instance(self, instance, row, **kwargs):
         """Set fields from the row and stash relations and parts; errors keyed by column."""
         errors: dict[str, list[str]] = {}
+        repeated = self._repeated_public_id(row, kwargs.get("row_number"))
+        if repeated:
+            errors["public_id"] = [repeated]
         pending = Pending()
         instance._import_pending = pending
         instance._import_columns = set(row)
@@ -266,6 +272,28 @@ class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
                     errors.setdefault(column, []).extend(messages)
         if errors:
             raise ValidationError(errors)
+
+    def _repeated_public_id(self, row, row_number) -> str | None:
+        """An error if an earlier row of the file has this row's public id: the later row would silently
+        overwrite the earlier one, so the archivist chooses (the later row's error names both)."""
+        public_id = cell_text(row.get("public_id"))
+        if not public_id or row_number is None:
+            return None
+        first = self._first_rows.setdefault(public_id, row_number)
+        if first == row_number:
+            return None
+        values = {"id": public_id, "row": first, "line": first + 1}
+        if self._fmt == "json":
+            return (
+                _(
+                    "%(id)s is also in row %(row)s (object %(row)s of the JSON list): "
+                    "a file may give each record only one row."
+                )
+                % values
+            )
+        return (
+            _("%(id)s is also in row %(row)s (sheet row %(line)s): a file may give each record only one row.") % values
+        )
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or instance._state.adding:
@@ -369,6 +397,8 @@ class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
     def before_import(self, dataset, **kwargs):
         self.total_rows = len(dataset)
         self._dataset = dataset
+        self._first_rows = {}
+        self._fmt = kwargs.get("fmt") or "csv"
         self.writer = BatchWriter(
             self._meta.model,
             user=kwargs.get("user"),
