@@ -40,7 +40,7 @@ from archive.backup import archivefile, restore_archive, sequences, tables
 from archive.datapackage import writer
 from archive.imports import import_records
 from tests import factories as f
-from tests.test_backup import PostgresDatabases, database_alias
+from tests.test_backup import PostgresDatabases, database_alias, generation_moved_on
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -277,6 +277,7 @@ def test_a_restore_killed_after_its_last_row_leaves_the_database_as_migrate_made
     assert counters(target) == counters_before  # setval would have moved them for good
     # Nothing was left in the way: the same restore, run again, completes.
     restore_archive(backup, using=target)
+    assert generation_moved_on(target)  # on purpose: nothing cached before the restore is served after it
     assert fingerprint(target) == fingerprint()
 
 
