@@ -8,6 +8,7 @@ The values themselves are made in `archive.api.values`; the `…Serializer` clas
 document them (schema components), and tests/test_api_schema.py checks that they agree.
 """
 
+import abc
 from itertools import chain
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -110,14 +111,15 @@ class ReadField(serializers.Field):
         return self.context.get("request")
 
 
-class RowsField(ReadField):
+class RowsField(ReadField, abc.ABC):
     """A list made of related rows, each by `one(row)`; rows that give None are left out."""
 
     def to_representation(self, manager):
         return [value for value in (self.one(row) for row in manager.all()) if value is not None]
 
+    @abc.abstractmethod
     def one(self, row):
-        raise NotImplementedError
+        """How one row reads in the API, or None to leave it out."""
 
 
 @extend_schema_field(SummarySerializer)

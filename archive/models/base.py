@@ -290,31 +290,31 @@ def part_of(owner, *, related_name: str, verbose_name, help_text) -> models.Fore
     )
 
 
-def country_field(*, help_text) -> models.ForeignKey:
-    """The country a body belongs to or works on: a place of kind country."""
+def _optional_link(to, *, related_name: str, verbose_name, help_text, **options) -> models.ForeignKey:
+    """An optional link whose target cannot be deleted while something points at it."""
     return models.ForeignKey(
-        "archive.Place",
+        to,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="+",
-        limit_choices_to={"kind": "country"},
-        verbose_name=_("country"),
+        related_name=related_name,
+        verbose_name=verbose_name,
         help_text=help_text,
+        **options,
+    )
+
+
+def country_field(*, help_text) -> models.ForeignKey:
+    """The country a body belongs to or works on: a place of kind country."""
+    kind_country = {"kind": "country"}
+    return _optional_link(
+        "archive.Place", related_name="+", limit_choices_to=kind_country, verbose_name=_("country"), help_text=help_text
     )
 
 
 def parent_field(*, help_text) -> models.ForeignKey:
     """The record of the same type this one is part of (a tree: a city's province, a ministry's department)."""
-    return models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name=_("part of"),
-        help_text=help_text,
-    )
+    return _optional_link("self", related_name="children", verbose_name=_("part of"), help_text=help_text)
 
 
 class NameKind(models.TextChoices):
