@@ -27,12 +27,22 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
-# A local demo: DEBUG on, embedded database unless DATABASE_URL says otherwise.
+# A local demo on the embedded database unless DATABASE_URL says otherwise. Set-up runs with DEBUG on;
+# the site is served with DEBUG off (SERVE_DEBUG=1 to debug), so a mistyped address gets the archive's own
+# 404 page rather than Django's list of every URL pattern. Plain http on this machine: no HTTPS redirect.
 run: export DEBUG ?= 1
 run: install migrate fixtures admin-user serve
 
-serve:
-	$(PY) manage.py runserver $(HOST):$(PORT)
+SERVE_DEBUG ?= 0
+LOCAL_SITE := ALLOWED_HOSTS=$(HOST),127.0.0.1,localhost SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 \
+	CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 SECURE_HSTS_INCLUDE_SUBDOMAINS=0 SECURE_HSTS_PRELOAD=0
+
+# The local server's signing key, made once and kept (sign-ins survive a restart), readable only by you.
+.local-secret-key:
+	umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+serve: install .local-secret-key
+	DEBUG=$(SERVE_DEBUG) SECRET_KEY="$$(cat .local-secret-key)" $(LOCAL_SITE) $(PY) manage.py runserver --insecure $(HOST):$(PORT)
 
 migrate: install
 	$(PY) manage.py migrate --no-input

@@ -1,4 +1,4 @@
-"""The sitemap: home, every list page and every published record page, in each language.
+"""The sitemap: home, about, the codebook, every list page and every published record page, in each language.
 
 Records reach it only through the public gate (``published()``); a draft, in-review,
 withdrawn or restricted record, or an at-risk person, is never listed.
@@ -12,7 +12,7 @@ from archive.templatetags.archive_tags import record_url
 
 
 class PageSitemap(Sitemap):
-    """Home and the eight list pages, in every language."""
+    """Home, the eight list pages, about and the codebook, in every language."""
 
     i18n = True
     alternates = True
@@ -20,11 +20,11 @@ class PageSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", *registry.KEYS]
+        return ["home", "about", "codebook", *registry.KEYS]
 
     def location(self, item):
-        if item == "home":
-            return reverse("archive:home")
+        if item in {"home", "about", "codebook"}:
+            return reverse(f"archive:{item}")
         return reverse("archive:list", args=[item])
 
 

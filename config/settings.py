@@ -186,6 +186,9 @@ USE_TZ = True
 
 # Where `manage.py build_datapackage` writes the downloadable Frictionless Data Package.
 ARCHIVE_DATA_DIR = Path(env_str("ARCHIVE_DATA_DIR", str(BASE_DIR / "var" / "datapackage")))
+# The licence the archive's records are published under: named on the about page and in the data package.
+ARCHIVE_LICENCE_NAME = env_str("ARCHIVE_LICENCE_NAME", "CC-BY-4.0")
+ARCHIVE_LICENCE_URL = env_str("ARCHIVE_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))

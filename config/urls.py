@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from archive import health, views_data
+from archive import health, views_about, views_data
 from archive.cache import cache_public
 from archive.sitemaps import SITEMAPS
 
@@ -15,6 +15,8 @@ urlpatterns = [
     # For the load balancer: never cached, never language-prefixed, exempt from the HTTPS redirect.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("robots.txt", views_about.robots_txt, name="robots"),
+    path("favicon.ico", views_about.favicon, name="favicon"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("sitemap.xml", cache_public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     # Choosing a language changes nothing but a preference cookie, so it needs no CSRF token — which keeps

@@ -19,6 +19,8 @@ PAGES = [
     "/{lang}/places/place-tabriz/",
     "/{lang}/sources/source-article/",
     "/{lang}/search/?q=Obal%C4%B1",
+    "/{lang}/about/",
+    "/{lang}/codebook/",
     "/{lang}/no-such-page/",
 ]
 
