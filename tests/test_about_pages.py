@@ -85,3 +85,20 @@ def test_sitemap_lists_about_and_codebook_in_every_language(client):
     body = client.get("/sitemap.xml").content.decode()
     for lang in LANGUAGES:
         assert f"http://testserver/{lang}/about/" in body and f"http://testserver/{lang}/codebook/" in body
+
+
+def test_make_run_serves_with_debug_off_so_visitors_never_see_the_url_patterns():
+    """`make run` sets up with DEBUG on but serves with it off (its own 404 page, static files still served)."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parent.parent
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(root)}
+    dry_run = subprocess.run(
+        ["make", "-n", "--always-make", "serve"], cwd=root, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    serve = next(line for line in dry_run.splitlines() if "runserver" in line)
+    assert "DEBUG=0 " in serve and "--insecure" in serve and "SECURE_SSL_REDIRECT=0" in serve
