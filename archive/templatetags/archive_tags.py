@@ -45,6 +45,18 @@ def show_solar_hijri(context) -> bool:
     return (get_language() or "").startswith("fa")
 
 
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+@register.filter
+def local_digits(value) -> str:
+    """A date as the page's language writes its digits. One rule for the site: on Persian pages every date is
+    written in Persian digits (its Gregorian and its Solar Hijri form alike); elsewhere in Latin digits.
+    Machine-readable values (ids, ISO days in citations, coordinates) keep Latin digits everywhere."""
+    text = str(value)
+    return text.translate(_PERSIAN_DIGITS) if (get_language() or "").startswith("fa") else text
+
+
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
