@@ -93,12 +93,13 @@ def test_make_run_serves_with_debug_off_so_visitors_never_see_the_url_patterns()
     import subprocess
     from pathlib import Path
 
-    if shutil.which("make") is None:
+    make = shutil.which("make")
+    if make is None:
         pytest.skip("make is not installed")
     root = Path(__file__).resolve().parent.parent
     env = {"PATH": "/usr/bin:/bin", "HOME": str(root)}
     dry_run = subprocess.run(
-        ["make", "-n", "--always-make", "serve"], cwd=root, env=env, capture_output=True, text=True, check=True
+        [make, "-n", "--always-make", "serve"], cwd=root, env=env, capture_output=True, text=True, check=True
     ).stdout
     serve = next(line for line in dry_run.splitlines() if "runserver" in line)
     assert "DEBUG=0 " in serve and "--insecure" in serve and "SECURE_SSL_REDIRECT=0" in serve
