@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
 from archive import changes, registry
-from archive.models import Citation, Language, Record
+from archive.models import Citation, Language, Record, Tombstone
 
 # Flags that protect someone or something: the merged record keeps the stricter of each.
 PROTECTIVE = ("restricted", "at_risk")
@@ -135,8 +135,28 @@ def _merge(*, survivor: Record, duplicates: list[Record], user, reason: str) -> 
                 setattr(survivor, field, getattr(duplicate, field))
         duplicate._history_user = user
         duplicate._change_reason = why[:100]
+        changes.current().merged_into(type(duplicate), duplicate.pk, survivor.pk)
         duplicate.delete()
     for flag in protective_flags([survivor, *duplicates]):
         setattr(survivor, flag, True)
     _save(survivor, user, reason or _("Merged duplicates into this record"))
     return survivor
+
+
+def merged_survivor(model, public_id: str):
+    """The published record that the merged-away record `public_id` of `model` went into, or None (never
+    merged, or the kept record is not public: then nothing says where it went)."""
+    merged_into = (
+        Tombstone.objects.filter(record_type=registry.key_of(model), public_id=public_id, status="merged")
+        .exclude(merged_into="")
+        .values_list("merged_into", flat=True)
+        .first()
+    )
+    if merged_into is None:
+        return None
+    return model.objects.published().filter(public_id=merged_into).first()
+
+
+def public_merge_targets(model, public_ids) -> set[str]:
+    """Which of `public_ids` (kept records of merges) are published: only those a tombstone may name."""
+    return set(model.objects.published().filter(public_id__in=set(public_ids)).values_list("public_id", flat=True))
