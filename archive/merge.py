@@ -65,6 +65,38 @@ def _move_references(survivor, duplicate, user, reason: str) -> None:
     for citation in Citation.objects.filter(content_type=content_type, object_id=duplicate.pk):
         citation.object_id = survivor.pk
         _save(citation, user, reason)
+    _merge_same_citations(survivor, content_type, user, reason)
+
+
+# A citation's passage: the same source, through the same work, at the same footnote and page.
+PASSAGE = ("source_id", "cited_in_id", "footnote", "page")
+FULLER = ("quote", "quote_translation", "note")  # of two copies, the longer of each is kept
+
+
+def _same_passage(a: Citation, b: Citation) -> bool:
+    """Two citations of one passage: same locator, and one quote is (a part of) the other."""
+    if any(getattr(a, field) != getattr(b, field) for field in PASSAGE):
+        return False
+    quote_a, quote_b = " ".join(a.quote.split()), " ".join(b.quote.split())
+    return quote_a in quote_b or quote_b in quote_a
+
+
+def _merge_same_citations(survivor, content_type, user, reason: str) -> None:
+    """The two records each cited the same passage: keep one citation, with the fuller quote and note."""
+    kept: list[Citation] = []
+    for citation in Citation.objects.filter(content_type=content_type, object_id=survivor.pk).order_by("pk"):
+        same = next((k for k in kept if _same_passage(k, citation)), None)
+        if same is None:
+            kept.append(citation)
+            continue
+        fuller = {f: getattr(citation, f) for f in FULLER if len(getattr(citation, f)) > len(getattr(same, f))}
+        citation._history_user = user
+        citation._change_reason = reason[:100]
+        citation.delete()
+        if fuller:
+            for field, value in fuller.items():
+                setattr(same, field, value)
+            _save(same, user, reason)
 
 
 @dataclass(frozen=True)
