@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
 from archive import changes, registry
-from archive.models import Citation, Language, Record
+from archive.models import Citation, Language, Record, Tombstone
 
 # Flags that protect someone or something: the merged record keeps the stricter of each.
 PROTECTIVE = ("restricted", "at_risk")
@@ -65,6 +65,38 @@ def _move_references(survivor, duplicate, user, reason: str) -> None:
     for citation in Citation.objects.filter(content_type=content_type, object_id=duplicate.pk):
         citation.object_id = survivor.pk
         _save(citation, user, reason)
+    _merge_same_citations(survivor, content_type, user, reason)
+
+
+# A citation's passage: the same source, through the same work, at the same footnote and page.
+PASSAGE = ("source_id", "cited_in_id", "footnote", "page")
+FULLER = ("quote", "quote_translation", "note")  # of two copies, the longer of each is kept
+
+
+def _same_passage(a: Citation, b: Citation) -> bool:
+    """Two citations of one passage: same locator, and one quote is (a part of) the other."""
+    if any(getattr(a, field) != getattr(b, field) for field in PASSAGE):
+        return False
+    quote_a, quote_b = " ".join(a.quote.split()), " ".join(b.quote.split())
+    return quote_a in quote_b or quote_b in quote_a
+
+
+def _merge_same_citations(survivor, content_type, user, reason: str) -> None:
+    """The two records each cited the same passage: keep one citation, with the fuller quote and note."""
+    kept: list[Citation] = []
+    for citation in Citation.objects.filter(content_type=content_type, object_id=survivor.pk).order_by("pk"):
+        same = next((k for k in kept if _same_passage(k, citation)), None)
+        if same is None:
+            kept.append(citation)
+            continue
+        fuller = {f: getattr(citation, f) for f in FULLER if len(getattr(citation, f)) > len(getattr(same, f))}
+        citation._history_user = user
+        citation._change_reason = reason[:100]
+        citation.delete()
+        if fuller:
+            for field, value in fuller.items():
+                setattr(same, field, value)
+            _save(same, user, reason)
 
 
 @dataclass(frozen=True)
@@ -135,8 +167,28 @@ def _merge(*, survivor: Record, duplicates: list[Record], user, reason: str) -> 
                 setattr(survivor, field, getattr(duplicate, field))
         duplicate._history_user = user
         duplicate._change_reason = why[:100]
+        changes.current().merged_into(type(duplicate), duplicate.pk, survivor.pk)
         duplicate.delete()
     for flag in protective_flags([survivor, *duplicates]):
         setattr(survivor, flag, True)
     _save(survivor, user, reason or _("Merged duplicates into this record"))
     return survivor
+
+
+def merged_survivor(model, public_id: str):
+    """The published record that the merged-away record `public_id` of `model` went into, or None (never
+    merged, or the kept record is not public: then nothing says where it went)."""
+    merged_into = (
+        Tombstone.objects.filter(record_type=registry.key_of(model), public_id=public_id, status="merged")
+        .exclude(merged_into="")
+        .values_list("merged_into", flat=True)
+        .first()
+    )
+    if merged_into is None:
+        return None
+    return model.objects.published().filter(public_id=merged_into).first()
+
+
+def public_merge_targets(model, public_ids) -> set[str]:
+    """Which of `public_ids` (kept records of merges) are published: only those a tombstone may name."""
+    return set(model.objects.published().filter(public_id__in=set(public_ids)).values_list("public_id", flat=True))

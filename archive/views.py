@@ -3,13 +3,13 @@
 from django.core.cache import cache as django_cache
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django_filters import MultipleChoiceFilter
 
-from archive import cache, charts, pages, paging, registry, search
+from archive import cache, charts, merge, pages, paging, registry, search
 from archive.cache import cache_public
 from archive.dialect import within_time_budget
 from archive.filters import PublicIdFilter, filterset_for
@@ -262,6 +262,9 @@ def record_detail(request, kind: str, public_id: str):
         if withdrawn is not None and withdrawn.withdrawn_reason:
             context = {"record": withdrawn, "singular": model._meta.verbose_name}
             return render(request, "archive/withdrawn.html", context, status=410)
+        survivor = merge.merged_survivor(model, public_id)
+        if survivor is not None:  # merged away: its link keeps working, pointing to the kept record
+            return redirect(survivor.get_absolute_url(), permanent=True)
         raise Http404
     rows = pages.field_rows(record)
     prose = [row for row in rows if row.show == pages.Show.PROSE]

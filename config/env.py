@@ -18,6 +18,24 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+def env_secret(name: str, *, min_length: int) -> str:
+    """A secret from `name`, or from the file named by `name`_FILE (a mounted secret); empty if neither is
+    set. One shorter than `min_length` characters is refused."""
+    path = os.environ.get(f"{name}_FILE", "").strip()
+    if path and os.environ.get(name):
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both")
+    if path:
+        try:
+            value = Path(path).read_text().strip()
+        except OSError as error:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path} ({error.strerror})") from None
+    else:
+        value = os.environ.get(name, "").strip()
+    if value and len(value) < min_length:
+        raise ImproperlyConfigured(f"{name} must be at least {min_length} characters long; got {len(value)}")
+    return value
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
     if raw is None:

@@ -4,6 +4,8 @@ Defaults are safe for production (DEBUG off, SECRET_KEY required, no hosts
 allowed). `make run` sets what a local demo needs; see the README.
 """
 
+import hashlib
+import hmac
 import secrets
 import sys
 from datetime import timedelta
@@ -12,7 +14,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_from_url, env_bool, env_int, env_list, env_str, tune_postgres
+from config.env import database_from_url, env_bool, env_int, env_list, env_secret, env_str, tune_postgres
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,6 +31,12 @@ if not SECRET_KEY:
         SECRET_KEY = secrets.token_urlsafe(50)
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+# Backups (export_archive) are signed with this key and restore_archive refuses a file whose signature
+# does not verify. Keep it apart from the backups. Without it, DEBUG derives one from SECRET_KEY (fit for a
+# local demo only); otherwise export refuses and says how to set it.
+ARCHIVE_BACKUP_KEY = env_secret("ARCHIVE_BACKUP_KEY", min_length=32)
+if not ARCHIVE_BACKUP_KEY and DEBUG:
+    ARCHIVE_BACKUP_KEY = hmac.new(SECRET_KEY.encode(), b"archive backup key", hashlib.sha256).hexdigest()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

@@ -21,10 +21,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
@@ -35,7 +37,8 @@ from rest_framework.authtoken.models import Token
 from archive import models as m
 from archive import roles, workflow
 from archive.backup import BackupError, export_archive, restore_archive, sequences, tables
-from archive.backup.archivefile import MANIFEST, member_name
+from archive.backup.archivefile import MANIFEST, SIGNATURE, member_name, sign
+from config.env import env_secret
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -323,7 +326,7 @@ def test_the_file_holds_every_table_but_sessions_and_only_its_owner_may_read_it(
     assert {"django_content_type", "auth_permission", "auth_group_permissions", "archive_historicalprotest"} <= names
     assert "django_session" not in names and "django_session" in manifest["excluded_tables"]
     with zipfile.ZipFile(tmp_path / "backup.zip") as z:
-        assert set(z.namelist()) == {MANIFEST} | {member_name(name) for name in names}
+        assert set(z.namelist()) == {MANIFEST, SIGNATURE} | {member_name(name) for name in names}
         people = z.read(member_name("archive_person")).decode()
     assert "Restricted Rəşad" in people and "Lives in Urmia" in people  # the private backup keeps everything
     assert not list(tmp_path.glob(".*partial"))
@@ -355,8 +358,11 @@ def test_a_failed_export_leaves_no_file(archive, tmp_path, monkeypatch):
 # --- Bad input: a clear error, and nothing written ---------------------------------------------------
 
 
-def rewrite(path: Path, table: str | None = None, change=None, *, manifest_change=None, fix_checksum=False) -> Path:
-    """A copy of the backup with one table's lines and/or the manifest changed."""
+def rewrite(
+    path: Path, table: str | None = None, change=None, *, manifest_change=None, fix_checksum=False, key=None
+) -> Path:
+    """A copy of the backup with one table's lines and/or the manifest changed, signed again with `key`
+    (by default the configured one: as if by someone who holds it; pass b"" to leave the old signature)."""
     with zipfile.ZipFile(path) as z:
         members = {name: z.read(name) for name in z.namelist()}
     manifest = json.loads(members[MANIFEST])
@@ -369,6 +375,9 @@ def rewrite(path: Path, table: str | None = None, change=None, *, manifest_chang
     if manifest_change:
         manifest_change(manifest)
     members[MANIFEST] = json.dumps(manifest).encode()
+    key = settings.ARCHIVE_BACKUP_KEY.encode() if key is None else key
+    if key:
+        members[SIGNATURE] = sign(members[MANIFEST], key).encode()
     changed = path.with_name("changed.zip")
     with zipfile.ZipFile(changed, "w") as z:
         for name, data in members.items():
@@ -463,6 +472,77 @@ def test_a_restore_that_does_not_end_identical_rolls_back(backup, target, monkey
     refused(backup, target, "After restoring, these tables differ from the backup: archive_arrest")
 
 
+# --- The signature: a file only the key holder could have written ------------------------------------
+
+
+def unsigned(path: Path) -> Path:
+    with zipfile.ZipFile(path) as z:
+        members = {name: z.read(name) for name in z.namelist() if name != SIGNATURE}
+    with zipfile.ZipFile(path.with_name("unsigned.zip"), "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return path.with_name("unsigned.zip")
+
+
+def test_a_table_changed_with_its_checksums_recomputed_is_refused(backup, target):
+    def rename(lines):
+        return [line.replace("Restricted Rəşad".encode(), b"Someone Else") for line in lines]
+
+    changed = rewrite(backup, "archive_person", rename, fix_checksum=True, key=b"")
+    refused(changed, target, "signature of .* does not verify: the file was changed, or signed with another key")
+
+
+def test_a_file_signed_with_another_key_is_refused(backup, target, settings):
+    refused(rewrite(backup, key=b"k" * 32), target, "does not verify")
+    settings.ARCHIVE_BACKUP_KEY = "another-operators-key-of-enough-length"
+    refused(backup, target, "does not verify")
+
+
+def test_an_unsigned_file_is_refused_unless_allowed(backup, target):
+    refused(unsigned(backup), target, "is not signed.*--allow-unsigned")
+    warnings = []
+    restore_archive(unsigned(backup), using=target, allow_unsigned=True, warn=warnings.append)
+    assert len(warnings) == 1 and "not signed" in warnings[0]
+    assert generation_moved_on(target)
+    assert fingerprints(target) == fingerprints("default")
+
+
+def test_allow_unsigned_does_not_let_a_wrong_signature_through(backup, target):
+    with pytest.raises(BackupError, match="does not verify"):
+        restore_archive(rewrite(backup, key=b"k" * 32), using=target, allow_unsigned=True)
+    assert only_what_migrate_made(target)
+
+
+def test_without_a_key_export_refuses_and_says_how_to_set_one(archive, tmp_path, settings):
+    settings.ARCHIVE_BACKUP_KEY = ""
+    with pytest.raises(CommandError, match="No backup key is set: set ARCHIVE_BACKUP_KEY") as error:
+        call_command("export_archive", str(tmp_path / "backup.zip"))
+    assert "\n" not in str(error.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_a_key_a_signed_file_is_not_restored(backup, target, settings):
+    settings.ARCHIVE_BACKUP_KEY = ""
+    refused(backup, target, "No backup key is set")
+
+
+def test_the_key_comes_from_the_environment_or_a_file_and_must_be_long(monkeypatch, tmp_path):
+    monkeypatch.delenv("SOME_KEY", raising=False)
+    assert env_secret("SOME_KEY", min_length=32) == ""
+    monkeypatch.setenv("SOME_KEY", "short")
+    with pytest.raises(ImproperlyConfigured, match="at least 32 characters"):
+        env_secret("SOME_KEY", min_length=32)
+    (tmp_path / "key").write_text("f" * 40 + "\n")
+    monkeypatch.setenv("SOME_KEY_FILE", str(tmp_path / "key"))
+    with pytest.raises(ImproperlyConfigured, match="not both"):
+        env_secret("SOME_KEY", min_length=32)
+    monkeypatch.delenv("SOME_KEY")
+    assert env_secret("SOME_KEY", min_length=32) == "f" * 40
+    monkeypatch.setenv("SOME_KEY_FILE", str(tmp_path / "missing"))
+    with pytest.raises(ImproperlyConfigured, match="cannot read"):
+        env_secret("SOME_KEY", min_length=32)
+
+
 # --- The commands --------------------------------------------------------------------------------------
 
 
@@ -488,6 +568,20 @@ def test_restore_command_exits_non_zero_with_the_reason(backup, target, target_u
     assert done.returncode == 1
     assert "Nothing was restored" in done.stderr and "cut short" in done.stderr
     assert only_what_migrate_made(target)
+
+
+def test_restore_command_refuses_a_tampered_file_in_one_line(backup, target, target_url):
+    changed = rewrite(backup, "auth_user", lambda lines: lines[:-1], fix_checksum=True, key=b"")
+    done = manage("restore_archive", str(changed), database_url=target_url)
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0 and "does not verify" in done.stderr
+    assert only_what_migrate_made(target)
+
+
+def test_restore_command_with_allow_unsigned_warns(backup, target, target_url):
+    done = manage("restore_archive", str(unsigned(backup)), "--allow-unsigned", database_url=target_url)
+    assert done.returncode == 0, done.stderr
+    assert "not signed" in done.stderr and "every row count and checksum matches" in done.stdout
 
 
 def test_verify_only_checks_the_file_without_a_database(backup):

@@ -177,3 +177,35 @@ def test_merging_an_at_risk_person_into_a_public_one_keeps_the_name_hidden(edito
         assert search.search(name) == []
         assert "public-person" not in client.get("/api/v1/search/", {"q": name}).content.decode()
         assert "public-person" not in client.get("/en/search/", {"q": name}).content.decode()
+
+
+def test_merge_keeps_one_citation_of_the_same_passage_with_the_fuller_quote(editor):
+    article = factories.SourceFactory(title="Karabakh war article")
+    periodical = factories.SourceFactory(title="Periodical cited in footnote 13")
+    keep = factories.PersonFactory(name="Mahmudali Chehregani")
+    dup = factories.PersonFactory(name="Mahmudəli Çöhrəqanlı")
+    short = "Southern Azerbaijanis support Azerbaijan"
+    CitationFactory(record=keep, source=periodical, cited_in=article, footnote=13, quote=short)
+    full = f"We declare that  {short} in the liberation of its lands."
+    CitationFactory(record=dup, source=periodical, cited_in=article, footnote=13, quote=full, note="Open letter")
+    CitationFactory(record=dup, source=periodical, cited_in=article, footnote=13, quote="Another passage entirely")
+    CitationFactory(record=dup, source=periodical, cited_in=article, footnote=14, quote=short)
+    entity_merge(survivor=keep, duplicates=[dup], user=editor)
+    rows = Citation.objects.filter(object_id=keep.pk, content_type__model="person").order_by("footnote", "pk")
+    assert [(c.footnote, c.quote, c.note) for c in rows] == [
+        (13, full, "Open letter"),
+        (13, "Another passage entirely", ""),
+        (14, short, ""),
+    ]
+    page = Client().get(f"/en/people/{keep.public_id}/").content.decode()
+    assert page.count("in the liberation of its lands") == 1
+
+
+def test_citations_of_other_sources_or_pages_are_not_merged(editor):
+    keep, dup = factories.PersonFactory.create_batch(2)
+    source = factories.SourceFactory()
+    CitationFactory(record=keep, source=source, footnote=None, page="12")
+    CitationFactory(record=dup, source=source, footnote=None, page="13")
+    CitationFactory(record=dup, footnote=None, page="12")  # another source
+    entity_merge(survivor=keep, duplicates=[dup], user=editor)
+    assert Citation.objects.filter(object_id=keep.pk, content_type__model="person").count() == 3

@@ -18,9 +18,14 @@ TOMBSTONE = {
     "properties": {
         "id": {"type": "string"},
         "type": {"type": "string", "enum": list(registry.KEYS)},
-        "status": {"type": "string", "description": "withdrawn, unpublished, deleted or renamed"},
+        "status": {"type": "string", "description": "withdrawn, unpublished, deleted, renamed or merged"},
         "removed_at": {"type": "string", "format": "date-time"},
         "reason": {"type": "string", "description": "The public reason, for a withdrawal."},
+        "merged_into": {
+            "type": "string",
+            "nullable": True,
+            "description": "For a merged record: the public id of the published record it was merged into.",
+        },
     },
 }
 

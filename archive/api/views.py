@@ -9,7 +9,8 @@ tombstones of records that stopped being public after that time. Reads answer co
 
 from __future__ import annotations
 
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponsePermanentRedirect, StreamingHttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, status, viewsets
@@ -17,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from archive import cache, models, registry, workflow
+from archive import cache, merge, models, registry, workflow
 from archive.api import conditional, docs, export, serializers, writes
 from archive.api.pagination import ArchiveCursorPagination
 from archive.filters import filterset_for
@@ -112,6 +113,8 @@ class RecordViewSet(viewsets.ModelViewSet):
         form.is_valid()
         since = form.cleaned_data.get("updated_since")
         rows = models.Tombstone.objects.filter(record_type=self.record_type.key, removed_at__gt=since)
+        rows = list(rows.order_by("removed_at", "pk"))
+        public = merge.public_merge_targets(self.model, [t.merged_into for t in rows if t.merged_into])
         return [
             {
                 "id": t.public_id,
@@ -119,8 +122,9 @@ class RecordViewSet(viewsets.ModelViewSet):
                 "status": t.status,
                 "removed_at": t.removed_at,
                 "reason": t.reason,
+                "merged_into": t.merged_into if t.merged_into in public else None,
             }
-            for t in rows.order_by("removed_at", "pk")
+            for t in rows
         ]
 
     def stream(self, queryset, fmt: str) -> StreamingHttpResponse:
@@ -149,7 +153,11 @@ class RecordViewSet(viewsets.ModelViewSet):
             public_id = kwargs[self.lookup_field]
             withdrawn = self.model.objects.withdrawn().filter(restricted=False, public_id=public_id).first()
             if withdrawn is None or not withdrawn.withdrawn_reason:
-                raise
+                survivor = merge.merged_survivor(self.model, public_id)
+                if survivor is None:
+                    raise
+                url = reverse(f"api:{self.record_type.key}-detail", args=[survivor.public_id])
+                return HttpResponsePermanentRedirect(request.build_absolute_uri(url))
             body = {"detail": _("This record was withdrawn."), "id": withdrawn.public_id}
             return Response({**body, "reason": withdrawn.withdrawn_reason}, status=status.HTTP_410_GONE)
 

@@ -5,6 +5,11 @@ Nothing here touches the database. The writer builds the file under a temporary 
 and renames it into place only once complete; the reader refuses anything that is not a
 complete, untampered backup of a format it knows.
 
+The manifest holds every table's row count and SHA-256, so it stands for the whole file; it is
+signed with HMAC-SHA256 under the operator's key (settings.ARCHIVE_BACKUP_KEY), written beside it as
+``manifest.sig``. A SHA-256 alone proves only that a file is intact: anyone who edits a table can
+recompute it. The signature proves the file was written by someone who holds the key.
+
 A writer holds a lock on its temporary file while it writes. One killed halfway leaves that file
 behind, unlocked; the next backup to the same name deletes it before it starts.
 """
@@ -13,6 +18,7 @@ import errno
 import fcntl
 import glob
 import hashlib
+import hmac
 import json
 import os
 import tempfile
@@ -22,11 +28,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 FORMAT = "karabakh-archive-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"  # hex HMAC-SHA256 of manifest.json's bytes
 READ_BLOCK = 1024 * 1024
 TABLE_KEYS = {"table", "model", "columns", "rows", "sha256", "last_id"}
 FULL = {errno.ENOSPC, errno.EDQUOT}  # the disk, or the user's quota, is full
@@ -40,11 +48,30 @@ def member_name(table: str) -> str:
     return f"tables/{table}.jsonl"
 
 
+def backup_key() -> bytes:
+    """The operator's signing key, or a BackupError saying how to set one."""
+    key = settings.ARCHIVE_BACKUP_KEY
+    if not key:
+        raise BackupError(
+            _(
+                "No backup key is set: set ARCHIVE_BACKUP_KEY to a secret of at least 32 characters "
+                "(e.g. the output of: python -c 'import secrets; print(secrets.token_urlsafe(32))') and keep it "
+                "apart from the backups; restoring needs the same key."
+            )
+        )
+    return key.encode()
+
+
+def sign(manifest: bytes, key: bytes) -> str:
+    return hmac.new(key, manifest, hashlib.sha256).hexdigest()
+
+
 class ArchiveWriter:
     """Write tables one at a time, then the manifest; `finish()` puts the file in place."""
 
-    def __init__(self, path: Path, *, overwrite: bool = False):
+    def __init__(self, path: Path, *, key: bytes, overwrite: bool = False):
         self.path = Path(path)
+        self.key = key
         if self.path.exists() and not overwrite:
             raise BackupError(_("%(path)s already exists; choose another name or pass --force.") % {"path": path})
         if not self.path.parent.is_dir():
@@ -63,7 +90,9 @@ class ArchiveWriter:
             yield member.write
 
     def finish(self, manifest: dict) -> None:
-        self.zip.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+        data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+        self.zip.writestr(MANIFEST, data)
+        self.zip.writestr(SIGNATURE, sign(data, self.key))
         self.zip.close()
         self.file.flush()
         os.fsync(self.file.fileno())
@@ -105,10 +134,14 @@ def no_space(path: Path) -> BackupError:
 
 
 class ArchiveReader:
-    """An opened backup whose manifest has been read and checked for shape and version."""
+    """An opened backup whose manifest's signature, shape and version have been checked.
 
-    def __init__(self, path: Path):
+    A file without a signature is refused unless `allow_unsigned`; then `signed` is False."""
+
+    def __init__(self, path: Path, *, allow_unsigned: bool = False):
         self.path = Path(path)
+        self.allow_unsigned = allow_unsigned
+        self.signed = False
         try:
             self.zip = zipfile.ZipFile(self.path)
         except FileNotFoundError:
@@ -130,11 +163,14 @@ class ArchiveReader:
 
     def _read_manifest(self) -> dict:
         try:
-            manifest = json.loads(self._read(MANIFEST))
+            data = self._read(MANIFEST)
         except KeyError:
             raise BackupError(
                 _("%(path)s has no manifest: it is not an archive backup.") % {"path": self.path}
             ) from None
+        self._check_signature(data)
+        try:
+            manifest = json.loads(data)
         except ValueError:
             raise BackupError(_("The manifest of %(path)s is not valid JSON.") % {"path": self.path}) from None
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -146,6 +182,23 @@ class ArchiveReader:
             )
         self._check_shape(manifest)
         return manifest
+
+    def _check_signature(self, manifest: bytes) -> None:
+        try:
+            signature = self._read(SIGNATURE).strip()
+        except KeyError:
+            if self.allow_unsigned:
+                return
+            raise BackupError(
+                _("%(path)s is not signed, so nothing proves who wrote it; pass --allow-unsigned to restore it anyway.")
+                % {"path": self.path}
+            ) from None
+        if not hmac.compare_digest(signature, sign(manifest, backup_key()).encode()):
+            raise BackupError(
+                _("The signature of %(path)s does not verify: the file was changed, or signed with another key.")
+                % {"path": self.path}
+            )
+        self.signed = True
 
     def _check_shape(self, manifest: dict) -> None:
         tables = manifest.get("tables")

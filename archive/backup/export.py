@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from archive import dialect
 from archive.backup import sequences, tables
-from archive.backup.archivefile import FORMAT, FORMAT_VERSION, FULL, ArchiveWriter, no_space
+from archive.backup.archivefile import FORMAT, FORMAT_VERSION, FULL, ArchiveWriter, backup_key, no_space
 
 
 def _write_table(writer: ArchiveWriter, model, using: str) -> dict:
@@ -59,7 +59,8 @@ def _manifest(using: str) -> dict:
 
 
 def export_archive(path: Path, *, using: str = DEFAULT_DB_ALIAS, overwrite: bool = False, progress=None) -> dict:
-    """Write the whole database at `path`; returns the manifest. A failure leaves no file behind."""
+    """Write the whole database at `path`, signed with the backup key; returns the manifest. A failure
+    (no key set, among others) leaves no file behind."""
     try:
         return _export(path, using, overwrite, progress)
     except OSError as error:
@@ -69,7 +70,7 @@ def export_archive(path: Path, *, using: str = DEFAULT_DB_ALIAS, overwrite: bool
 
 
 def _export(path: Path, using: str, overwrite: bool, progress) -> dict:
-    writer = ArchiveWriter(path, overwrite=overwrite)
+    writer = ArchiveWriter(path, key=backup_key(), overwrite=overwrite)
     try:
         with dialect.snapshot(using):
             manifest = _manifest(using)

@@ -1,6 +1,6 @@
 """Restore a backup into an empty, freshly migrated database: all of it, exactly, or nothing.
 
-Order of work: check the file (every table against its checksum), check the database
+Order of work: check the file (the manifest's signature, then every table against its checksum), check the database
 (same migrations, same tables and columns, nothing in it but what ``migrate`` creates),
 then in one transaction replace the migrate-created rows and insert every row with its
 original primary key, set every id counter back, check foreign keys, and re-read every
@@ -178,9 +178,21 @@ def _restore_rows(archive: ArchiveReader, models: dict, using: str, progress) ->
     check_restored(manifest, models, using)
 
 
-def restore_archive(path: Path, *, using: str = DEFAULT_DB_ALIAS, progress=None) -> dict:
-    """Restore the backup at `path` into the empty database `using`; returns the manifest."""
-    with ArchiveReader(path) as archive:
+def _open(path: Path, allow_unsigned: bool, warn) -> ArchiveReader:
+    archive = ArchiveReader(path, allow_unsigned=allow_unsigned)
+    if not archive.signed and warn:
+        warn(
+            _("Warning: %(path)s is not signed; nothing proves who wrote it or that it is unchanged.") % {"path": path}
+        )
+    return archive
+
+
+def restore_archive(
+    path: Path, *, using: str = DEFAULT_DB_ALIAS, progress=None, allow_unsigned: bool = False, warn=None
+) -> dict:
+    """Restore the backup at `path` into the empty database `using`; returns the manifest. An unsigned
+    file is refused unless `allow_unsigned` (then `warn` is told)."""
+    with _open(path, allow_unsigned, warn) as archive:
         archive.verify()
         check_migrations(archive.manifest, using)
         models = check_tables(archive.manifest)
@@ -197,8 +209,8 @@ def restore_archive(path: Path, *, using: str = DEFAULT_DB_ALIAS, progress=None)
     return archive.manifest
 
 
-def verify_archive(path: Path) -> dict:
-    """Check a backup file against its own checksums, without touching any database."""
-    with ArchiveReader(path) as archive:
+def verify_archive(path: Path, *, allow_unsigned: bool = False, warn=None) -> dict:
+    """Check a backup file against its signature and its own checksums, without touching any database."""
+    with _open(path, allow_unsigned, warn) as archive:
         archive.verify()
         return archive.manifest

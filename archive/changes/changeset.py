@@ -35,6 +35,7 @@ class Changeset:
         self.changed: dict[type, set[int]] = defaultdict(set)
         self.deleted: dict[type, set[int]] = defaultdict(set)
         self.saved: dict[type, set[int]] = defaultdict(set)  # own row written: `updated` already new
+        self.merged: dict[type, dict[int, int]] = defaultdict(dict)  # merged-away pk → the kept record's pk
         self.wrote = False
         self.discarded = False
         self._marks: list[tuple] = []  # what was noted when each nested recording began
@@ -57,13 +58,13 @@ class Changeset:
             self._restore(mark)
 
     def _snapshot(self) -> tuple:
-        parts = (self.before, self.shown_before, self.changed, self.deleted, self.saved)
+        parts = (self.before, self.shown_before, self.changed, self.deleted, self.saved, self.merged)
         return (self.wrote, *({model: type(values)(values) for model, values in part.items()} for part in parts))
 
     def _restore(self, mark: tuple) -> None:
         self.wrote, *mark = mark
         for part, saved in zip(
-            (self.before, self.shown_before, self.changed, self.deleted, self.saved), mark, strict=True
+            (self.before, self.shown_before, self.changed, self.deleted, self.saved, self.merged), mark, strict=True
         ):
             part.clear()
             part.update({model: type(values)(values) for model, values in saved.items()})
@@ -93,6 +94,10 @@ class Changeset:
         """Note records that did not exist before this changeset."""
         for pk in ids:
             self.before[model].setdefault(pk, None)
+
+    def merged_into(self, model, pk: int, survivor_pk: int) -> None:
+        """Note that record `pk` is being merged into `survivor_pk`: its tombstone points there."""
+        self.merged[model][pk] = survivor_pk
 
     # --- the change --------------------------------------------------------------------------------
 
@@ -142,7 +147,7 @@ class Changeset:
         now = timezone.now()
         touch: dict[type, set[int]] = defaultdict(set)  # a new `updated`
         reindex: dict[type, set[int]] = defaultdict(set)
-        burials: dict[tuple[str, str], tuple[str, str]] = {}
+        burials: dict[tuple[str, str], tuple[str, str, str]] = {}  # (type, id) → (status, reason, merged into)
         revived: dict[str, set[str]] = defaultdict(set)
         stale = False
         for model, ids in self.deleted.items():
@@ -150,7 +155,7 @@ class Changeset:
             for pk in ids:
                 before = self.before[model].get(pk)
                 if before is not None and before.is_public:
-                    burials[(key, before.public_id)] = ("deleted", "")
+                    burials[(key, before.public_id)] = self._deleted(model, pk)
                     stale = True
         for model, ids in self.changed.items():
             ids = ids - self.deleted[model]
@@ -162,11 +167,11 @@ class Changeset:
                 if before is not None and before.is_public:
                     stale = True
                     if before.public_id != now_state.public_id:
-                        burials[(key, before.public_id)] = ("renamed", "")
+                        burials[(key, before.public_id)] = ("renamed", "", "")
                     if not now_state.is_public:
                         status = now_state.tombstone_status()
                         reason = now_state.withdrawn_reason if status == "withdrawn" else ""
-                        burials[(key, now_state.public_id)] = (status, reason)
+                        burials[(key, now_state.public_id)] = (status, reason, "")
                 if now_state.is_public:
                     revived[key].add(now_state.public_id)
                     shown_now.append(pk)
@@ -188,6 +193,14 @@ class Changeset:
             transaction.on_commit(lambda: ArchiveState.mark_public_change(timezone.now()))
         cache.bump()  # in this transaction: the cached answers it makes stale retire as it commits
 
+    def _deleted(self, model, pk: int) -> tuple[str, str, str]:
+        """The tombstone of a deleted public record: a merged one names the record it went into."""
+        survivor = self.merged[model].get(pk)
+        if survivor is None:
+            return ("deleted", "", "")
+        state = states(model, [survivor]).get(survivor)
+        return ("merged", "", state.public_id if state is not None else "")
+
 
 def _write(now, touch: dict, reindex: dict, deleted: dict, burials: dict, revived: dict) -> None:
     for model, pks in touch.items():
@@ -202,7 +215,6 @@ def _write(now, touch: dict, reindex: dict, deleted: dict, burials: dict, revive
         ids = sorted(public_ids)
         for start in range(0, len(ids), CHUNK):
             Tombstone.objects.filter(record_type=key, public_id__in=ids[start : start + CHUNK]).delete()
-    for (key, public_id), (status, reason) in burials.items():
-        Tombstone.objects.update_or_create(
-            record_type=key, public_id=public_id, defaults={"status": status, "reason": reason, "removed_at": now}
-        )
+    for (key, public_id), (status, reason, merged_into) in burials.items():
+        defaults = {"status": status, "reason": reason, "merged_into": merged_into, "removed_at": now}
+        Tombstone.objects.update_or_create(record_type=key, public_id=public_id, defaults=defaults)

@@ -15,7 +15,13 @@ class Tombstone(models.Model):
     record_type = models.CharField(_("type"), max_length=20, help_text=_("protest, arrest, statement…"))
     public_id = models.CharField(_("public id"), max_length=64, help_text=_("The id the public knew it by."))
     status = models.CharField(
-        _("status"), max_length=16, help_text=_("withdrawn, restricted, unpublished, deleted or renamed.")
+        _("status"), max_length=16, help_text=_("withdrawn, restricted, unpublished, deleted, renamed or merged.")
+    )
+    merged_into = models.CharField(
+        _("merged into"),
+        max_length=64,
+        blank=True,
+        help_text=_("For a merged record: the public id of the record it was merged into (same type)."),
     )
     reason = models.TextField(_("public reason"), blank=True, help_text=_("The public reason, for a withdrawal."))
     removed_at = models.DateTimeField(_("removed at"), db_index=True, help_text=_("When it stopped being public."))

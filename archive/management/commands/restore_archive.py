@@ -19,18 +19,32 @@ class Command(BaseCommand):
         parser.add_argument(
             "--verify-only",
             action="store_true",
-            help="Only check the file against its own checksums; touch no database.",
+            help="Only check the file against its signature and checksums; touch no database.",
+        )
+        parser.add_argument(
+            "--allow-unsigned",
+            action="store_true",
+            help="Accept a file without a signature (nothing then proves who wrote it). A wrong signature is "
+            "refused all the same.",
         )
 
-    def handle(self, *args, file, database, verify_only, verbosity, **options):
+    def handle(self, *args, file, database, verify_only, allow_unsigned, verbosity, **options):
         started = time.monotonic()
 
         def progress(table, rows):
             if verbosity > 1:
                 self.stdout.write(f"  {table}: {rows}")
 
+        def warn(message):
+            self.stderr.write(message)
+
         try:
-            manifest = verify_archive(file) if verify_only else restore_archive(file, using=database, progress=progress)
+            if verify_only:
+                manifest = verify_archive(file, allow_unsigned=allow_unsigned, warn=warn)
+            else:
+                manifest = restore_archive(
+                    file, using=database, progress=progress, allow_unsigned=allow_unsigned, warn=warn
+                )
         except BackupError as error:
             raise CommandError(f"Nothing was restored. {error}") from None
         rows = sum(entry["rows"] for entry in manifest["tables"])
