@@ -5,7 +5,9 @@ a source the records citing it — every linked record reached through the publi
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import TextField, URLField
+from django.db.models import F, TextField, URLField
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -147,6 +149,12 @@ def _part_list(record, part) -> PartList | None:
 class Section:
     label: str
     records: list = field(default_factory=list)
+    list_url: str = ""  # the filtered list that holds all of them, when the page shows only the first
+    total: int = 0
+
+
+# How many records a listed section shows before it links to the filtered list.
+SECTION_LIMIT = 50
 
 
 def _public(record, path: str) -> list:
@@ -162,10 +170,34 @@ def related_sections(record) -> list[Section]:
     """Related records linked both ways, only those the public may open."""
     sections = []
     for section in registry.of(record).sections:
+        if section.listed_by:
+            listed = _listed(record, section)
+            if listed is not None:
+                sections.append(listed)
+            continue
         records = [related for path in section.paths for related in _public(record, path)]
         if records:
             sections.append(Section(str(section.label), records))
     return sections
+
+
+def _listed(record, section) -> Section | None:
+    """The related records the related type's own list finds for this record (the same FilterSet, so the
+    page and the list agree), in date order, the first SECTION_LIMIT of them."""
+    from archive.filters import filterset_for  # filters import the search package, which imports pages
+
+    (path,) = section.paths
+    related = registry.of(record._meta.get_field(path).related_model)
+    params = {section.listed_by: record.public_id}
+    found = filterset_for(related.key)(params, queryset=related.model.objects.published()).qs
+    first = F("date_start").asc(nulls_last=True) if related.dated else F(related.label_field or "pk").asc()
+    order = (first, "pk")
+    records = list(found.order_by(*order)[: SECTION_LIMIT + 1])
+    if not records:
+        return None
+    total = len(records) if len(records) <= SECTION_LIMIT else found.count()
+    url = reverse("archive:list", args=[related.key]) + "?" + urlencode(params)
+    return Section(str(section.label), records[:SECTION_LIMIT], list_url=url, total=total)
 
 
 def public_citations(record) -> list:

@@ -177,10 +177,15 @@ class Roles(Part):
 
 @dataclass(frozen=True)
 class Section:
-    """A list of related public records on a record page: `paths` are relations of the record."""
+    """A list of related public records on a record page: `paths` are relations of the record.
+
+    `listed_by` names the related type's list filter that finds them instead (a place's protests are
+    those its list finds with `?place=` — at the place or at any public place inside it); the page
+    then lists them in date order and links to that filtered list."""
 
     label: Promise
     paths: tuple[str, ...]
+    listed_by: str | None = None
 
 
 @dataclass(frozen=True)

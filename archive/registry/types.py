@@ -253,9 +253,9 @@ PLACES = RecordType(
     sections=(
         Section(_("Part of"), ("parent",)),
         Section(_("Places in it"), ("children",)),
-        Section(_("Protests"), ("protests",)),
-        Section(_("Arrests"), ("arrests",)),
-        Section(_("Statements"), ("statements",)),
+        Section(_("Protests"), ("protests",), listed_by="place"),
+        Section(_("Arrests"), ("arrests",), listed_by="place"),
+        Section(_("Statements"), ("statements",), listed_by="place"),
     ),
     filterset="archive.filters.PlaceFilter",
     admin_list=("name", "kind", "parent", "latitude", "longitude", "status", "updated"),
