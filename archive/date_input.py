@@ -56,6 +56,10 @@ class DateInputError(ValueError):
     """What the archivist typed is not a date we can store; the message says why."""
 
 
+class UnreadableDate(DateInputError):
+    """The text is no date form the parser knows (rather than a known form with a bad value, such as month 13)."""
+
+
 @dataclass(frozen=True, slots=True)
 class PartialDateValue:
     start: dt.date | None
@@ -241,7 +245,7 @@ _ISO_SLASH_RANGE = re.compile(r"(\d{4}-\d{1,2}(?:-\d{1,2})?)/(\d{4}-\d{1,2}(?:-\
 
 
 def _unreadable(text: str) -> DateInputError:
-    return DateInputError(
+    return UnreadableDate(
         _(
             "“%(text)s” is not a date this field understands."
             " Try 2020-10-18, October 2020, 1990s, 6–13 April 1993 or 14 Aban 1399 SH."

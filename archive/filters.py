@@ -6,6 +6,7 @@ not exist. Unknown parameters are refused (a 400), never silently ignored.
 """
 
 import datetime as dt
+import re
 
 import django_filters as filters
 from django import forms
@@ -16,10 +17,19 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
 from archive import models, registry, search
-from archive.dates import overlaps_q
+from archive.date_input import DateInputError, UnreadableDate, parse_partial_date
+from archive.dates import DatePrecision, overlaps_q, period_end, period_start
 
 # Parameters that belong to paging, formats and ordering rather than filtering.
 CONTROL_PARAMS = {"cursor", "page_size", "format", "ordering", "page"}
+# Parameters that browsers, caches and shared links add and that say nothing about the records: ignored, not a 400.
+IGNORED_PARAMS = {"_", "fbclid", "gclid", "msclkid"}
+IGNORED_PREFIXES = ("utm_",)
+
+
+def is_ignored(name: str) -> bool:
+    """A cache-buster (`_`) or a tracking parameter (`utm_*`, `fbclid`, ...) that a list does not read."""
+    return name in IGNORED_PARAMS or name.startswith(IGNORED_PREFIXES)
 
 
 class UtcDateTimeField(IsoDateTimeField):
@@ -40,7 +50,16 @@ class UtcDateTimeFilter(filters.IsoDateTimeFilter):
 
 
 class StrictNullBooleanSelect(forms.NullBooleanSelect):
-    """Hands a value it does not know ("1", "yes", "banana") to the field, instead of reading it as "either"."""
+    """Any, yes or no (Django's select calls "either" "Unknown", which reads as "not known to have any").
+    Hands a value it does not know ("1", "yes", "banana") to the field, instead of reading it as "either"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+
+    def format_value(self, value):
+        chosen = super().format_value(value)
+        return "" if chosen == "unknown" else chosen
 
     def value_from_datadict(self, data, files, name):
         value = data.get(name)
@@ -72,7 +91,8 @@ class StrictFilterSet(filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.unknown = sorted(set(data or {}) - set(self.filters) - CONTROL_PARAMS)
+        known = set(self.filters) | CONTROL_PARAMS
+        self.unknown = sorted(name for name in data or {} if name not in known and not is_ignored(name))
 
     def is_valid(self):
         if not super().is_valid():
@@ -119,9 +139,54 @@ class PublicIdFilter(filters.CharFilter):
         return queryset.filter(pk__in=queryset.model._base_manager.filter(condition).values("pk"))
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+class PeriodBoundField(forms.CharField):
+    """A date as archivists write it in the admin (`archive.date_input`), read as the first day (`end=False`) or
+    the last day (`end=True`) of the period it names: "2020-10", "October 2020", "1990s", "Mehr 1399"."""
+
+    def __init__(self, *args, end: bool = False, **kwargs):
+        self.end = end
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        if _ISO_DAY.fullmatch(text):  # a plain day keeps its old meaning, any year included (0001-01-01)
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                pass  # "2020-13-45": let the parser say what is wrong with it
+        try:
+            parsed = parse_partial_date(text)
+        except UnreadableDate:
+            raise self._error(text, _("it is not a date.")) from None
+        except DateInputError as error:
+            raise self._error(text, str(error)) from None
+        if parsed.precision == DatePrecision.UNDATED:
+            raise self._error(text, _("it is not a date."))
+        if self.end:
+            return period_end(parsed.end or parsed.start, parsed.precision)
+        return period_start(parsed.start, parsed.precision)
+
+    def _error(self, text: str, reason: str) -> ValidationError:
+        message = _(
+            "“%(label)s” cannot use “%(value)s”: %(reason)s Try 2020-10-18, October 2020, 2020-10 or 14 Aban 1399."
+        )
+        return ValidationError(message, code="invalid", params={"label": self.label, "value": text, "reason": reason})
+
+
+class PeriodFilter(filters.Filter):
+    """Filters nothing by itself: DateRangeMixin applies both ends together."""
+
+    field_class = PeriodBoundField
+
+
 class DateRangeMixin(filters.FilterSet):
-    date_from = filters.DateFilter(method="filter_dates", label=_("From"))
-    date_to = filters.DateFilter(method="filter_dates", label=_("To"))
+    date_from = PeriodFilter(method="filter_dates", label=_("From"), end=False)
+    date_to = PeriodFilter(method="filter_dates", label=_("To"), end=True)
 
     def filter_dates(self, queryset, name, value):
         return queryset  # both ends are applied together in filter_queryset

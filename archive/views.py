@@ -4,7 +4,6 @@ from django.core.cache import cache as django_cache
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django_filters import MultipleChoiceFilter
@@ -12,7 +11,7 @@ from django_filters import MultipleChoiceFilter
 from archive import cache, charts, merge, pages, paging, registry, search
 from archive.cache import cache_public
 from archive.dialect import within_time_budget
-from archive.filters import PublicIdFilter, filterset_for
+from archive.filters import PublicIdFilter, filterset_for, is_ignored
 
 
 @cache_public
@@ -63,13 +62,28 @@ def sorts_for(record_type) -> dict[str, tuple[str, ...]]:
 
 
 def _sort_labels(model, sorts: dict) -> list[tuple[str, str]]:
-    """(sort, label) for the list's sort menu: the field's own (translated) name, an arrow for the direction."""
+    """(sort, label) for the list's sort menu, in words a reader uses: "Newest first", "Name (A–Z)"."""
     labelled = []
     for sort, ordering in sorts.items():
         name = ordering[0].lstrip("-")
-        arrow = "↓" if ordering[0].startswith("-") else "↑"
-        labelled.append((sort, f"{capfirst(model._meta.get_field(name).verbose_name)} {arrow}"))
+        descending = ordering[0].startswith("-")
+        if name == "updated":
+            label = _("Recently changed")
+        elif name == "date_start":
+            label = _("Newest first") if descending else _("Oldest first")
+        else:
+            field = capfirst(model._meta.get_field(name).verbose_name)
+            label = (_("%(field)s (Z–A)") if descending else _("%(field)s (A–Z)")) % {"field": field}
+        labelled.append((sort, label))
     return labelled
+
+
+def _api_ordering(record_type, ordering: tuple[str, ...]) -> str | None:
+    """The API's `ordering` for a site sort (its tie-break too, so ties come in the same order), or None when
+    the API does not offer it (a title order)."""
+    if all(field.lstrip("-") in record_type.ordering_fields for field in ordering):
+        return ",".join(ordering)
+    return None
 
 
 def _filters_of(filterset, kind: type) -> list[tuple[str, object]]:
@@ -104,6 +118,10 @@ def _relation_options(queryset, flt, selected: str = "") -> list[tuple[str, str,
         key=lambda o: (-o[2], o[1]),
     )
     chosen = [option for option in options[MAX_OPTIONS:] if option[0] == selected]
+    if selected and not any(option[0] == selected for option in options):
+        # A public record with nothing in this list is still the visitor's choice: keep it, counted 0.
+        found = flt.target.objects.published().filter(public_id=selected[:64]).values_list("pk", flat=True)[:1]
+        chosen = [(public_id, label, 0) for _pk, public_id, label in _labelled(flt.target, list(found))]
     return options[:MAX_OPTIONS] + chosen
 
 
@@ -174,15 +192,18 @@ def _ancestry(record_id, parents: dict) -> list[int]:
     return chain
 
 
-def _counts(request, queryset, filterset) -> dict:
-    """Option counts for the list's filters, if they can be counted within the time budget."""
+def _counts(queryset, filterset, facets: bool = True) -> dict:
+    """Option counts for the list's filters, if they can be counted within the time budget. Without `facets`,
+    only the relation filters' menus (a refused list has no results to describe)."""
+
+    chosen = getattr(filterset.form, "cleaned_data", {})  # only values the form accepted (no NUL, not too long)
 
     def count():
         relations = _filters_of(filterset, PublicIdFilter)
         return {
-            "facets": _facets(queryset, filterset),
+            "facets": _facets(queryset, filterset) if facets else [],
             "relation_facets": {
-                name: _relation_options(queryset, flt, request.GET.get(name, "")) for name, flt in relations
+                name: _relation_options(queryset, flt, chosen.get(name) or "") for name, flt in relations
             },
         }
 
@@ -192,16 +213,33 @@ def _counts(request, queryset, filterset) -> dict:
     return counted
 
 
-def _refused(request, model, kind: str, filterset, errors: dict):
-    """The list page with the reasons its parameters cannot be applied."""
+def _refused(request, record_type, filterset, errors: dict, sort: str, sorts: dict):
+    """The list page with the reasons its parameters cannot be applied, and the form as the visitor filled it
+    in: relation filters stay menus (counted over the whole public list, the chosen option kept), the sort stays."""
+    model = record_type.model
     context = {
         "plural": model._meta.verbose_name_plural,
-        "kind": kind,
+        "kind": record_type.key,
         "filterset": filterset,
         "errors": errors,
+        "labelled_errors": _labelled_errors(filterset, errors),
         "records": [],
+        **_counts(model.objects.published(), filterset, facets=False),
+        "sort": sort,
+        "sorts": _sort_labels(model, sorts),
     }
     return render(request, "archive/list.html", context, status=400)
+
+
+def _labelled_errors(filterset, errors: dict) -> list[tuple[str, list[str]]]:
+    """(the filter's human label, its messages) for each parameter in error; "" for the form as a whole."""
+    fields = filterset.form.fields
+    names = {"sort": _("Sort by"), "cursor": _("Page"), "page_size": _("Records per page"), "__all__": ""}
+    labelled = []
+    for name, messages in errors.items():
+        label = fields[name].label if name in fields else names.get(name, name)
+        labelled.append((str(label), [str(message) for message in messages]))
+    return labelled
 
 
 def _page_url(request, cursor: str | None) -> str | None:
@@ -221,32 +259,48 @@ def record_list(request, kind: str):
     model = record_type.model
     data = request.GET.copy()
     sorts = sorts_for(record_type)
-    sort = data.pop("sort", [""])[-1] or next(iter(sorts))
+    default_sort = next(iter(sorts))
+    sort = data.pop("sort", [""])[-1] or default_sort
     filterset = filterset_for(model)(data, queryset=model.objects.published())
-    if not filterset.is_valid() or sort not in sorts:
-        errors = filterset.form.errors if filterset.form.errors else {"sort": [_("Unknown sort order.")]}
-        return _refused(request, model, kind, filterset, errors)
+    valid = filterset.is_valid()
+    if not valid or sort not in sorts:
+        errors = dict(filterset.form.errors)
+        if sort not in sorts:
+            errors["sort"] = [_("Unknown sort order.")]
+        return _refused(request, record_type, filterset, errors, sort if sort in sorts else default_sort, sorts)
     queryset = filterset.qs
     try:
         size = paging.page_size(request.GET.get("page_size"))
         page = paging.paginate(queryset, ordering=sorts[sort], cursor=request.GET.get("cursor"), size=size)
     except paging.CursorError as error:  # a bad page size or a tampered cursor
-        return _refused(request, model, kind, filterset, {error.parameter: [str(error)]})
-    query = {k: v for k, v in request.GET.items() if k not in {"cursor", "sort"}}
+        return _refused(request, record_type, filterset, {error.parameter: [str(error)]}, sort, sorts)
     context = {
         "plural": model._meta.verbose_name_plural,
         "kind": kind,
         "filterset": filterset,
         "records": page.records,
-        **_counts(request, queryset, filterset),
+        **_counts(queryset, filterset),
         "sort": sort,
         "sorts": _sort_labels(model, sorts),
         "next_url": _page_url(request, page.next_cursor),
         "previous_url": _page_url(request, page.previous_cursor),
-        "csv_url": f"/api/v1/{kind}/?{urlencode({**query, 'format': 'csv'})}",
-        "json_url": f"/api/v1/{kind}/?{urlencode(query)}",
+        **_download_urls(request, record_type, sorts[sort]),
     }
     return render(request, "archive/list.html", context)
+
+
+def _download_urls(request, record_type, ordering: tuple[str, ...]) -> dict[str, str]:
+    """The API's CSV and JSON of exactly this list: its filters, in its order (no page, no tracking parameters)."""
+    query = request.GET.copy()
+    for name in list(query):
+        if name in {"cursor", "sort", "ordering"} or is_ignored(name):
+            del query[name]
+    api_ordering = _api_ordering(record_type, ordering)
+    if api_ordering:
+        query["ordering"] = api_ordering
+    json_url = f"/api/v1/{record_type.key}/?{query.urlencode()}"
+    query["format"] = "csv"
+    return {"csv_url": f"/api/v1/{record_type.key}/?{query.urlencode()}", "json_url": json_url}
 
 
 @cache_public
