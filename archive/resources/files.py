@@ -37,6 +37,9 @@ XLSX_MAX_UNPACKED = 256 * 1024 * 1024  # manage.py import_records
 UPLOAD_MAX_UNPACKED = 64 * 1024 * 1024  # an upload in the admin (at most ARCHIVE_IMPORT_MAX_ROWS rows)
 XLSX_MAX_RATIO = 100  # real sheets shrink 5–20 times; a bomb, thousands of times
 XLSX_RATIO_FLOOR = 1024 * 1024  # parts smaller than this unpack to little, however well they shrank
+# Blank sheet rows before a row with values, kept so that rows keep their numbers: a run longer than
+# this is refused (a value at row 1,048,576 would make a million rows to import).
+XLSX_MAX_BLANK_ROWS = 10_000
 csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
 
 
@@ -264,6 +267,57 @@ def _xlsx_value(cell, formulas: list):
     return value
 
 
+def _sheet_rows(sheet, limits: Limits, formulas: list):
+    """The sheet's rows as its XML holds them, whatever its <dimension> declares.
+
+    openpyxl's read-only sheet trusts <dimension>: it stops at the row declared last (an understated
+    A1:E2 lost every row below 2) and pads each row to the column declared last (A1:XFD1048576 made
+    16,384 cells of every row, and a million rows). Here each cell the XML holds is read once, blank
+    cells are dropped, and the caps are measured on the cells that hold a value.
+    """
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = sheet.parent
+    expected = 1  # the sheet row the next yielded row stands for
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=False,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            values = {}
+            for cell in cells:
+                value = _xlsx_value(ReadOnlyCell(sheet, **cell), formulas)
+                if not _blank(value):
+                    values[cell["column"]] = value
+            if not values:  # blank cells, or formulas (refused once the whole sheet is read)
+                continue
+            width = max(values)
+            if width > limits.columns:
+                raise ImportFileError(
+                    _("Cell %(cell)s has a value; a file may have at most %(max)s columns.")
+                    % {"cell": f"{get_column_letter(width)}{number}", "max": limits.columns}
+                )
+            if number - expected > XLSX_MAX_BLANK_ROWS:
+                raise ImportFileError(
+                    _(
+                        "Sheet rows %(first)s to %(last)s are blank and row %(row)s has values; an import reads "
+                        "at most %(max)s blank rows in a row: delete the blank rows."
+                    )
+                    % {"first": expected, "last": number - 1, "row": number, "max": XLSX_MAX_BLANK_ROWS}
+                )
+            for _blank_row in range(expected, number):
+                yield []
+            yield [values.get(column) for column in range(1, width + 1)]
+            expected = number + 1
+
+
 def _read_xlsx(data: bytes, limits: Limits) -> list[list]:
     import openpyxl
 
@@ -276,8 +330,11 @@ def _read_xlsx(data: bytes, limits: Limits) -> list[list]:
         raise ImportFileError(_("This workbook cannot be read: %(error)s") % {"error": error}) from None
     formulas: list = []
     try:
-        cells = ([_xlsx_value(cell, formulas) for cell in row] for row in book.active.iter_rows())
-        rows = list(_capped(cells, limits))
+        rows = list(_capped(_sheet_rows(book.active, limits, formulas), limits))
+    except ImportFileError:
+        raise
+    except Exception as error:  # a damaged sheet part
+        raise ImportFileError(_("This workbook cannot be read: %(error)s") % {"error": error}) from None
     finally:
         book.close()
     if formulas:
