@@ -113,3 +113,39 @@ def test_blank_rows_between_records_keep_the_row_numbers(db):
     report = import_records(models.Protest, rewrite_sheet(workbook(ROWS), gap), file_name="protests.xlsx")
     assert not report.ok
     assert report.issues[0].row == 11  # sheet row 12, counting the header as row 1
+
+
+# --- CSV encodings -----------------------------------------------------------------------------------
+
+CSV_TEXT = "title,kind,date\nMitinq Təbrizdə — تبریز,rally,2020-11-04\n"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xef\xbb\xbf" + CSV_TEXT.encode("utf-8"),
+        b"\xff\xfe" + CSV_TEXT.encode("utf-16-le"),
+        b"\xfe\xff" + CSV_TEXT.encode("utf-16-be"),
+        b"\xff\xfe" + CSV_TEXT.replace(",", "\t").encode("utf-16-le"),  # Excel's “Unicode Text”
+    ],
+    ids=["utf-8-bom", "utf-16-le", "utf-16-be", "utf-16-tabs"],
+)
+def test_a_csv_with_a_byte_order_mark_imports(db, data):
+    report = import_records(models.Protest, data, file_name="protests.csv")
+    assert report.ok, report.messages
+    assert list(models.Protest.objects.values_list("title", flat=True)) == ["Mitinq Təbrizdə — تبریز"]
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"\x00\x01\x02\x03binary", "a binary file"),
+        (b"\xff\xfe" + CSV_TEXT.encode("utf-16-le")[:-1], "not UTF-16 text"),  # cut in the middle of a letter
+        (CSV_TEXT.encode("utf-16-le"), "a binary file"),  # UTF-16 without a mark cannot be told from binary
+    ],
+    ids=["binary", "truncated-utf-16", "utf-16-without-bom"],
+)
+def test_binary_or_broken_text_is_still_refused(db, data, words):
+    with pytest.raises(ImportFileError, match=words):
+        import_records(models.Protest, data, file_name="protests.csv")
+    assert models.Protest.objects.count() == 0

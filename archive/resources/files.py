@@ -1,6 +1,6 @@
 """Reading import files safely, and the file formats offered in the admin.
 
-CSV and JSON must be UTF-8 text; XLSX must be a real Office Open XML
+CSV and JSON must be UTF-8 text (or UTF-16/32 with a byte-order mark); XLSX must be a real Office Open XML
 workbook without macros, read by openpyxl through defusedxml, formulas
 refused. A ZIP or binary named .csv, a CSV named .xlsx, an .xlsm, or a file
 too large is an `ImportFileError` with a message, never a 500.
@@ -13,6 +13,7 @@ with = + - @ tab or CR — which the readers undo, so an export re-imports
 unchanged. JSON is not opened by spreadsheets and is never escaped.
 """
 
+import codecs
 import csv
 import io
 import json
@@ -106,16 +107,30 @@ def _binary_kind(data: bytes) -> str | None:
     return None
 
 
+# A byte-order mark says how the text is encoded (Excel's “Unicode Text” and many Windows tools write
+# UTF-16 with one); UTF-32's marks begin with UTF-16's, so they are tried first.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def _decode(data: bytes, label: str) -> str:
-    kind = _binary_kind(data)
-    if kind:
-        raise ImportFileError(_("This file is %(kind)s, not %(label)s text.") % {"kind": kind, "label": label})
+    encoding = next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
+    if encoding is None:
+        kind = _binary_kind(data)
+        if kind:
+            raise ImportFileError(_("This file is %(kind)s, not %(label)s text.") % {"kind": kind, "label": label})
+        encoding = "utf-8"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
         raise ImportFileError(
-            _("This file is not UTF-8 text (unreadable byte at position %(pos)s); in Excel choose “CSV UTF-8”.")
-            % {"pos": error.start}
+            _("This file is not %(encoding)s text (unreadable byte at position %(pos)s); in Excel choose “CSV UTF-8”.")
+            % {"encoding": encoding.removesuffix("-sig").upper(), "pos": error.start}
         ) from None
 
 
