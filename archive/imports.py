@@ -22,7 +22,7 @@ from import_export.results import RowResult
 from archive import changes, registry
 from archive.resources import resource_for
 from archive.resources.base import IGNORED_FIELDS
-from archive.resources.cells import languages_cached
+from archive.resources.cells import as_written, languages_cached
 from archive.resources.files import FORMAT_CLASSES, ImportFileError, Limits, choose_format, read_dataset
 
 logger = logging.getLogger(__name__)
@@ -125,9 +125,9 @@ def model_for(record_type) -> type:
     return record_type
 
 
-def _check_columns(resource, headers: list[str], model) -> None:
+def _check_columns(resource, dataset, model) -> None:
     known = resource.known_columns()
-    unknown = [h for h in headers if h not in known and h not in IGNORED_FIELDS - {"id"}]
+    unknown = [h for h in dataset.headers if h not in known and h not in IGNORED_FIELDS - {"id"}]
     if "id" in unknown:
         raise ImportFileError(
             _("Column “id”: records are identified by public_id, never by database id; remove the id column.")
@@ -137,7 +137,7 @@ def _check_columns(resource, headers: list[str], model) -> None:
             _("Unknown columns for %(kind)s: %(unknown)s. The columns are: %(known)s.")
             % {
                 "kind": model._meta.verbose_name_plural,
-                "unknown": ", ".join(unknown),
+                "unknown": ", ".join(as_written(dataset.written_headers.get(h, h)) for h in unknown),
                 "known": ", ".join(resource.importable_columns()),
             }
         )
@@ -205,7 +205,7 @@ def import_records(
     fmt = choose_format(file_name, fmt)
     dataset = read_dataset(data, fmt, limits)
     resource = resource_for(model)(progress=progress, preview=preview)
-    _check_columns(resource, dataset.headers, model)
+    _check_columns(resource, dataset, model)
     with changes.recording(user=user) as changeset, languages_cached(), _fewer_garbage_collections():
         # Rows are written in batches, each reported to the write path, which refuses what the user may
         # not do (an error on that row) and derives what follows (search entries, tombstones, `updated`,

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
-from archive.resources.cells import cell_text, escape_formula, unescape_formula
+from archive.resources.cells import as_written, cell_text, escape_formula, unescape_formula
 
 FORMATS = ("csv", "xlsx", "json")
 EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
@@ -375,16 +375,17 @@ def read_dataset(data: bytes, fmt: str, limits: Limits | None = None) -> tablib.
         rows.pop()
     if not rows:
         raise ImportFileError(_("The file is empty."))
-    headers = [re.sub(r"\s+", "_", cell_text(h).lower()) for h in rows[0]]
+    written = [cell_text(h) for h in rows[0]]
+    headers = [re.sub(r"\s+", "_", h.lower()) for h in written]
     while (
         headers and not headers[-1] and not any(len(r) >= len(headers) and cell_text(r[len(headers) - 1]) for r in rows)
     ):
         headers.pop()
     if "" in headers:
         raise ImportFileError(_("Column %(n)s has values but no header.") % {"n": headers.index("") + 1})
-    repeated = sorted({h for h in headers if headers.count(h) > 1})
+    repeated = [w for h, w in zip(headers, written, strict=False) if headers.count(h) > 1]
     if repeated:
-        raise ImportFileError(_("Columns appear twice: %(cols)s.") % {"cols": ", ".join(repeated)})
+        raise ImportFileError(_("Columns appear twice: %(cols)s.") % {"cols": ", ".join(map(as_written, repeated))})
     if len(rows) < 2:
         raise ImportFileError(_("The file has a header but no rows below it."))
     dataset = tablib.Dataset(headers=headers)
@@ -394,6 +395,7 @@ def read_dataset(data: bytes, fmt: str, limits: Limits | None = None) -> tablib.
         if len(row) > width and any(cell_text(v) for v in row[width:]):
             raise ImportFileError(_("Row %(row)s has more cells than the header has columns.") % {"row": number})
         dataset.append((row + [None] * width)[:width])
+    dataset.written_headers = dict(zip(headers, written, strict=False))  # for messages: as the file has them
     return dataset
 
 
