@@ -22,7 +22,7 @@ from import_export.results import RowResult
 from archive import changes, registry
 from archive.resources import resource_for
 from archive.resources.base import IGNORED_FIELDS
-from archive.resources.cells import languages_cached
+from archive.resources.cells import as_written, languages_cached
 from archive.resources.files import FORMAT_CLASSES, ImportFileError, Limits, choose_format, read_dataset
 
 logger = logging.getLogger(__name__)
@@ -70,6 +70,7 @@ class ImportReport:
     result: object
     issues: list[ImportIssue] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    duplicates: list[tuple[int, str]] = field(default_factory=list)  # rows skipped: (row, public id repeated)
 
     @property
     def ok(self) -> bool:
@@ -98,6 +99,14 @@ class ImportReport:
     def messages(self) -> list[str]:
         return [str(issue) for issue in self.issues]
 
+    @property
+    def duplicate_notes(self) -> list[str]:
+        """One line per row skipped as a probable duplicate, naming the record it repeats."""
+        return [
+            str(ImportIssue(row, None, _("probable duplicate of %(id)s; skipped.") % {"id": public_id}, self.fmt))
+            for row, public_id in self.duplicates
+        ]
+
     def summary(self) -> str:
         values = {
             "new": self.new,
@@ -108,8 +117,15 @@ class ImportReport:
         if not self.ok:
             return _("Nothing was imported: %(n)s errors.") % {"n": len(self.issues)}
         if self.dry_run:
-            return _("Dry run: would add %(new)s and update %(updated)s %(kind)s; %(unchanged)s unchanged.") % values
-        return _("Imported: added %(new)s and updated %(updated)s %(kind)s; %(unchanged)s unchanged.") % values
+            text = _("Dry run: would add %(new)s and update %(updated)s %(kind)s; %(unchanged)s unchanged.") % values
+        else:
+            text = _("Imported: added %(new)s and updated %(updated)s %(kind)s; %(unchanged)s unchanged.") % values
+        if self.duplicates:
+            text += " " + _(
+                "%(n)s rows skipped as probable duplicates of existing records (manage.py import_records "
+                "--create-duplicates adds them anyway)."
+            ) % {"n": len(self.duplicates)}
+        return text
 
 
 def model_for(record_type) -> type:
@@ -125,9 +141,9 @@ def model_for(record_type) -> type:
     return record_type
 
 
-def _check_columns(resource, headers: list[str], model) -> None:
+def _check_columns(resource, dataset, model) -> None:
     known = resource.known_columns()
-    unknown = [h for h in headers if h not in known and h not in IGNORED_FIELDS - {"id"}]
+    unknown = [h for h in dataset.headers if h not in known and h not in IGNORED_FIELDS - {"id"}]
     if "id" in unknown:
         raise ImportFileError(
             _("Column “id”: records are identified by public_id, never by database id; remove the id column.")
@@ -137,7 +153,7 @@ def _check_columns(resource, headers: list[str], model) -> None:
             _("Unknown columns for %(kind)s: %(unknown)s. The columns are: %(known)s.")
             % {
                 "kind": model._meta.verbose_name_plural,
-                "unknown": ", ".join(unknown),
+                "unknown": ", ".join(as_written(dataset.written_headers.get(h, h)) for h in unknown),
                 "known": ", ".join(resource.importable_columns()),
             }
         )
@@ -183,6 +199,7 @@ def import_records(
     progress=None,
     retain_instances: bool = False,
     preview: bool = False,
+    create_duplicates: bool = False,
 ) -> ImportReport:
     """Import a CSV, XLSX or JSON file of one record type, all or nothing.
 
@@ -191,7 +208,9 @@ def import_records(
     unpacks to (the admin passes ARCHIVE_IMPORT_MAX_BYTES and
     `Limits.for_upload()`; the default, `Limits.for_command()`, takes any
     number of rows). `preview` keeps a diff of each row in the result, for
-    the admin's preview.
+    the admin's preview. A new row without a public id that repeats an existing record (by the
+    identity of its type, archive.resources.identity) is skipped and listed in `report.duplicates`,
+    unless `create_duplicates`.
     """
     model = model_for(record_type)
     if max_bytes is not None and len(data) > max_bytes:
@@ -204,8 +223,8 @@ def import_records(
         )
     fmt = choose_format(file_name, fmt)
     dataset = read_dataset(data, fmt, limits)
-    resource = resource_for(model)(progress=progress, preview=preview)
-    _check_columns(resource, dataset.headers, model)
+    resource = resource_for(model)(progress=progress, preview=preview, create_duplicates=create_duplicates)
+    _check_columns(resource, dataset, model)
     with changes.recording(user=user) as changeset, languages_cached(), _fewer_garbage_collections():
         # Rows are written in batches, each reported to the write path, which refuses what the user may
         # not do (an error on that row) and derives what follows (search entries, tombstones, `updated`,
@@ -228,7 +247,7 @@ def import_records(
             changeset.discard()
             transaction.set_rollback(True)
     ignored = [h for h in dataset.headers if h in IGNORED_FIELDS]
-    return ImportReport(model, file_name, fmt, dry_run, result, issues, ignored)
+    return ImportReport(model, file_name, fmt, dry_run, result, issues, ignored, resource.duplicate_rows)
 
 
 def export_records(queryset, fmt: str = "csv") -> bytes:

@@ -39,6 +39,7 @@ from archive.resources.batch import BatchWriter, Entry, fold_key
 from archive.resources.cells import cell_text
 from archive.resources.columns import columns_of, export_prefetch, parts_of
 from archive.resources.fields import PartColumn, Pending
+from archive.resources.identity import Duplicates
 from archive.resources.validation import model_errors
 
 LOCKED = {Status.PUBLISHED, Status.WITHDRAWN}
@@ -132,9 +133,13 @@ class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
         use_transactions = True
         fields = ()
 
-    def __init__(self, progress=None, preview=False, batch_size=None, **kwargs):
+    def __init__(self, progress=None, preview=False, batch_size=None, create_duplicates=False, **kwargs):
         super().__init__(**kwargs)
         self.progress = progress
+        self.create_duplicates = create_duplicates
+        self.duplicates = Duplicates(self._meta.model)
+        self.duplicate_rows: list[tuple[int, str]] = []  # (row number, public id of the record it repeats)
+        self._row_number = 0
         self.batch_size = batch_size or batch.BATCH_SIZE
         self._meta = copy.copy(self._meta)
         # Only the admin's preview shows a diff of each row (it costs a deep copy of each record).
@@ -209,6 +214,7 @@ class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
 
     def before_import_row(self, row, row_number=None, **kwargs):
         self._entry = None
+        self._row_number = row_number or 0
         if row_number is not None and (row_number - 1) % PREFETCH_ROWS == 0:
             self._prefetch(row_number - 1)
 
@@ -296,8 +302,10 @@ class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
         )
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors or instance._state.adding:
+        if import_validation_errors:
             return False
+        if instance._state.adding:
+            return self._probable_duplicate(instance, row)
         if not self._changes(instance):
             return True
         status = instance._import_original["status"]
@@ -309,6 +317,17 @@ class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
                 }
             )
         return False
+
+    def _probable_duplicate(self, instance, row) -> bool:
+        """A new row without a public id that repeats a record (archive.resources.identity) is skipped
+        and reported, unless the archivist asked to create duplicates."""
+        if self.create_duplicates or cell_text(row.get("public_id")):
+            return False
+        original = self.duplicates.find(instance, instance._import_pending)
+        if original is None:
+            return False
+        self.duplicate_rows.append((self._row_number, original))
+        return True
 
     def _changes(self, instance) -> bool:
         original = instance._import_original

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 
 from archive.date_input import DateInputError, parse_partial_date
+from archive.date_input import _fold as fold_date_input  # what the parser's messages quote
 from archive.dates import DatePrecision
 from archive.models import Language
 
@@ -61,6 +62,34 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+QUOTED_LENGTH = 80  # characters of a cell an error message quotes
+
+
+def as_written(text: str) -> str:
+    """A cell for an error message: as the archivist wrote it, shortened if long."""
+    return text if len(text) <= QUOTED_LENGTH else text[: QUOTED_LENGTH - 1] + "…"
+
+
+_QUOTE = re.compile(r"“([^”]*)”")
+
+
+def quoting_input(message: str, text: str, fold) -> str:
+    """`message` with each quoted part of `text` the parser folded (lower-cased, digits unified) given back
+    as written: “mid-octobre 2020” → “Mid-Octobre 2020”."""
+
+    def unfold(match):
+        quoted = match[1]
+        if quoted in text:
+            return match[0]
+        for length in range(len(quoted), len(text) + 1):  # only on an error, on at most 100 characters
+            for start in range(len(text) - length + 1):
+                if fold(text[start : start + length]) == quoted:
+                    return f"“{as_written(text[start : start + length])}”"
+        return match[0]
+
+    return _QUOTE.sub(unfold, message)
+
+
 def split_items(value) -> list[str]:
     """A multi-valued cell: items separated by |, trimmed, empty items and repeats dropped."""
     items = []
@@ -80,6 +109,11 @@ def split_tagged(item: str) -> tuple[str, str | None]:
     if not match:
         return item, None
     return match["text"].strip(), match["lang"].strip()
+
+
+def date_error(error: DateInputError, text: str) -> str:
+    """The date parser's message, quoting the cell as written (the parser quotes what it folded)."""
+    return quoting_input(str(error), text, fold_date_input)
 
 
 class TextWidget(widgets.Widget):
@@ -117,7 +151,7 @@ class ChoiceWidget(widgets.Widget):
         if found is not None:
             return found
         allowed = ", ".join(str(stored) for stored, _label in self.choices)
-        raise ValueError(_("“%(value)s” is not one of: %(allowed)s.") % {"value": text, "allowed": allowed})
+        raise ValueError(_("“%(value)s” is not one of: %(allowed)s.") % {"value": as_written(text), "allowed": allowed})
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
@@ -133,7 +167,7 @@ class IntegerWidget(widgets.Widget):
         except InvalidOperation:
             number = None
         if number is None or number != number.to_integral_value():
-            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text})
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": as_written(text)})
         return int(number)
 
     def render(self, value, obj=None, **kwargs):
@@ -148,7 +182,7 @@ class DecimalWidget(widgets.Widget):
         try:
             return Decimal(text)
         except InvalidOperation:
-            raise ValueError(_("“%(value)s” is not a number.") % {"value": text}) from None
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": as_written(text)}) from None
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else format(value, "f")
@@ -166,7 +200,7 @@ class BooleanWidget(widgets.Widget):
             return True
         if text in self.FALSE:
             return False
-        raise ValueError(_("“%(value)s” is not yes or no: write 1 or 0.") % {"value": cell_text(value)})
+        raise ValueError(_("“%(value)s” is not yes or no: write 1 or 0.") % {"value": as_written(cell_text(value))})
 
     def render(self, value, obj=None, **kwargs):
         return "1" if value else "0"
@@ -184,9 +218,9 @@ class DayWidget(widgets.Widget):
         try:
             parsed = parse_partial_date(text)
         except DateInputError as error:
-            raise ValueError(str(error)) from None
+            raise ValueError(date_error(error, text)) from None
         if parsed.precision != DatePrecision.DAY or parsed.end is not None:
-            raise ValueError(_("“%(value)s” is not a single day: write e.g. 2020-11-04.") % {"value": text})
+            raise ValueError(_("“%(value)s” is not a single day: write e.g. 2020-11-04.") % {"value": as_written(text)})
         return parsed.start
 
     def render(self, value, obj=None, **kwargs):
@@ -219,7 +253,9 @@ def language_for(code: str) -> Language:
     """The archive's Language for a BCP 47 tag, in any letter case (az-latn is az-Latn)."""
     match = _BCP47.match(code)
     if not match:
-        raise ValueError(_("“%(code)s” is not a BCP 47 language tag such as az-Latn, fa or en.") % {"code": code})
+        raise ValueError(
+            _("“%(code)s” is not a BCP 47 language tag such as az-Latn, fa or en.") % {"code": as_written(code)}
+        )
     tag = match["lang"].lower()
     if match["script"]:
         tag += "-" + match["script"].title()
@@ -229,7 +265,7 @@ def language_for(code: str) -> Language:
     if language is None:
         raise ValueError(
             _("The archive has no language “%(code)s”; add it under Languages first, or use one of: %(known)s.")
-            % {"code": tag, "known": ", ".join(Language.objects.values_list("code", flat=True)[:30])}
+            % {"code": as_written(code), "known": ", ".join(Language.objects.values_list("code", flat=True)[:30])}
         )
     return language
 

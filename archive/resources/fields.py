@@ -26,6 +26,7 @@ from archive.resources.cells import (
     IntegerWidget,
     TextWidget,
     cell_text,
+    date_error,
     language_for,
     split_items,
     split_tagged,
@@ -110,7 +111,7 @@ class DateColumn(Field):
             try:
                 self.parsed[text] = parse_partial_date(text)
             except DateInputError as error:
-                self.parsed[text] = ValueError(str(error))
+                self.parsed[text] = ValueError(date_error(error, text))
         value = self.parsed[text]
         if isinstance(value, ValueError):
             raise value

@@ -1,6 +1,6 @@
 """Reading import files safely, and the file formats offered in the admin.
 
-CSV and JSON must be UTF-8 text; XLSX must be a real Office Open XML
+CSV and JSON must be UTF-8 text (or UTF-16/32 with a byte-order mark); XLSX must be a real Office Open XML
 workbook without macros, read by openpyxl through defusedxml, formulas
 refused. A ZIP or binary named .csv, a CSV named .xlsx, an .xlsm, or a file
 too large is an `ImportFileError` with a message, never a 500.
@@ -13,6 +13,7 @@ with = + - @ tab or CR — which the readers undo, so an export re-imports
 unchanged. JSON is not opened by spreadsheets and is never escaped.
 """
 
+import codecs
 import csv
 import io
 import json
@@ -26,7 +27,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
-from archive.resources.cells import cell_text, escape_formula, unescape_formula
+from archive.resources.cells import as_written, cell_text, escape_formula, unescape_formula
 
 FORMATS = ("csv", "xlsx", "json")
 EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
@@ -37,6 +38,9 @@ XLSX_MAX_UNPACKED = 256 * 1024 * 1024  # manage.py import_records
 UPLOAD_MAX_UNPACKED = 64 * 1024 * 1024  # an upload in the admin (at most ARCHIVE_IMPORT_MAX_ROWS rows)
 XLSX_MAX_RATIO = 100  # real sheets shrink 5–20 times; a bomb, thousands of times
 XLSX_RATIO_FLOOR = 1024 * 1024  # parts smaller than this unpack to little, however well they shrank
+# Blank sheet rows before a row with values, kept so that rows keep their numbers: a run longer than
+# this is refused (a value at row 1,048,576 would make a million rows to import).
+XLSX_MAX_BLANK_ROWS = 10_000
 csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
 
 
@@ -103,16 +107,30 @@ def _binary_kind(data: bytes) -> str | None:
     return None
 
 
+# A byte-order mark says how the text is encoded (Excel's “Unicode Text” and many Windows tools write
+# UTF-16 with one); UTF-32's marks begin with UTF-16's, so they are tried first.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def _decode(data: bytes, label: str) -> str:
-    kind = _binary_kind(data)
-    if kind:
-        raise ImportFileError(_("This file is %(kind)s, not %(label)s text.") % {"kind": kind, "label": label})
+    encoding = next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
+    if encoding is None:
+        kind = _binary_kind(data)
+        if kind:
+            raise ImportFileError(_("This file is %(kind)s, not %(label)s text.") % {"kind": kind, "label": label})
+        encoding = "utf-8"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
         raise ImportFileError(
-            _("This file is not UTF-8 text (unreadable byte at position %(pos)s); in Excel choose “CSV UTF-8”.")
-            % {"pos": error.start}
+            _("This file is not %(encoding)s text (unreadable byte at position %(pos)s); in Excel choose “CSV UTF-8”.")
+            % {"encoding": encoding.removesuffix("-sig").upper(), "pos": error.start}
         ) from None
 
 
@@ -264,6 +282,57 @@ def _xlsx_value(cell, formulas: list):
     return value
 
 
+def _sheet_rows(sheet, limits: Limits, formulas: list):
+    """The sheet's rows as its XML holds them, whatever its <dimension> declares.
+
+    openpyxl's read-only sheet trusts <dimension>: it stops at the row declared last (an understated
+    A1:E2 lost every row below 2) and pads each row to the column declared last (A1:XFD1048576 made
+    16,384 cells of every row, and a million rows). Here each cell the XML holds is read once, blank
+    cells are dropped, and the caps are measured on the cells that hold a value.
+    """
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = sheet.parent
+    expected = 1  # the sheet row the next yielded row stands for
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=False,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            values = {}
+            for cell in cells:
+                value = _xlsx_value(ReadOnlyCell(sheet, **cell), formulas)
+                if not _blank(value):
+                    values[cell["column"]] = value
+            if not values:  # blank cells, or formulas (refused once the whole sheet is read)
+                continue
+            width = max(values)
+            if width > limits.columns:
+                raise ImportFileError(
+                    _("Cell %(cell)s has a value; a file may have at most %(max)s columns.")
+                    % {"cell": f"{get_column_letter(width)}{number}", "max": limits.columns}
+                )
+            if number - expected > XLSX_MAX_BLANK_ROWS:
+                raise ImportFileError(
+                    _(
+                        "Sheet rows %(first)s to %(last)s are blank and row %(row)s has values; an import reads "
+                        "at most %(max)s blank rows in a row: delete the blank rows."
+                    )
+                    % {"first": expected, "last": number - 1, "row": number, "max": XLSX_MAX_BLANK_ROWS}
+                )
+            for _blank_row in range(expected, number):
+                yield []
+            yield [values.get(column) for column in range(1, width + 1)]
+            expected = number + 1
+
+
 def _read_xlsx(data: bytes, limits: Limits) -> list[list]:
     import openpyxl
 
@@ -276,8 +345,11 @@ def _read_xlsx(data: bytes, limits: Limits) -> list[list]:
         raise ImportFileError(_("This workbook cannot be read: %(error)s") % {"error": error}) from None
     formulas: list = []
     try:
-        cells = ([_xlsx_value(cell, formulas) for cell in row] for row in book.active.iter_rows())
-        rows = list(_capped(cells, limits))
+        rows = list(_capped(_sheet_rows(book.active, limits, formulas), limits))
+    except ImportFileError:
+        raise
+    except Exception as error:  # a damaged sheet part
+        raise ImportFileError(_("This workbook cannot be read: %(error)s") % {"error": error}) from None
     finally:
         book.close()
     if formulas:
@@ -303,16 +375,17 @@ def read_dataset(data: bytes, fmt: str, limits: Limits | None = None) -> tablib.
         rows.pop()
     if not rows:
         raise ImportFileError(_("The file is empty."))
-    headers = [re.sub(r"\s+", "_", cell_text(h).lower()) for h in rows[0]]
+    written = [cell_text(h) for h in rows[0]]
+    headers = [re.sub(r"\s+", "_", h.lower()) for h in written]
     while (
         headers and not headers[-1] and not any(len(r) >= len(headers) and cell_text(r[len(headers) - 1]) for r in rows)
     ):
         headers.pop()
     if "" in headers:
         raise ImportFileError(_("Column %(n)s has values but no header.") % {"n": headers.index("") + 1})
-    repeated = sorted({h for h in headers if headers.count(h) > 1})
+    repeated = [w for h, w in zip(headers, written, strict=False) if headers.count(h) > 1]
     if repeated:
-        raise ImportFileError(_("Columns appear twice: %(cols)s.") % {"cols": ", ".join(repeated)})
+        raise ImportFileError(_("Columns appear twice: %(cols)s.") % {"cols": ", ".join(map(as_written, repeated))})
     if len(rows) < 2:
         raise ImportFileError(_("The file has a header but no rows below it."))
     dataset = tablib.Dataset(headers=headers)
@@ -322,6 +395,7 @@ def read_dataset(data: bytes, fmt: str, limits: Limits | None = None) -> tablib.
         if len(row) > width and any(cell_text(v) for v in row[width:]):
             raise ImportFileError(_("Row %(row)s has more cells than the header has columns.") % {"row": number})
         dataset.append((row + [None] * width)[:width])
+    dataset.written_headers = dict(zip(headers, written, strict=False))  # for messages: as the file has them
     return dataset
 
 

@@ -10,7 +10,7 @@ from import_export import widgets
 
 from archive import registry
 from archive.models import Slogan
-from archive.resources.cells import JOINER, cell_text, language_for, split_items, split_tagged
+from archive.resources.cells import JOINER, as_written, cell_text, language_for, split_items, split_tagged
 
 MAX_LISTED = 5
 PREFETCH_CHUNK = 1000
@@ -50,13 +50,13 @@ def resolve(model, text: str, limit: dict | None = None, what: str | None = None
             message = _("No %(what)s has the public id or %(field)s “%(text)s”.")
         else:
             message = _("No %(what)s has the public id “%(text)s”.")
-        raise ValueError(message % {"what": what, "text": text, "field": name_field})
+        raise ValueError(message % {"what": what, "text": as_written(text), "field": name_field})
     if len(matches) > 1:
         listed = ", ".join(f"{record.public_id} ({record})" for record in matches[:MAX_LISTED])
         more = _(" and more") if len(matches) > MAX_LISTED else ""
         raise ValueError(
             _("“%(text)s” matches more than one %(what)s: %(listed)s%(more)s. Write the public id of the one you mean.")
-            % {"text": text, "what": what, "listed": listed, "more": more}
+            % {"text": as_written(text), "what": what, "listed": listed, "more": more}
         )
     return matches[0]
 

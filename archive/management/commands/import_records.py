@@ -1,4 +1,4 @@
-"""manage.py import_records TYPE FILE [--dry-run] [--user USERNAME] [--format csv|xlsx|json]
+"""manage.py import_records TYPE FILE [--dry-run] [--user USERNAME] [--format csv|xlsx|json] [--create-duplicates]
 
 TYPE is a record type's public key, as in URLs and the API: protests, arrests, statements,
 organizations, media-outlets, people, places, sources (`archive.registry.KEYS`).
@@ -80,6 +80,14 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help=_("Check the file and report; write nothing."))
         parser.add_argument("--user", help=_("Username recorded in history as the importer."))
         parser.add_argument("--format", choices=FORMATS, help=_("File format (default: from the file name)."))
+        parser.add_argument(
+            "--create-duplicates",
+            action="store_true",
+            help=_(
+                "Create new rows that repeat an existing record (same title, date and place; or same name and "
+                "kind) instead of skipping them as probable duplicates."
+            ),
+        )
 
     def handle(self, *args, **options):
         model = registry.MODELS[options["type"]]
@@ -100,13 +108,14 @@ class Command(BaseCommand):
                 fmt=options["format"],
                 dry_run=options["dry_run"],
                 progress=progress,
+                create_duplicates=options["create_duplicates"],
             )
         except ImportFileError as error:
             raise CommandError(str(error)) from None
         except DatabaseError as error:  # e.g. its disk is full: the transaction was rolled back
             reason = " ".join(str(error).split())
             raise CommandError(_("Nothing was imported; the database said: %(error)s") % {"error": reason}) from None
-        for message in report.messages:
+        for message in report.messages + report.duplicate_notes:
             self.stderr.write(message)
         if report.ignored_columns:
             self.stderr.write(
