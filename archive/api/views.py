@@ -44,6 +44,18 @@ class StrictOrderingFilter(filters.OrderingFilter):
         fields = [next(f for f in fields if f.removeprefix("-") == name) for name in bare]
         return fields if "pk" in bare else [*fields, "pk"]
 
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": self.ordering_param,
+                "in": "query",
+                "required": False,
+                "description": "Order by one or two of: %s, comma-separated (prefix - to reverse); by pk unless given."
+                % ", ".join(view.ordering_fields),
+                "schema": {"type": "string"},
+            }
+        ]
+
 
 class RecordViewSet(viewsets.ModelViewSet):
     """A subclass names its `record_type`, serializers and formats; queries, filters and ordering come from
