@@ -155,5 +155,5 @@ def _query_canceled(exception) -> bool:
 def too_expensive(request):
     message = _("This request took too long to answer. Narrow the filters or the search and try again.")
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=400)
+        return JsonResponse({"detail": message, "code": "too_expensive"}, status=400)
     return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from archive.api import writes
 from archive.api.errors import ErrorResponse
+from archive.api.export import STREAM_REQUESTS
 
 
 class WithdrawnResponse(serializers.Serializer):
@@ -18,6 +19,11 @@ class WithdrawnResponse(serializers.Serializer):
 class RecordSchema(AutoSchema):
     """A list answers JSON pages, CSV or GeoJSON: its filters and paging parameters apply to all three.
     (drf-spectacular guesses "list or not" from the first response media type, which may be GeoJSON.)"""
+
+    def map_renderers(self, attribute: str) -> list:
+        # The CSV and GeoJSON request markers only choose a list's stream, which `document` describes.
+        streams = {getattr(renderer, attribute) for renderer in STREAM_REQUESTS.values()}
+        return [value for value in super().map_renderers(attribute) if value not in streams]
 
     def _is_list_view(self, serializer=None) -> bool:
         if serializer is None and getattr(self.view, "action", None) == "list":
