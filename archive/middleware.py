@@ -1,23 +1,49 @@
-"""Request-wide policies: CORS for the public API, replica pinning, CSP, query timeouts, a 503 while the
-database is away, and one change of the write path per write request."""
+"""Request-wide policies: compression and CORS for the public API and data, replica pinning, CSP, query
+timeouts, a 503 while the database is away, and one change of the write path per write request."""
 
 from django.conf import settings
 from django.db import OperationalError, transaction
 from django.http import HttpResponse, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.utils.translation import gettext as _
 from psycopg.errors import QueryCanceled
 
 from archive import changes, health, routers
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+PUBLIC_PREFIXES = ("/api/", "/data/")
+READS = {"GET", "HEAD"}
+
+
+class PublicDataGZipMiddleware(GZipMiddleware):
+    """gzip, for a client that accepts it, on reads of the API and of /data/ in a data format (JSON, CSV,
+    GeoJSON, the OpenAPI schema), streamed ones included; `Vary: Accept-Encoding` on each of them.
+
+    Never on HTML nor on a write's answer: a compressed body that reflects a visitor's input beside a
+    secret (the browsable API's CSRF token) leaks the secret through its length (BREACH). The data
+    formats hold published records only. A strong ETag becomes weak (`W/"…"`) when compressed; the
+    API and /data/ compare If-None-Match weakly, so either form answers 304 (see api/conditional.py).
+    """
+
+    COMPRESSIBLE = {"application/json", "application/geo+json", "text/csv", "application/vnd.oai.openapi"}
+
+    def process_response(self, request, response):
+        if request.method not in READS or not request.path.startswith(PUBLIC_PREFIXES):
+            return response
+        if response.get("Content-Type", "").split(";")[0].strip() not in self.COMPRESSIBLE:
+            return response
+        return super().process_response(request, response)
 
 
 class PublicApiCorsMiddleware:
+    """Any site's scripts may read the public API and the data package: `Access-Control-Allow-Origin: *`
+    on reads, never with credentials. Writes get no CORS header (a browser elsewhere cannot make them)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith("/api/"):
+        if not request.path.startswith(PUBLIC_PREFIXES):
             return self.get_response(request)
         if request.method == "OPTIONS" and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in request.META:
             response = HttpResponse(status=204)
@@ -129,5 +155,5 @@ def _query_canceled(exception) -> bool:
 def too_expensive(request):
     message = _("This request took too long to answer. Narrow the filters or the search and try again.")
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=400)
+        return JsonResponse({"detail": message, "code": "too_expensive"}, status=400)
     return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

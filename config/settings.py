@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that sets a body: it compresses what they made (API and /data/ reads only).
+    "archive.middleware.PublicDataGZipMiddleware",
     "archive.middleware.ContentSecurityPolicyMiddleware",
     "archive.middleware.ReplicaPinMiddleware",
     "archive.middleware.PublicApiCorsMiddleware",

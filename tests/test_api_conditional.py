@@ -45,6 +45,23 @@ def test_a_non_matching_if_none_match_answers_200(client, header):
     assert client.get("/api/v1/protests/p1/", HTTP_IF_NONE_MATCH=header).status_code == 200
 
 
+@pytest.mark.parametrize("header", ["{tag}", "W/{tag}", 'W/"other", {tag}', "*"], ids=["exact", "weak", "list", "star"])
+def test_a_list_answers_304_to_a_matching_if_none_match(client, header):
+    factories.ProtestFactory()
+    first = client.get("/api/v1/protests/?kind=rally")
+    response = client.get("/api/v1/protests/?kind=rally", HTTP_IF_NONE_MATCH=header.format(tag=first["ETag"]))
+    assert response.status_code == 304 and response["ETag"] == first["ETag"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/protests/", "/api/v1/protests/p1/", "/api/v1/protests/?format=csv"])
+def test_the_weak_form_a_proxys_gzip_gives_still_answers_304(client, url):
+    """nginx's gzip turns `"x"` into `W/"x"`; a client sends back what it saw."""
+    factories.ProtestFactory(public_id="p1")
+    tag = client.get(url)["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=f"W/{tag}").status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH=f'W/"not-{tag[1:]}').status_code == 200
+
+
 def test_lists_answer_304_too(client):
     factories.ProtestFactory()
     first = client.get("/api/v1/protests/?kind=rally")

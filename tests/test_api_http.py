@@ -31,6 +31,19 @@ def test_cors_is_open_for_get(client):
     assert response["Access-Control-Allow-Origin"] == "*"
 
 
+@pytest.mark.parametrize("url", ["/api/v1/protests/p-one/", "/data/datapackage.json", "/data/protests.csv"])
+def test_cors_is_open_for_public_reads_without_credentials(client, url):
+    factories.ProtestFactory(public_id="p-one")
+    response = client.get(url, HTTP_ORIGIN="https://elsewhere.example")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response
+
+
+def test_writes_get_no_cors_header(client):
+    response = client.post("/api/v1/protests/", {}, content_type="application/json", HTTP_ORIGIN="https://x.example")
+    assert "Access-Control-Allow-Origin" not in response
+
+
 def test_cors_preflight_offers_only_reads(client):
     response = client.options(
         "/api/v1/protests/", HTTP_ORIGIN="https://x.example", HTTP_ACCESS_CONTROL_REQUEST_METHOD="DELETE"

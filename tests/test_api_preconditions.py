@@ -48,6 +48,27 @@ def test_a_patch_with_the_current_etag_proceeds(editor_api, client):
     assert again.status_code == 200 and Protest.objects.get().title == "Again"
 
 
+@pytest.mark.parametrize("form", ["W/{tag}", '"other", W/{tag}', "*"], ids=["weak", "in-a-list", "star"])
+def test_a_patch_with_the_weak_form_of_the_current_etag_proceeds(editor_api, client, form):
+    """A client that read the record gzipped (here, or through nginx) only saw `W/"…"`: it may send that."""
+    factories.ProtestFactory(public_id="protest-one")
+    tag = client.get("/api/v1/protests/protest-one/", HTTP_ACCEPT_ENCODING="gzip")["ETag"].removeprefix("W/")
+    response = editor_api.patch(
+        "/api/v1/protests/protest-one/", {"title": "Renamed"}, format="json", HTTP_IF_MATCH=form.format(tag=tag)
+    )
+    assert response.status_code == 200 and Protest.objects.get().title == "Renamed"
+
+
+def test_a_stale_weak_etag_is_a_412_too(editor_api, client):
+    protest = factories.ProtestFactory(public_id="protest-one", title="Original")
+    stale = client.get("/api/v1/protests/protest-one/", HTTP_ACCEPT_ENCODING="gzip")["ETag"]
+    assert stale.startswith("W/")
+    protest.description = "Someone else's edit"
+    protest.save()
+    response = editor_api.patch("/api/v1/protests/protest-one/", {"title": "Mine"}, format="json", HTTP_IF_MATCH=stale)
+    assert response.status_code == 412 and Protest.objects.get().title == "Original"
+
+
 def test_a_patch_with_a_stale_etag_is_a_412_and_changes_nothing(editor_api, client):
     protest = factories.ProtestFactory(public_id="protest-one", title="Original")
     stale = client.get("/api/v1/protests/protest-one/")["ETag"]

@@ -6,6 +6,7 @@ records with every kind of part, and strictly: an undocumented key fails.)
 """
 
 import functools
+import re
 
 import jsonschema
 import pytest
@@ -14,6 +15,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from archive import registry, workflow
+from archive.filters import filterset_for
 from archive.models import Status
 from tests import factories
 from tests.factories import CitationFactory, user_in_role
@@ -100,3 +102,50 @@ def test_the_strict_check_refuses_an_undocumented_key(client):
     body = client.get("/api/v1/protests/protest-one/").json()
     with pytest.raises(jsonschema.ValidationError):
         check({**body, "private_note": "x"}, "/api/v1/protests/{public_id}/", "get", 200)
+
+
+# --- every list documents its parameters ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", registry.KEYS)
+def test_every_list_documents_its_filters_paging_and_ordering(key):
+    """From the registry's types, not from the schema: a type whose list forgot its parameters (as when
+    drf-spectacular took a GeoJSON answer for the primary one) fails here."""
+    model = registry.get(key).model
+    operation = openapi()["paths"][f"/api/v1/{key}/"]["get"]
+    documented = {parameter["name"] for parameter in operation["parameters"] if parameter["in"] == "query"}
+    expected = {*filterset_for(model).base_filters, "cursor", "page_size", "ordering", "format"}
+    assert expected <= documented, sorted(expected - documented)
+
+
+def test_the_ordering_parameter_names_the_fields_it_accepts():
+    operation = openapi()["paths"]["/api/v1/protests/"]["get"]
+    ordering = next(p for p in operation["parameters"] if p["name"] == "ordering")
+    for field in registry.get("protests").ordering_fields:
+        assert field in ordering["description"]
+
+
+INTERNAL = re.compile(r"\.py\b|archive/|\bsubclass\b|\bregistry\b|\bserializers?\b|`record_type`|seed/")
+
+
+def test_no_public_description_names_the_code_behind_it():
+    found = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "description" and isinstance(value, str) and INTERNAL.search(value):
+                    found.append((where, value[:120]))
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{where}[{index}]")
+
+    walk(openapi(), "")
+    assert not found, found
+
+
+def test_a_geojson_less_list_does_not_offer_geojson():
+    operation = openapi()["paths"]["/api/v1/arrests/"]["get"]
+    fmt = next(p for p in operation["parameters"] if p["name"] == "format")
+    assert fmt["schema"]["enum"] == ["csv", "json"] and "geojson" not in fmt["description"]

@@ -1,7 +1,8 @@
 """Conditional requests: ETag and Last-Modified on reads, 304 Not Modified, and If-Match on writes.
 
-Django's `get_conditional_response` decides (weak comparison for If-None-Match, `*`, lists of tags,
-If-Modified-Since, If-Match, If-Unmodified-Since). What this module adds is the validators:
+Django's `get_conditional_response` decides reads (weak comparison for If-None-Match, so `W/"x"` — the form a
+gzipped answer carries, ours or a proxy's — matches `"x"`; `*`; lists of tags; If-Modified-Since). Writes
+compare If-Match weakly too (`require_current`). What this module adds is the validators:
 
 - a record's: its type, public id and `updated`, which the write path moves whenever the record's
   public form changes (an edit, a removed alias, quote, slogan or text, a linked record renamed…);
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, parse_etags, quote_etag
 from django.utils.translation import get_language, gettext_lazy
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -81,7 +82,22 @@ def respond(request, validators: Validators | None, produce):
 
 def require_current(request, validators: Validators) -> None:
     """Before a write: PreconditionFailed (412) if the client's If-Match / If-Unmodified-Since says it read
-    an older version. With neither header the write proceeds."""
-    refused = get_conditional_response(request, etag=validators.etag, last_modified=validators.last_modified)
-    if refused is not None:
+    an older version. With neither header the write proceeds.
+
+    If-Match is compared weakly here, unlike RFC 9110's strong comparison: our tag names a version of the
+    record, not a body's bytes, and a client that read the record gzipped (from us or through a proxy such as
+    nginx) only ever saw the weak form `W/"…"`. If-Match present, If-Unmodified-Since is ignored (RFC 9110
+    13.2.2)."""
+    if_match = request.META.get("HTTP_IF_MATCH")
+    if if_match is None:
+        refused = get_conditional_response(request, etag=validators.etag, last_modified=validators.last_modified)
+        if refused is not None:
+            raise PreconditionFailed()
+        return
+    tags = parse_etags(if_match)
+    if tags != ["*"] and _opaque(validators.etag) not in {_opaque(tag) for tag in tags}:
         raise PreconditionFailed()
+
+
+def _opaque(etag: str) -> str:
+    return etag.removeprefix("W/")

@@ -1,7 +1,10 @@
-"""Streaming exports of whole filtered results: cell helpers shared with the CSV (csv_export.py), and GeoJSON."""
+"""Streaming exports of whole filtered results: cell helpers shared with the CSV (csv_export.py), GeoJSON, and
+the `Accept` types that ask a list for them."""
 
 import json
 from collections.abc import Iterable, Iterator
+
+from rest_framework import renderers
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -49,3 +52,24 @@ def geojson_chunks(rows: Iterable[dict]) -> Iterator[str]:
         yield ("" if first else ",") + json.dumps(feature, default=str, ensure_ascii=False)
         first = False
     yield "]}"
+
+
+class StreamRequest(renderers.BaseRenderer):
+    """Lets a list's `Accept` header choose a streamed format. The view streams that format itself; an
+    answer that is not a stream (an error) is rendered as JSON."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return renderers.JSONRenderer().render(data, "application/json", renderer_context)
+
+
+class CsvRequest(StreamRequest):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class GeoJsonRequest(StreamRequest):
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
+STREAM_REQUESTS = {"csv": CsvRequest, "geojson": GeoJsonRequest}

@@ -1,25 +1,31 @@
 """The API's record endpoints: one named viewset per record type, each derived from its registry entry.
 
 Reads go through the public gate for everyone; writes are archivists' and editors' (see writes.py).
-Formats: JSON (paged by cursor), and whole filtered results streamed as CSV (`?format=csv`) or, for
-places and protests, GeoJSON (`?format=geojson`). With `updated_since`, the first page also lists
-tombstones of records that stopped being public after that time. Reads answer conditional requests
-(ETag, Last-Modified, 304); PATCH, DELETE and status changes honour If-Match (412 when stale).
+Formats: JSON (paged by cursor), and whole filtered results streamed as CSV (`?format=csv` or
+`Accept: text/csv`) or, for places and protests, GeoJSON (`?format=geojson` or
+`Accept: application/geo+json`); a detail is JSON only (another format is a 400 naming the formats).
+With `updated_since`, the first page also lists tombstones of records that stopped being public after
+that time. Reads answer conditional requests (ETag, Last-Modified, 304); PATCH, DELETE and status changes
+honour If-Match (412 when stale). A method a route does not offer is a 405 with `Allow` for everyone
+(checked before authentication: an anonymous PUT on a list is not a 401).
 """
 
 from __future__ import annotations
 
 from django.http import Http404, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import filters, status, viewsets
+from rest_framework import filters, renderers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, NotAcceptable, PermissionDenied, ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from archive import cache, merge, models, registry, workflow
 from archive.api import conditional, docs, export, serializers, writes
+from archive.api.export import STREAM_REQUESTS, StreamRequest
 from archive.api.pagination import ArchiveCursorPagination
 from archive.filters import filterset_for
 from archive.registry import RecordType
@@ -45,6 +51,18 @@ class StrictOrderingFilter(filters.OrderingFilter):
         fields = [next(f for f in fields if f.removeprefix("-") == name) for name in bare]
         return fields if "pk" in bare else [*fields, "pk"]
 
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": self.ordering_param,
+                "in": "query",
+                "required": False,
+                "description": "Order by one or two of: %s, comma-separated (prefix - to reverse); by pk unless given."
+                % ", ".join(view.ordering_fields),
+                "schema": {"type": "string"},
+            }
+        ]
+
 
 class RecordViewSet(viewsets.ModelViewSet):
     """A subclass names its `record_type`, serializers and formats; queries, filters and ordering come from
@@ -69,7 +87,15 @@ class RecordViewSet(viewsets.ModelViewSet):
         cls.filterset_class = filterset_for(record_type.model)
         cls.ordering_fields = list(record_type.ordering_fields)
         cls.select, cls.prefetch = cls.serializer_class.reads()
+        streams = [STREAM_REQUESTS[fmt] for fmt in cls.formats if fmt in STREAM_REQUESTS]
+        cls.renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, *streams]
         docs.document(cls)
+
+    def initial(self, request, *args, **kwargs):
+        # Before authentication and permissions: a method this route lacks is a 405 for everyone.
+        if request.method not in self.allowed_methods:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
     # --- what is read and written ------------------------------------------------------------------
 
@@ -104,10 +130,26 @@ class RecordViewSet(viewsets.ModelViewSet):
         return response
 
     def requested_format(self) -> str:
-        fmt = self.request.query_params.get("format", "json")
+        """`?format=` if given, else what `Accept` chose (JSON unless it asked for CSV or GeoJSON)."""
+        fmt = self.request.query_params.get("format")
+        if fmt is None:
+            renderer = getattr(self.request, "accepted_renderer", None)
+            return renderer.format if isinstance(renderer, StreamRequest) else "json"
         if fmt not in self.formats:
-            raise ValidationError({"format": [_("Use one of: %s.") % ", ".join(sorted(self.formats))]})
+            message = _("Use one of: %s.") % ", ".join(sorted(self.formats))
+            raise ValidationError({"format": [message]}, code="unsupported_format")
         return fmt
+
+    def require_json_detail(self, request) -> None:
+        """A single record is JSON only: CSV and GeoJSON are a list's (`?format=csv&search=…`)."""
+        fmt = request.query_params.get("format", "json")
+        if fmt != "json":
+            message = _("A single record is available as json only; %(formats)s are for lists.") % {
+                "formats": ", ".join(f for f in sorted(self.formats) if f != "json")
+            }
+            raise ValidationError({"format": [message]}, code="unsupported_format")
+        if isinstance(getattr(request, "accepted_renderer", None), StreamRequest):
+            raise NotAcceptable(_("A single record is available as application/json only."))
 
     def tombstones(self, form) -> list[dict]:
         form.is_valid()
@@ -139,6 +181,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         return StreamingHttpResponse(export.geojson_chunks(rows), content_type="application/geo+json")
 
     def retrieve(self, request, *args, **kwargs):
+        self.require_json_detail(request)
         public_id = kwargs[self.lookup_field]
         updated = self.model.objects.published().filter(public_id=public_id).values_list("updated", flat=True).first()
         validators = None if updated is None else conditional.for_record(request, self.record_type, public_id, updated)
@@ -209,6 +252,11 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(getattr(response, "accepted_renderer", None), StreamRequest):
+            # An error (or any answer not streamed) to a client that asked for CSV or GeoJSON: JSON.
+            response.accepted_renderer = renderers.JSONRenderer()
+            response.accepted_media_type = response.accepted_renderer.media_type
+        patch_vary_headers(response, ["Accept"])  # JSON, the browsable API or CSV at one URL
         user = getattr(request, "_user", None)  # set by authentication; reading .user could re-run it
         if user is not None and user.is_authenticated:
             # Made for someone signed in (the browsable API names them): no shared cache may keep it.
