@@ -216,6 +216,13 @@ def test_descriptor_names_the_archive_the_article_and_every_table(package):
         assert set(archive.namelist()) == {"datapackage.json"} | {f"{name}.csv" for name in names}
 
 
+def test_descriptor_carries_the_licence_and_a_version(package, settings):
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["licenses"] == [{"name": settings.ARCHIVE_LICENCE_NAME, "path": settings.ARCHIVE_LICENCE_URL}]
+    created = dt.datetime.fromisoformat(descriptor["created"]).astimezone(dt.UTC)
+    assert descriptor["version"] == created.strftime("%Y.%m.%d-%H%M%S")
+
+
 def test_record_tables_hold_exactly_the_published_records(package):
     for record_type in registry.TYPES:
         published = set(record_type.model.objects.published().values_list("public_id", flat=True))

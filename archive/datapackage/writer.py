@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone, translation
 
 from archive import datapackage as dp
@@ -133,6 +134,9 @@ def descriptor(resources: list[dict], created: dt.datetime) -> dict:
         "created": cell(created, "datetime"),
         "keywords": ["Karabakh", "Southern Azerbaijan", "Iran", "protests", "arrests", "statements"],
         "sources": [{"title": ARTICLE}],
+        # The operator's licence (ARCHIVE_LICENCE_NAME / _URL); the version names this build by its time.
+        "licenses": [{"name": settings.ARCHIVE_LICENCE_NAME, "path": settings.ARCHIVE_LICENCE_URL}],
+        "version": created.astimezone(dt.UTC).strftime("%Y.%m.%d-%H%M%S"),
         "resources": resources,
     }
 
