@@ -24,6 +24,22 @@ class CurationMixin:
 
     form = CurationForm
     actions = ["submit_for_review", "publish", "return_to_draft", "withdraw", "restrict", "unrestrict"]
+    # The record's versions and its parts' changes (names, claims, texts, roles, citations), in human words.
+    object_history_template = "admin/archive/object_history.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        from archive.admin.history import HumanDelta
+
+        return HumanDelta(self.model, historical_record)
+
+    def history_view(self, request, object_id, extra_context=None):
+        from django.contrib.admin.utils import unquote
+
+        from archive.admin.history import part_changes
+
+        record = self.get_queryset(request).filter(pk=unquote(object_id)).first() if str(object_id).isdigit() else None
+        extra_context = {**(extra_context or {}), "part_changes": part_changes(record) if record is not None else []}
+        return super().history_view(request, object_id, extra_context)
 
     def get_urls(self):
         from django.urls import path
@@ -113,6 +129,13 @@ class CurationMixin:
                 raise PermissionDenied
             request.archive_reverting = True
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_formset(self, request, form, formset, change):
+        # A part added, changed or removed with the record carries the reason given for the record's change.
+        reason = form.cleaned_data.get("change_reason", "")
+        for part_form in formset.forms:
+            part_form.instance._change_reason = reason
+        super().save_formset(request, form, formset, change)
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = form.cleaned_data.get("change_reason", "")
