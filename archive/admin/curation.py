@@ -87,11 +87,19 @@ class CurationMixin:
         if request.method != "POST":
             return redirect(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_recoverlist")
         try:
-            record = record_recover(model=self.model, history_id=history_id, user=request.user)
+            recovered = record_recover(model=self.model, history_id=history_id, user=request.user)
         except RecoveryError as error:
             self.message_user(request, str(error), messages.ERROR)
             return redirect(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_recoverlist")
-        self.message_user(request, _("Recovered %(record)s.") % {"record": record}, messages.SUCCESS)
+        record = recovered.record
+        if recovered.merged:
+            message = _(
+                "Recovered %(record)s as a draft: it had been merged into another record. Review it before "
+                "publishing it again. Taken back from the kept record: other names %(names)d, citations %(citations)d."
+            ) % {"record": record, "names": recovered.names_taken_back, "citations": recovered.citations_moved_back}
+        else:
+            message = _("Recovered %(record)s.") % {"record": record}
+        self.message_user(request, message, messages.SUCCESS)
         return redirect(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", record.pk)
 
     def get_readonly_fields(self, request, obj=None):

@@ -149,6 +149,7 @@ class Changeset:
         reindex: dict[type, set[int]] = defaultdict(set)
         burials: dict[tuple[str, str], tuple[str, str, str]] = {}  # (type, id) → (status, reason, merged into)
         revived: dict[str, set[str]] = defaultdict(set)
+        returned: dict[str, dict[str, str]] = defaultdict(dict)  # type → {public id: status}, see _write
         stale = False
         for model, ids in self.deleted.items():
             key = registry.key_of(model)
@@ -175,6 +176,8 @@ class Changeset:
                 if now_state.is_public:
                     revived[key].add(now_state.public_id)
                     shown_now.append(pk)
+                elif pk in self.before[model] and self.before[model][pk] is None and not self.fresh:
+                    returned[key][now_state.public_id] = now_state.tombstone_status()
             touch[model] |= set(after) - self.saved[model]
             reindex[model] |= set(after)
             for shower, pks in ({} if self.fresh else graph.dependents(model, shown_now)).items():
@@ -186,7 +189,7 @@ class Changeset:
             reindex[model] |= touch[model] - self.deleted.get(model, set())
             # A record created in this change was written just now: its `updated` is already new.
             touch[model] -= self.deleted.get(model, set()) | created
-        _write(now, touch, reindex, self.deleted, burials, revived)
+        _write(now, touch, reindex, self.deleted, burials, revived, returned)
         if stale:
             ArchiveState.mark_public_change(now)
             # Again once committed: a package built between `now` and the commit read the old rows.
@@ -202,7 +205,7 @@ class Changeset:
         return ("merged", "", state.public_id if state is not None else "")
 
 
-def _write(now, touch: dict, reindex: dict, deleted: dict, burials: dict, revived: dict) -> None:
+def _write(now, touch: dict, reindex: dict, deleted: dict, burials: dict, revived: dict, returned: dict) -> None:
     for model, pks in touch.items():
         ordered = sorted(pks)
         for start in range(0, len(ordered), CHUNK):
@@ -215,6 +218,18 @@ def _write(now, touch: dict, reindex: dict, deleted: dict, burials: dict, revive
         ids = sorted(public_ids)
         for start in range(0, len(ids), CHUNK):
             Tombstone.objects.filter(record_type=key, public_id__in=ids[start : start + CHUNK]).delete()
+    # A merged-away record back under its id (recovered), not public: its tombstone no longer points to
+    # the kept record (its link stops redirecting there) and says what it is now.
+    for key, statuses in returned.items():
+        ids = sorted(statuses)
+        for start in range(0, len(ids), CHUNK):
+            merged = Tombstone.objects.filter(
+                record_type=key, public_id__in=ids[start : start + CHUNK], status="merged"
+            )
+            for public_id in merged.values_list("public_id", flat=True):
+                Tombstone.objects.filter(record_type=key, public_id=public_id).update(
+                    status=statuses[public_id], reason="", merged_into="", removed_at=now
+                )
     for (key, public_id), (status, reason, merged_into) in burials.items():
         defaults = {"status": status, "reason": reason, "merged_into": merged_into, "removed_at": now}
         Tombstone.objects.update_or_create(record_type=key, public_id=public_id, defaults=defaults)
