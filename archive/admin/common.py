@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -16,6 +17,8 @@ from archive.admin.forms import DatedCurationForm, calendars_display
 from archive.admin.importexport import RecordImportExportMixin
 from archive.admin.merging import MergeMixin
 
+# How many of a search's best matches keep their rank in the admin (autocompletes show 20 a page).
+RANKED_RESULTS = 100
 
 class RecordAdmin(CurationMixin, MergeMixin, RecordImportExportMixin, SimpleHistoryAdmin):
     """Base for every record type. A subclass sets `record_type = registry.get(...)`; each option it does
@@ -96,7 +99,14 @@ class RecordAdmin(CurationMixin, MergeMixin, RecordImportExportMixin, SimpleHist
         except search.SearchQueryError as error:
             self.message_user(request, str(error), level="error")
             return queryset.none(), False
-        return queryset.filter(pk__in=ids), False
+        # In the search's order (exact name or alias first): autocompletes keep it; the list applies its own sort.
+        ranked = ids[:RANKED_RESULTS]
+        order = Case(
+            *(When(pk=pk, then=Value(position)) for position, pk in enumerate(ranked)),
+            default=Value(len(ranked)),
+            output_field=IntegerField(),
+        )
+        return queryset.filter(pk__in=ids).order_by(order, "pk"), False
 
     @admin.display(description=_("stored as (Gregorian · Solar Hijri)"))
     def date_calendars(self, obj) -> str:
