@@ -20,6 +20,7 @@ from archive.admin.merging import MergeMixin
 # How many of a search's best matches keep their rank in the admin (autocompletes show 20 a page).
 RANKED_RESULTS = 100
 
+
 class RecordAdmin(CurationMixin, MergeMixin, RecordImportExportMixin, SimpleHistoryAdmin):
     """Base for every record type. A subclass sets `record_type = registry.get(...)`; each option it does
     not set itself — fieldsets, autocomplete fields, list columns, filters and related lookups, inlines,
