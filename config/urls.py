@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from archive import health, views_about, views_data
+from archive.admin import datepreview
 from archive.cache import cache_public
 from archive.sitemaps import SITEMAPS
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("robots.txt", views_about.robots_txt, name="robots"),
     path("favicon.ico", views_about.favicon, name="favicon"),
+    # Staff only: what a typed date will be stored as (the admin's live date preview).
+    path(f"{settings.ADMIN_PATH}date-preview/", datepreview.date_preview, name="admin-date-preview"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("sitemap.xml", cache_public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     # Choosing a language changes nothing but a preference cookie, so it needs no CSRF token — which keeps

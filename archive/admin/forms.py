@@ -3,6 +3,7 @@ box for a partial date in either calendar."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -69,6 +70,22 @@ DATE_HELP = gettext_lazy(
 )
 
 
+class DatePreviewInput(forms.TextInput):
+    """A date box that shows, as the archivist types, what the date will be stored as in both calendars
+    (archive/admin/datepreview.py answers; the script is a file from this site, as the CSP requires)."""
+
+    class Media:
+        js = ["archive/admin-date-preview.js"]
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-date-preview"] = reverse("admin-date-preview")
+        return context
+
+
 class PartialDateField(forms.CharField):
     """One text box for a partial date, in either calendar; cleans to a PartialDateValue."""
 
@@ -76,6 +93,7 @@ class PartialDateField(forms.CharField):
         kwargs.setdefault("label", gettext_lazy("Date"))
         kwargs.setdefault("help_text", DATE_HELP)
         kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("widget", DatePreviewInput)
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -143,13 +161,21 @@ class DatedInlineForm(PartialDateFormMixin, forms.ModelForm):
 
 def calendars_display(record) -> str:
     """The stored date in Gregorian and Solar Hijri, for the admin form."""
+    if record is None:
+        return _("undated")
+    return calendars_of(record.date_start, record.date_end, record.date_precision)
+
+
+def calendars_of(start, end, precision) -> str:
+    """A partial date in Gregorian and Solar Hijri (transliterated and in Persian)."""
+    from archive import dates
     from archive.date_input import format_jalali
 
-    if record is None or record.date_start is None:
+    if start is None:
         return _("undated")
-    solar = format_jalali(record.date_start, record.date_precision, lang="en", end=record.date_end)
-    persian = format_jalali(record.date_start, record.date_precision, lang="fa", end=record.date_end)
-    return f"{record.date_display} · {solar} · {persian}"
+    solar = format_jalali(start, precision, lang="en", end=end)
+    persian = format_jalali(start, precision, lang="fa", end=end)
+    return f"{dates.render(start, end, precision)} · {solar} · {persian}"
 
 
 class WithdrawForm(forms.Form):
