@@ -438,7 +438,38 @@ def _strip_marker(text: str) -> tuple[str, str]:
     return text, GREGORIAN
 
 
+_QUOTED = re.compile(r"“([^”]*)”")
+
+
+def _as_typed(message: str, text: str) -> str:
+    """`message` with each part of `text` it quotes given back as typed: the parser quotes what it folded
+    (lower-cased, digits unified), “mid-octobre 2020”, where the archivist wrote “Mid-Octobre 2020”."""
+
+    def unfold(match):
+        quoted = match[1]
+        if quoted in text:
+            return match[0]
+        for length in range(len(quoted), len(text) + 1):  # only on an error, on at most MAX_INPUT_LENGTH
+            for start in range(len(text) - length + 1):
+                if _fold(text[start : start + length]) == quoted:
+                    return f"“{text[start : start + length]}”"
+        return match[0]
+
+    return _QUOTED.sub(unfold, message)
+
+
 def parse_partial_date(text: str) -> PartialDateValue:
+    """Read a date as archivists type it; raise DateInputError with a message for the form if we cannot
+    (quoting what was typed, as it was typed)."""
+    try:
+        return _parse_partial_date(text)
+    except DateInputError as error:
+        if not isinstance(text, str) or len(text) > MAX_INPUT_LENGTH:
+            raise
+        raise type(error)(_as_typed(str(error), text)) from None
+
+
+def _parse_partial_date(text: str) -> PartialDateValue:
     """Read a date as archivists type it; raise DateInputError with a message for the form if we cannot.
 
     Gregorian years must lie in 1800–2100. A Solar Hijri date needs a Persian

@@ -32,9 +32,15 @@ def test_a_partial_date_previews_as_written(staff):
     assert answer == {"ok": True, "text": answer["text"]} and answer["text"].startswith("mid-October 2020 · ")
 
 
-def test_an_unreadable_date_says_why(staff):
-    answer = preview(staff, "Octobre 2020").json()
-    assert answer["ok"] is False and answer["error"]
+def test_an_unreadable_date_says_why_quoting_it_as_typed(staff):
+    answer = preview(staff, "Mid-Octobre 2020").json()
+    assert answer["ok"] is False and "“Octobre 2020”" in answer["error"]
+
+
+def test_the_form_quotes_a_bad_date_as_typed(staff):
+    response = staff.post(reverse("admin:archive_protest_add"), {"title": "x", "date_text": "Octobre 2020"})
+    assert response.status_code == 200
+    assert "“Octobre 2020”" in response.content.decode()
 
 
 def test_an_empty_box_previews_nothing_and_a_long_one_is_cut(staff):

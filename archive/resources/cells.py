@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 
 from archive.date_input import DateInputError, parse_partial_date
-from archive.date_input import _fold as fold_date_input  # what the parser's messages quote
 from archive.dates import DatePrecision
 from archive.models import Language
 
@@ -70,26 +69,6 @@ def as_written(text: str) -> str:
     return text if len(text) <= QUOTED_LENGTH else text[: QUOTED_LENGTH - 1] + "…"
 
 
-_QUOTE = re.compile(r"“([^”]*)”")
-
-
-def quoting_input(message: str, text: str, fold) -> str:
-    """`message` with each quoted part of `text` the parser folded (lower-cased, digits unified) given back
-    as written: “mid-octobre 2020” → “Mid-Octobre 2020”."""
-
-    def unfold(match):
-        quoted = match[1]
-        if quoted in text:
-            return match[0]
-        for length in range(len(quoted), len(text) + 1):  # only on an error, on at most 100 characters
-            for start in range(len(text) - length + 1):
-                if fold(text[start : start + length]) == quoted:
-                    return f"“{as_written(text[start : start + length])}”"
-        return match[0]
-
-    return _QUOTE.sub(unfold, message)
-
-
 def split_items(value) -> list[str]:
     """A multi-valued cell: items separated by |, trimmed, empty items and repeats dropped."""
     items = []
@@ -109,11 +88,6 @@ def split_tagged(item: str) -> tuple[str, str | None]:
     if not match:
         return item, None
     return match["text"].strip(), match["lang"].strip()
-
-
-def date_error(error: DateInputError, text: str) -> str:
-    """The date parser's message, quoting the cell as written (the parser quotes what it folded)."""
-    return quoting_input(str(error), text, fold_date_input)
 
 
 class TextWidget(widgets.Widget):
@@ -218,7 +192,7 @@ class DayWidget(widgets.Widget):
         try:
             parsed = parse_partial_date(text)
         except DateInputError as error:
-            raise ValueError(date_error(error, text)) from None
+            raise ValueError(str(error)) from None
         if parsed.precision != DatePrecision.DAY or parsed.end is not None:
             raise ValueError(_("“%(value)s” is not a single day: write e.g. 2020-11-04.") % {"value": as_written(text)})
         return parsed.start

@@ -26,7 +26,6 @@ from archive.resources.cells import (
     IntegerWidget,
     TextWidget,
     cell_text,
-    date_error,
     language_for,
     split_items,
     split_tagged,
@@ -111,7 +110,7 @@ class DateColumn(Field):
             try:
                 self.parsed[text] = parse_partial_date(text)
             except DateInputError as error:
-                self.parsed[text] = ValueError(date_error(error, text))
+                self.parsed[text] = ValueError(str(error))
         value = self.parsed[text]
         if isinstance(value, ValueError):
             raise value
