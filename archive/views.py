@@ -96,18 +96,31 @@ def _filters_of(filterset, kind: type) -> list[tuple[str, object]]:
 
 
 def _facets(queryset, filterset) -> list[tuple[str, list[tuple[str, str, int]]]]:
-    """The FilterSet's choice filters, with how many records each option finds."""
+    """The FilterSet's choice filters, with how many records each option finds (counted without the filter's
+    own values, so an option's count is what choosing it too would add)."""
     facets = []
-    records = queryset.order_by()
-    # A filter through a many-to-many relation joins rows; count each record once then.
-    count = Count("pk", distinct=True) if records.query.distinct else Count("pk")
-    for _name, flt in _filters_of(filterset, MultipleChoiceFilter):
+    for name, flt in _filters_of(filterset, MultipleChoiceFilter):
+        records = _without_own(queryset, filterset, name).order_by()
+        # A filter through a many-to-many relation joins rows; count each record once then.
+        count = Count("pk", distinct=True) if records.query.distinct else Count("pk")
         column = flt.field_name
         labels = dict(flt.extra.get("choices", []))
         rows = records.values(column).annotate(n=count)
         options = [(row[column], labels.get(row[column], row[column]), row["n"]) for row in rows if row[column]]
         facets.append((str(flt.label), sorted(options, key=lambda o: -o[2])))
     return facets
+
+
+def _without_own(queryset, filterset, name: str):
+    """The list as every filter but `name` finds it: what an option of `name` is counted over. A filter without
+    a value (or a form in error) changes nothing, and costs nothing."""
+    chosen = getattr(filterset.form, "cleaned_data", {})
+    if filterset.form.errors or not chosen.get(name):
+        return queryset
+    data = filterset.data.copy()
+    data.pop(name, None)
+    others = type(filterset)(data, queryset=filterset.queryset)
+    return others.qs if others.is_valid() else queryset
 
 
 # A list offers at most this many related records as options (the busiest first).
@@ -208,7 +221,8 @@ def _counts(queryset, filterset, facets: bool = True) -> dict:
         return {
             "facets": _facets(queryset, filterset) if facets else [],
             "relation_facets": {
-                name: _relation_options(queryset, flt, chosen.get(name) or "") for name, flt in relations
+                name: _relation_options(_without_own(queryset, filterset, name), flt, chosen.get(name) or "")
+                for name, flt in relations
             },
         }
 
