@@ -5,7 +5,7 @@ a source the records citing it — every linked record reached through the publi
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, TextField, URLField
+from django.db.models import Count, F, Prefetch, TextField, URLField, prefetch_related_objects
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import capfirst
@@ -220,3 +220,65 @@ def cited_by(source) -> list:
         if registry.is_record(model):
             found.extend(model.objects.published().filter(pk__in=ids))
     return found
+
+
+# --- list rows ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ListRow:
+    """What a list shows of one record beside its title and date."""
+
+    record: object
+    places: list[str]
+    kind: str  # its first choice field's label (a protest's kind, a statement's form)
+    size: str  # the words of its first count claim ("hundreds"), if it has any
+    sources: int  # how many public sources cite it
+
+
+def list_rows(records: list, place_paths: tuple[str, ...] = ()) -> list[ListRow]:
+    """One row per record of a list page, in a fixed number of queries whatever the page size: one per place
+    path, one for the claims, one for the citations. `place_paths` are the relations to places a row names
+    (the list's place filter's paths); only public places are named."""
+    if not records:
+        return []
+    model = type(records[0])
+    record_type = registry.of(model)
+    lookups = [
+        Prefetch(path, queryset=models.Place.objects.published(), to_attr=f"listed_{path}") for path in place_paths
+    ]
+    claims = record_type.part(Claims)
+    if claims:
+        ordered = claims.model(model).objects.order_by("pk")
+        lookups.append(Prefetch(claims.accessor, queryset=ordered, to_attr="listed_claims"))
+    prefetch_related_objects(records, *lookups)
+    sources = _public_source_counts(model, [record.pk for record in records])
+    choice = next(iter(record_type.fields_of(Kind.CHOICE, public=True)), None)
+    rows = []
+    for record in records:
+        places = []
+        for path in place_paths:
+            found = getattr(record, f"listed_{path}")
+            places += [place.name for place in (found if isinstance(found, list) else [found]) if place is not None]
+        first_claim = next(iter(getattr(record, "listed_claims", [])), None)
+        rows.append(
+            ListRow(
+                record,
+                places=list(dict.fromkeys(places)),
+                kind=getattr(record, f"get_{choice.name}_display")() if choice else "",
+                size=(first_claim.words or first_claim.range_display) if first_claim else "",
+                sources=sources.get(record.pk, 0),
+            )
+        )
+    return rows
+
+
+def _public_source_counts(model, ids: list[int]) -> dict[int, int]:
+    """How many distinct public sources cite each of the records, in one query."""
+    cited = models.Citation.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id__in=ids,
+        source__in=models.Source.objects.published().values("pk"),
+    )
+    counted = cited.order_by().values("object_id").annotate(n=Count("source", distinct=True))
+    return dict(counted.values_list("object_id", "n"))

@@ -1,17 +1,22 @@
 """Public pages. Every query goes through the public gate (published())."""
 
+from dataclasses import dataclass
+
+from django import forms
 from django.core.cache import cache as django_cache
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_filters import MultipleChoiceFilter
 
 from archive import cache, charts, merge, pages, paging, registry, search
 from archive.cache import cache_public
 from archive.dialect import within_time_budget
-from archive.filters import PublicIdFilter, filterset_for, is_ignored
+from archive.filters import PublicIdFilter, StrictBooleanFilter, filterset_for, is_ignored
+from archive.models import Place
 
 
 @cache_public
@@ -91,18 +96,31 @@ def _filters_of(filterset, kind: type) -> list[tuple[str, object]]:
 
 
 def _facets(queryset, filterset) -> list[tuple[str, list[tuple[str, str, int]]]]:
-    """The FilterSet's choice filters, with how many records each option finds."""
+    """The FilterSet's choice filters, with how many records each option finds (counted without the filter's
+    own values, so an option's count is what choosing it too would add)."""
     facets = []
-    records = queryset.order_by()
-    # A filter through a many-to-many relation joins rows; count each record once then.
-    count = Count("pk", distinct=True) if records.query.distinct else Count("pk")
-    for _name, flt in _filters_of(filterset, MultipleChoiceFilter):
+    for name, flt in _filters_of(filterset, MultipleChoiceFilter):
+        records = _without_own(queryset, filterset, name).order_by()
+        # A filter through a many-to-many relation joins rows; count each record once then.
+        count = Count("pk", distinct=True) if records.query.distinct else Count("pk")
         column = flt.field_name
         labels = dict(flt.extra.get("choices", []))
         rows = records.values(column).annotate(n=count)
         options = [(row[column], labels.get(row[column], row[column]), row["n"]) for row in rows if row[column]]
         facets.append((str(flt.label), sorted(options, key=lambda o: -o[2])))
     return facets
+
+
+def _without_own(queryset, filterset, name: str):
+    """The list as every filter but `name` finds it: what an option of `name` is counted over. A filter without
+    a value (or a form in error) changes nothing, and costs nothing."""
+    chosen = getattr(filterset.form, "cleaned_data", {})
+    if filterset.form.errors or not chosen.get(name):
+        return queryset
+    data = filterset.data.copy()
+    data.pop(name, None)
+    others = type(filterset)(data, queryset=filterset.queryset)
+    return others.qs if others.is_valid() else queryset
 
 
 # A list offers at most this many related records as options (the busiest first).
@@ -203,7 +221,8 @@ def _counts(queryset, filterset, facets: bool = True) -> dict:
         return {
             "facets": _facets(queryset, filterset) if facets else [],
             "relation_facets": {
-                name: _relation_options(queryset, flt, chosen.get(name) or "") for name, flt in relations
+                name: _relation_options(_without_own(queryset, filterset, name), flt, chosen.get(name) or "")
+                for name, flt in relations
             },
         }
 
@@ -211,6 +230,157 @@ def _counts(queryset, filterset, facets: bool = True) -> dict:
     if counted is None:
         return {"facets": [], "relation_facets": {}, "counts_unavailable": True}
     return counted
+
+
+# --- facet links, active-filter chips, the result count ----------------------------------------------
+
+# A relation facet shows this many options as links; the rest fold under "more" (no script needed).
+SHOWN_OPTIONS = 10
+# Parameters that are not filters: "Clear all filters" keeps the sort and the page size.
+KEPT_ON_CLEAR = ("sort", "page_size")
+
+
+@dataclass
+class Link:
+    """A facet option or an active filter: following it adds (or, if `chosen`, removes) one value."""
+
+    text: str
+    url: str
+    count: int | None = None
+    chosen: bool = False
+
+
+@dataclass
+class Chip:
+    """An applied filter value ("Kind", "Rally"); following `url` removes just that value."""
+
+    label: str
+    value: str
+    url: str
+
+
+@dataclass
+class FacetGroup:
+    label: str
+    links: list
+    more: list  # options past SHOWN_OPTIONS
+
+
+def _url(request, query) -> str:
+    """This list with another query; a page's cursor belongs to the old query, so it goes."""
+    query.pop("cursor", None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+def _adding(request, name: str, value: str, *, many: bool) -> str:
+    query = request.GET.copy()
+    query.setlist(name, [*query.getlist(name), value] if many else [value])
+    return _url(request, query)
+
+
+def _removing(request, name: str, value: str | None = None) -> str:
+    """Without `value` among the parameter's values, or without the parameter at all (`value` None)."""
+    query = request.GET.copy()
+    kept = [v for v in query.getlist(name) if value is not None and v != value]
+    if kept:
+        query.setlist(name, kept)
+    else:
+        query.pop(name, None)
+    return _url(request, query)
+
+
+def _option_links(request, name: str, options, chosen: list[str], *, many: bool) -> list[Link]:
+    """A link per (value, label, count) option; a chosen value is marked and removes itself, and stays listed
+    (counted 0) when nothing in the list has it."""
+    links = []
+    for value, text, count in options:
+        value = str(value)
+        picked = value in chosen
+        url = _removing(request, name, value) if picked else _adding(request, name, value, many=many)
+        links.append(Link(str(text), url, count, picked))
+    return links
+
+
+def _facet_groups(request, filterset, counted: dict) -> list[FacetGroup]:
+    """The choice and relation facets as links that filter at once, in the FilterSet's order."""
+    chosen = getattr(filterset.form, "cleaned_data", {})
+    names = [name for name, _flt in _filters_of(filterset, MultipleChoiceFilter)]
+    # No facets at all when they could not be counted in time: the form's checkboxes still filter.
+    choice_options = dict(zip(names, counted["facets"], strict=False))
+    groups = []
+    for name, flt in filterset.filters.items():
+        if name in choice_options:
+            label, options = choice_options[name]
+            picked = list(chosen.get(name) or [])
+            labels = dict(flt.extra.get("choices", []))
+            missing = [(value, labels.get(value, value), 0) for value in picked if value not in {o[0] for o in options}]
+            links = _option_links(request, name, [*options, *missing], picked, many=True)
+        elif name in counted["relation_facets"]:
+            label, picked = str(flt.label), [chosen.get(name) or ""]
+            links = _option_links(request, name, counted["relation_facets"][name], picked, many=False)
+        else:
+            continue
+        if links:
+            groups.append(FacetGroup(label, links[:SHOWN_OPTIONS], links[SHOWN_OPTIONS:]))
+    return groups
+
+
+def _chips(request, filterset, counted: dict) -> list[Chip]:
+    """One chip per applied filter value ("Kind: Rally", "Place: Tabriz"), each removing just that value."""
+    chosen = filterset.form.cleaned_data
+    chips = []
+    for name, flt in filterset.filters.items():
+        value = chosen.get(name)
+        if value in (None, "", []):
+            continue
+        label = str(flt.label)
+        if isinstance(flt, MultipleChoiceFilter):
+            labels = dict(flt.extra.get("choices", []))
+            chips += [Chip(label, str(labels.get(v, v)), _removing(request, name, v)) for v in value]
+            continue
+        if isinstance(flt, PublicIdFilter):
+            shown = _relation_label(flt, value, counted["relation_facets"].get(name) or [])
+        elif isinstance(flt, StrictBooleanFilter):
+            shown = pgettext("filter value", "Yes") if value else pgettext("filter value", "No")
+        else:  # dates, search, language: as the visitor wrote them
+            shown = request.GET.get(name, "")
+        chips.append(Chip(label, shown, _removing(request, name)))
+    return chips
+
+
+def _relation_label(flt, public_id: str, options) -> str:
+    """A related record's name for a chip: from the counted options, else looked up (the public id if hidden)."""
+    for value, text, _count in options:
+        if value == public_id:
+            return str(text)
+    found = flt.target.objects.published().filter(public_id=public_id).values_list("pk", flat=True)[:1]
+    labelled = _labelled(flt.target, list(found))
+    return labelled[0][2] if labelled else public_id
+
+
+def _clear_url(request) -> str:
+    query = request.GET.copy()
+    for name in list(query):
+        if name not in KEPT_ON_CLEAR:
+            del query[name]
+    return _url(request, query)
+
+
+def _result_count(queryset, page) -> tuple[int, bool]:
+    """(how many records the list finds, whether exactly): counted within the time budget, else the records
+    known so far — exact only when this one page is the whole list."""
+    counted = within_time_budget(queryset.order_by().count)
+    if counted is not None:
+        return counted, True
+    known = len(page.records)
+    return known, page.next_cursor is None and page.previous_cursor is None
+
+
+def _checkboxes(filterset) -> None:
+    """Multi-value filters as checkboxes, not a select that needs Ctrl-click to pick two."""
+    for name, _flt in _filters_of(filterset, MultipleChoiceFilter):
+        field = filterset.form.fields[name]
+        field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
 
 
 def _refused(request, record_type, filterset, errors: dict, sort: str, sorts: dict):
@@ -262,6 +432,7 @@ def record_list(request, kind: str):
     default_sort = next(iter(sorts))
     sort = data.pop("sort", [""])[-1] or default_sort
     filterset = filterset_for(model)(data, queryset=model.objects.published())
+    _checkboxes(filterset)
     valid = filterset.is_valid()
     if not valid or sort not in sorts:
         errors = dict(filterset.form.errors)
@@ -271,15 +442,24 @@ def record_list(request, kind: str):
     queryset = filterset.qs
     try:
         size = paging.page_size(request.GET.get("page_size"))
-        page = paging.paginate(queryset, ordering=sorts[sort], cursor=request.GET.get("cursor"), size=size)
+        listed = queryset.select_related(*record_type.label_paths)
+        page = paging.paginate(listed, ordering=sorts[sort], cursor=request.GET.get("cursor"), size=size)
     except paging.CursorError as error:  # a bad page size or a tampered cursor
         return _refused(request, record_type, filterset, {error.parameter: [str(error)]}, sort, sorts)
+    counted = _counts(queryset, filterset)
+    total, exact = _result_count(queryset, page)
     context = {
         "plural": model._meta.verbose_name_plural,
         "kind": kind,
         "filterset": filterset,
         "records": page.records,
-        **_counts(queryset, filterset),
+        "rows": pages.list_rows(page.records, _place_paths(filterset)),
+        **counted,
+        "facet_groups": _facet_groups(request, filterset, counted),
+        "chips": _chips(request, filterset, counted),
+        "clear_url": _clear_url(request),
+        "total": total,
+        "total_exact": exact,
         "sort": sort,
         "sorts": _sort_labels(model, sorts),
         "next_url": _page_url(request, page.next_cursor),
@@ -287,6 +467,12 @@ def record_list(request, kind: str):
         **_download_urls(request, record_type, sorts[sort]),
     }
     return render(request, "archive/list.html", context)
+
+
+def _place_paths(filterset) -> tuple[str, ...]:
+    """The relations through which a list's place filter finds records: the places its rows name."""
+    places = [flt for _name, flt in _filters_of(filterset, PublicIdFilter) if flt.target is Place]
+    return tuple(path for flt in places for path in flt.paths)
 
 
 def _download_urls(request, record_type, ordering: tuple[str, ...]) -> dict[str, str]:
