@@ -47,6 +47,11 @@ class Result:
     exact: bool
     date: str = ""  # how the record's date reads ("October 2020"); "" if undated or its type has none
 
+    @property
+    def type_label(self):
+        """What the record is, in the reader's language ("protest")."""
+        return registry.get(self.record_type).verbose_name
+
 
 def search(query: str, *, types: list[str] | None = None, limit: int = 50) -> list[Result]:
     """Public search: only records that pass the public gate, best first."""
@@ -63,7 +68,8 @@ def search(query: str, *, types: list[str] | None = None, limit: int = 50) -> li
     if types:
         entries = entries.filter(record_type__in=types)
     limit = max(1, min(limit, MAX_RESULTS))
-    ranked = _with_linked(entries, parsed, backend().ranked(entries, parsed, limit), limit)
+    ranked = backend().ranked(entries, parsed, limit)
+    ranked = _with_linked(entries, parsed, ranked, _named(parsed, ranked, types), limit)
     records = _published_records(ranked)
     results = []
     for entry in ranked:
@@ -76,9 +82,19 @@ def search(query: str, *, types: list[str] | None = None, limit: int = 50) -> li
     return results
 
 
-def _with_linked(entries, parsed: ParsedQuery, ranked: list, limit: int) -> list:
-    """The exact matches, then what is linked to the named things among them, then the other matches."""
+def _named(parsed: ParsedQuery, ranked: list, types: list[str] | None) -> list:
+    """The named things the query names: among the results, or, when the types asked for leave some
+    named types out (protests only), looked up among those too (one query)."""
     named = linked.anchors(ranked)
+    left_out = [t.key for t in registry.TYPES if t.named and types and t.key not in types]
+    if left_out:
+        entries = models.SearchEntry.objects.filter(is_public=True, record_type__in=left_out)
+        named += list(entries.filter(portable.exact_names_q(parsed)).order_by("pk")[: linked.MAX_ANCHORS])
+    return named[: linked.MAX_ANCHORS]
+
+
+def _with_linked(entries, parsed: ParsedQuery, ranked: list, named: list, limit: int) -> list:
+    """The exact matches, then what is linked to the named things among them, then the other matches."""
     if not named:
         return ranked
     exact = [entry for entry in ranked if entry.exact]
