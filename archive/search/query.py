@@ -1,7 +1,8 @@
 """The search syntax people type: words, "quoted phrases", OR, -exclusions.
 
 Every word is folded (archive.folding) the way the index is, so Ərdəbil finds Ardabil and ي finds
-ی; names are matched in the words' loose form, so Tebriz finds Tabriz and Ardebil Ardabil. Queries too long to run are refused with a message for the person who typed them.
+ی; names are matched in the words' loose form, so Tebriz finds Tabriz and Ardebil Ardabil.
+Queries too long to run are refused with a message for the person who typed them.
 """
 
 import re
