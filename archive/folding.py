@@ -10,6 +10,11 @@ and for every query, so the two always agree whatever the database. It:
 - unifies Persian/Arabic letter variants (ي/ى→ی, ك→ک, ة→ه) and digits (۱۲۳, ١٢٣ → 123);
 - drops zero-width (non-)joiners, tatweel, and bidirectional control characters;
 - turns punctuation into spaces and collapses whitespace.
+
+Names are matched more loosely still (`loose`): Azerbaijani, Turkish and Persian romanizations
+disagree on one vowel — ə, e and a (Təbriz / Tebriz / Tabriz, Ərdəbil / Erdebil / Ardebil / Ardabil)
+— so a name is indexed in its folded and its loose form, and a query matches names in its loose
+form. Text is not loosened: e = a would blur English words (men, man).
 """
 
 import re
@@ -73,6 +78,15 @@ def fold(text: str) -> str:
     stripped = unicodedata.normalize("NFD", text).translate(_MARKS)
     stripped = unicodedata.normalize("NFC", stripped).translate(_TABLE)
     return _NON_WORD.sub(" ", stripped).strip()
+
+
+# The vowel equivalences of `loose`, applied after fold() (ə is already a): e → a.
+_LOOSE = str.maketrans({"e": "a"})
+
+
+def loose(folded: str) -> str:
+    """A folded name or query in its loose form (see the module docstring): ``loose(fold(x))``."""
+    return folded.translate(_LOOSE)
 
 
 REMEMBERED_LENGTH = 300

@@ -27,6 +27,7 @@ def test_search_returns_typed_results_with_snippets(client, places):
         "title": "Ardabil",
         "snippet": "",
         "exact_name_match": True,
+        "date": "",
     }
     assert {r["id"] for r in body["results"]} == {"ardabil", "ardabil-rally"}
 

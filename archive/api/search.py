@@ -24,6 +24,7 @@ class SearchResult(serializers.Serializer):
     title = serializers.CharField()
     snippet = serializers.CharField(help_text="HTML-escaped excerpt; matches in <mark>.")
     exact_name_match = serializers.BooleanField()
+    date = serializers.CharField(help_text='The record\'s date as it reads ("October 2020"); empty if it has none.')
 
 
 class SearchResponse(serializers.Serializer):
@@ -59,6 +60,7 @@ class SearchView(APIView):
                         "title": result.title,
                         "snippet": result.snippet,
                         "exact_name_match": result.exact,
+                        "date": result.date,
                     }
                     for result in results
                 ],

@@ -10,7 +10,12 @@
   (`portable`);
 - `snippets`: the excerpt shown with each result.
 
-Ranking: exact name or alias first, then matches in names, then anywhere, each newest first.
+- `linked`: what a query reaches through the thing it names (a place's protests, a person's
+  statements), from the registry's page sections, through the public gate.
+
+Ranking: exact name or alias first, then the public records linked to the named things among them
+(places, organizations, people, outlets; newest first), then matches in names, then anywhere, each
+newest first.
 """
 
 from dataclasses import dataclass
@@ -19,7 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
 from archive import dialect, models, registry
-from archive.search import portable, postgres
+from archive.search import linked, portable, postgres
 from archive.search.documents import rebuild, reindex_records, remove_records
 from archive.search.query import MAX_QUERY_LENGTH, MAX_TERMS, ParsedQuery, SearchQueryError, parse
 from archive.search.snippets import snippet
@@ -40,6 +45,12 @@ class Result:
     title: str
     snippet: str
     exact: bool
+    date: str = ""  # how the record's date reads ("October 2020"); "" if undated or its type has none
+
+    @property
+    def type_label(self):
+        """What the record is, in the reader's language ("protest")."""
+        return registry.get(self.record_type).verbose_name
 
 
 def search(query: str, *, types: list[str] | None = None, limit: int = 50) -> list[Result]:
@@ -56,15 +67,41 @@ def search(query: str, *, types: list[str] | None = None, limit: int = 50) -> li
     entries = models.SearchEntry.objects.filter(is_public=True)
     if types:
         entries = entries.filter(record_type__in=types)
-    ranked = backend().ranked(entries, parsed, max(1, min(limit, MAX_RESULTS)))
+    limit = max(1, min(limit, MAX_RESULTS))
+    ranked = backend().ranked(entries, parsed, limit)
+    ranked = _with_linked(entries, parsed, ranked, _named(parsed, ranked, types), limit)
     records = _published_records(ranked)
     results = []
     for entry in ranked:
         record = records.get((entry.record_type, entry.object_id))
         if record is None:  # the gate has the last word, whatever the index says
             continue
-        results.append(Result(entry.record_type, record, entry.title, snippet(entry.text, parsed), bool(entry.exact)))
+        date = record.date_display if registry.get(entry.record_type).dated else ""
+        text = snippet(entry.text, parsed)
+        results.append(Result(entry.record_type, record, entry.title, text, bool(entry.exact), date))
     return results
+
+
+def _named(parsed: ParsedQuery, ranked: list, types: list[str] | None) -> list:
+    """The named things the query names: among the results, or, when the types asked for leave some
+    named types out (protests only), looked up among those too (one query)."""
+    named = linked.anchors(ranked)
+    left_out = [t.key for t in registry.TYPES if t.named and types and t.key not in types]
+    if left_out:
+        entries = models.SearchEntry.objects.filter(is_public=True, record_type__in=left_out)
+        named += list(entries.filter(portable.exact_names_q(parsed)).order_by("pk")[: linked.MAX_ANCHORS])
+    return named[: linked.MAX_ANCHORS]
+
+
+def _with_linked(entries, parsed: ParsedQuery, ranked: list, named: list, limit: int) -> list:
+    """The exact matches, then what is linked to the named things among them, then the other matches."""
+    if not named:
+        return ranked
+    exact = [entry for entry in ranked if entry.exact]
+    seen = {entry.pk for entry in exact}
+    reached = [entry for entry in linked.linked_entries(entries, parsed, named, limit) if entry.pk not in seen]
+    seen |= {entry.pk for entry in reached}
+    return (exact + reached + [entry for entry in ranked if entry.pk not in seen])[:limit]
 
 
 def _published_records(entries) -> dict:

@@ -24,7 +24,7 @@ from django.db.models import Exists, Manager, OuterRef
 from django.utils import timezone, translation
 
 from archive import models, registry
-from archive.folding import clean, fold, fold_remembered
+from archive.folding import clean, fold, fold_remembered, loose
 
 CHUNK = 1000
 
@@ -61,6 +61,13 @@ def _strings(record, entries) -> list[str]:
     return [text for text in out if text]
 
 
+def names_column(names: list[str]) -> str:
+    """The folded names between bars, each followed by its loose form where that differs (Tebriz:
+    tebriz | tabriz), so a loose query matches any spelling's name exactly."""
+    forms = dict.fromkeys(form for name in names if name for form in (name, loose(name)))
+    return "| " + " | ".join(forms) + " |"
+
+
 def entry_values(record) -> dict:
     """The search entry of one record (without its key): the definition the bulk path must equal."""
     record_type = registry.of(record)
@@ -72,7 +79,7 @@ def entry_values(record) -> dict:
     return {
         "record_type": record_type.key,
         "title": title[:1000],
-        "names": "| " + " | ".join(name for name in names if name) + " |",
+        "names": names_column(names),
         "body": " " + fold(text),
         "text": clean(text),
         "is_public": record.is_public,
@@ -91,7 +98,7 @@ def _among(name: str, pks: list[int]) -> dict:
     return {f"{name}__in": pks}
 
 
-def _far_side(field) -> str:
+def far_side(field) -> str:
     """The name by which the far model of a relation filters on the near one."""
     if field.auto_created and not field.concrete:  # a reverse relation: the far model's foreign key
         return field.field.name
@@ -103,7 +110,7 @@ def _step(field, pks: list[int], columns: tuple[str, ...]) -> dict[int, list[tup
     them (the far model's ordering; ties by id), records only if the public may see them."""
     target = field.related_model
     queryset = target.objects.published() if registry.is_record(target) else target._base_manager.all()
-    back = _far_side(field)
+    back = far_side(field)
     found = defaultdict(list)
     for start in range(0, len(pks), CHUNK):
         rows = queryset.filter(**_among(back, pks[start : start + CHUNK]))
@@ -215,7 +222,7 @@ class _Reader:
             "object_id": row["pk"],
             "record_type": record_type.key,
             "title": str(title)[:1000],
-            "names": "| " + " | ".join(name for name in names if name) + " |",
+            "names": names_column(names),
             "body": " " + body,
             "text": clean("\n".join(text)),
             "is_public": is_public,

@@ -6,7 +6,7 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 
-from archive.search.portable import exact_names_q, like_q
+from archive.search.portable import exact_names_q, like_q, names_q
 from archive.search.query import ParsedQuery
 
 
@@ -31,7 +31,7 @@ def _fuzzy(parsed: ParsedQuery) -> bool:
 def match(queryset, parsed: ParsedQuery):
     """Filter and rank a SearchEntry queryset: exact name or alias first, then full-text rank, then newest."""
     query = tsquery(parsed)
-    condition = Q(fts_match=True)
+    condition = Q(fts_match=True) | names_q(parsed)  # names also in their loose form (Tebriz: Tabriz)
     if _fuzzy(parsed):
         condition |= Q(names__trigram_word_similar=parsed.folded)
     exact = Case(When(exact_names_q(parsed), then=Value(1)), default=Value(0), output_field=IntegerField())
@@ -49,7 +49,7 @@ def ranked(entries, parsed: ParsedQuery, limit: int) -> list:
     then a match in names, then anywhere, then (only if still short) a close spelling of a name —
     take the newest `limit` through the index on (date, id); each tier is one bounded query.
     """
-    exact = entries.alias(exact_name=RawSQL("name_list @> ARRAY[%s]::text[]", [parsed.folded])).filter(exact_name=True)
+    exact = entries.alias(exact_name=RawSQL("name_list @> ARRAY[%s]::text[]", [parsed.loose])).filter(exact_name=True)
     for words in parsed.exclusions:
         exact = exact.exclude(like_q(words))
     tiers = [exact, _in_names(entries, parsed), _fts(entries, tsquery(parsed))]
@@ -70,14 +70,7 @@ def ranked(entries, parsed: ParsedQuery, limit: int) -> list:
 
 def _in_names(entries, parsed: ParsedQuery):
     """Every clause matches word by word in a name — trigram-indexed LIKEs on the folded names."""
-    for clause in parsed.clauses:
-        alternatives = Q()
-        for words in clause.alternatives:
-            alternatives |= Q(names__contains=" " + " ".join(words))
-        entries = entries.filter(alternatives)
-    for words in parsed.exclusions:
-        entries = entries.exclude(like_q(words))
-    return entries
+    return entries.filter(names_q(parsed))
 
 
 def _fts(entries, query: str):

@@ -1,7 +1,8 @@
 """The search syntax people type: words, "quoted phrases", OR, -exclusions.
 
 Every word is folded (archive.folding) the way the index is, so Ərdəbil finds Ardabil and ي finds
-ی. Queries too long to run are refused with a message for the person who typed them.
+ی; names are matched in the words' loose form, so Tebriz finds Tabriz and Ardebil Ardabil.
+Queries too long to run are refused with a message for the person who typed them.
 """
 
 import re
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from archive.folding import clean, fold
+from archive.folding import clean, fold, loose
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -48,6 +49,11 @@ class ParsedQuery:
     @property
     def folded(self) -> str:
         return " ".join(self.words)
+
+    @property
+    def loose(self) -> str:
+        """The query as names are matched: names are indexed in loose form too (archive.folding)."""
+        return loose(self.folded)
 
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')

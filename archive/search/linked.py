@@ -1,0 +1,81 @@
+"""Records linked to the things a query names: a place's protests, arrests and statements (at it or
+at any public place inside it), an organization's protests, statements and arrests, a person's
+statements, arrests and writings, an outlet's sources and the statements it reported.
+
+What "linked" means comes from the registry: a named type's page sections (`RecordType.sections`)
+that list records of a type that is not itself a named thing. A section its page fills through the
+related list's filter (`Section.listed_by`: a place's protests are those `?place=` finds) is followed
+through the same filter's declaration, so search, the record page and the filtered list agree. Every
+linked record passes the public gate (`published()`); an at-risk person is never public, so never a
+named thing a query can reach.
+"""
+
+from functools import cache
+
+from django.db.models import F, Q
+
+from archive import registry
+from archive.search.documents import far_side
+from archive.search.portable import like_q
+from archive.search.query import ParsedQuery
+
+# How many named things a query may reach through (an exact name shared by a few places, say).
+MAX_ANCHORS = 5
+
+
+@cache
+def links(key: str) -> tuple[tuple[registry.RecordType, tuple[str, ...], bool], ...]:
+    """For a named type, each (linked type, its relation paths to the named thing, whether places
+    inside count too), from the type's page sections."""
+    record_type = registry.get(key)
+    found = []
+    for section in record_type.sections:
+        for path in section.paths:
+            target = registry.of(record_type.target(path))
+            if target.named:
+                continue
+            if section.listed_by:
+                from archive.filters import filterset_for  # filters import the search package
+
+                declared = filterset_for(target.key).base_filters[section.listed_by]
+                found.append((target, tuple(declared.paths), declared.with_descendants))
+            else:
+                found.append((target, (far_side(record_type.model._meta.get_field(path)),), False))
+    return tuple(found)
+
+
+def anchors(ranked: list) -> list:
+    """The entries among the best that are named things the query names exactly (or by another name)."""
+    named = [entry for entry in ranked if entry.exact and registry.get(entry.record_type).named]
+    return named[:MAX_ANCHORS]
+
+
+def linked_entries(entries, parsed: ParsedQuery, found: list, limit: int) -> list:
+    """Public entries (of `entries`, already narrowed to public ones and the wanted types) of records
+    linked to the named things in `found`, newest first, at most `limit`: one query, and one per level
+    of places beneath a place."""
+    by_type: dict[str, list[int]] = {}
+    for entry in found:
+        by_type.setdefault(entry.record_type, []).append(entry.object_id)
+    condition = Q()
+    for key, ids in by_type.items():
+        model = registry.get(key).model
+        inside = None
+        for target, paths, with_descendants in links(key):
+            if with_descendants and inside is None:
+                inside = sorted(model.objects.published().descendant_ids(ids))
+            reached = Q()
+            for path in paths:
+                reached |= Q(**{f"{path}__in": inside if with_descendants else ids})
+            public = target.model.objects.published().filter(reached).values("pk")
+            condition |= Q(record_type=target.key, object_id__in=public)
+    if not condition:
+        return []
+    linked = entries.filter(condition)
+    for words in parsed.exclusions:
+        linked = linked.exclude(like_q(words))
+    linked = linked.order_by(F("date").desc(nulls_last=True), "pk")[:limit]
+    result = list(linked)
+    for entry in result:
+        entry.exact = 0
+    return result
