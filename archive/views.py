@@ -484,6 +484,7 @@ def _download_urls(request, record_type, ordering: tuple[str, ...]) -> dict[str,
     api_ordering = _api_ordering(record_type, ordering)
     if api_ordering:
         query["ordering"] = api_ordering
+    query["format"] = "json-all"  # the whole list, streamed, not its first page
     json_url = f"/api/v1/{record_type.key}/?{query.urlencode()}"
     query["format"] = "csv"
     return {"csv_url": f"/api/v1/{record_type.key}/?{query.urlencode()}", "json_url": json_url}

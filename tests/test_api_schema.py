@@ -148,4 +148,4 @@ def test_no_public_description_names_the_code_behind_it():
 def test_a_geojson_less_list_does_not_offer_geojson():
     operation = openapi()["paths"]["/api/v1/arrests/"]["get"]
     fmt = next(p for p in operation["parameters"] if p["name"] == "format")
-    assert fmt["schema"]["enum"] == ["csv", "json"] and "geojson" not in fmt["description"]
+    assert fmt["schema"]["enum"] == ["csv", "json", "json-all"] and "geojson" not in fmt["description"]

@@ -1,7 +1,7 @@
 """The API's record endpoints: one named viewset per record type, each derived from its registry entry.
 
 Reads go through the public gate for everyone; writes are archivists' and editors' (see writes.py).
-Formats: JSON (paged by cursor), and whole filtered results streamed as CSV (`?format=csv` or
+Formats: JSON (paged by cursor), and whole filtered results streamed as JSON (`?format=json-all`), CSV (`?format=csv` or
 `Accept: text/csv`) or, for places and protests, GeoJSON (`?format=geojson` or
 `Accept: application/geo+json`); a detail is JSON only (another format is a 400 naming the formats).
 With `updated_since`, the first page also lists tombstones of records that stopped being public after
@@ -26,12 +26,13 @@ from rest_framework.settings import api_settings
 from archive import cache, merge, models, registry, workflow
 from archive.api import conditional, docs, export, serializers, writes
 from archive.api.export import STREAM_REQUESTS, StreamRequest
+from archive.api.jsonstream import json_stream
 from archive.api.pagination import ArchiveCursorPagination
 from archive.filters import filterset_for
 from archive.registry import RecordType
 
-JSON_AND_CSV = ("json", "csv")
-WITH_GEOJSON = ("json", "csv", "geojson")
+JSON_AND_CSV = ("json", "json-all", "csv")
+WITH_GEOJSON = ("json", "json-all", "csv", "geojson")
 READS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -170,6 +171,8 @@ class RecordViewSet(viewsets.ModelViewSet):
         ]
 
     def stream(self, queryset, fmt: str) -> StreamingHttpResponse:
+        if fmt == "json-all":
+            return self.stream_json(queryset)
         if fmt == "csv":
             from archive.api.csv_export import csv_stream  # the data package's columns, read as values in chunks
 
@@ -179,6 +182,21 @@ class RecordViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer
         rows = (serializer(record).data for record in queryset.iterator(chunk_size=500))
         return StreamingHttpResponse(export.geojson_chunks(rows), content_type="application/geo+json")
+
+    def stream_json(self, queryset) -> StreamingHttpResponse:
+        """Every page of the JSON list in one answer (`{"results": [...]}`), read in keyset chunks."""
+        params = self.request.query_params
+        tombstones = self.tombstones(self.filterset_class(params).form) if params.get("updated_since") else None
+        ordering = tuple(self.paginator.get_ordering(self.request, queryset, self))
+        chunks = json_stream(
+            queryset,
+            ordering=ordering,
+            serialize=lambda records: self.get_serializer(records, many=True).data,
+            tombstones=tombstones,
+        )
+        response = StreamingHttpResponse(chunks, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.record_type.key}.json"'
+        return response
 
     def retrieve(self, request, *args, **kwargs):
         self.require_json_detail(request)
