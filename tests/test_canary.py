@@ -56,7 +56,13 @@ SINGLE_ROUTES = {
     "datapackage-json": ["/data/datapackage.json"],
     "healthz": ["/healthz"],
     "readyz": ["/readyz"],
+    "robots": ["/robots.txt"],
+    "favicon": ["/favicon.ico"],
 }
+# The site's routes, crawled in every language by site_paths.
+SITE_ROUTES = {"archive:search", "archive:list", "archive:detail", "archive:about", "archive:codebook"}
+SITE_ROUTES |= {"archive:cite", "archive:feed"}
+CITE_FORMATS = ["bib", "ris", "json"]
 
 
 @pytest.fixture(scope="module")
@@ -123,16 +129,21 @@ def site_paths(world, variants: bool) -> list[str]:
         with translation.override(lang):
             search = reverse("archive:search")
             paths += [reverse("archive:home"), search, f"{search}?q=Public", f"/{lang}/no-such-page/"]
+            paths += [reverse("archive:about"), reverse("archive:codebook")]
             if variants:
                 paths += [f"{search}?{urlencode({'q': q})}" for q in hidden_names(world, m.Person)]
             for slug, model in SLUGS.items():
                 base = reverse("archive:list", args=[slug])
-                paths.append(base)
+                feed = reverse("archive:feed", args=[slug])
+                paths += [base, feed]
                 if variants and lang == "en":
                     paths += [f"{base}?page_size=1", *(f"{base}?sort={sort}" for sort in sorts_for(registry.of(model)))]
                     paths += [f"{base}?{query}" for query in filter_queries(world, model, most=2)]
+                    paths += [f"{feed}?{query}" for query in filter_queries(world, model, most=2)]
                 ids = [*all_ids(world, slug), decoy(world.hidden_ids(slug)[0])]
                 paths += [reverse("archive:detail", args=[slug, pid]) for pid in ids]
+                if lang == "en":
+                    paths += [reverse("archive:cite", args=[slug, pid, fmt]) for pid in ids for fmt in CITE_FORMATS]
     return paths
 
 
@@ -170,7 +181,7 @@ def public_paths(world, variants: bool = True) -> list[str]:
             paths += [f"/data/{table.name}.csv" for table in datapackage.tables()] + ["/data/no-such-table.csv"]
         elif name == "archive:home":  # the four i18n routes, in every language
             paths += site_paths(world, variants)
-        elif name not in {"archive:search", "archive:list", "archive:detail"}:
+        elif name not in SITE_ROUTES:
             raise AssertionError(f"public route {route!r} ({name or 'unnamed'}) is not crawled: add it to the crawl")
     return [*dict.fromkeys(paths), "/api/v1/no-such-endpoint/", "/no-such-page/"]
 
