@@ -115,7 +115,7 @@ class StrictFilterSet(filters.FilterSet):
     def filter_search(self, queryset, name, value):
         if not value.strip():
             return queryset
-        return queryset.filter(pk__in=search.matching_ids(queryset.model, value, public_only=True))
+        return queryset.filter(pk__in=search.matching(queryset.model, value, public_only=True))
 
 
 class PublicIdFilter(filters.CharFilter):

@@ -24,7 +24,7 @@ from rest_framework.authtoken.models import Token
 
 from archive import datapackage, registry
 from archive import models as m
-from archive.filters import PublicIdFilter, UtcDateTimeFilter, filterset_for
+from archive.filters import PeriodFilter, PublicIdFilter, UtcDateTimeFilter, filterset_for
 from archive.registry import KEY_OF as SLUG_OF
 from archive.registry import MODELS as SLUGS
 from archive.views import sorts_for
@@ -105,8 +105,8 @@ def filter_values(world, model, name: str, flt) -> list[str]:
         return ["true", "false"]
     if isinstance(flt, UtcDateTimeFilter):
         return ["2000-01-01T00:00:00Z"]
-    if isinstance(flt, df.DateFilter):
-        return ["2020-09-01"]
+    if isinstance(flt, PeriodFilter):  # a day, a month, a Solar Hijri month: every period form the filter reads
+        return ["2020-09-01", "2020-10", "Mehr 1399"]
     if name == "search":
         return ["Public", *hidden_names(world, model)]
     if name == "language":

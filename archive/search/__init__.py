@@ -115,9 +115,22 @@ def _published_records(entries) -> dict:
     return found
 
 
+def matching(model, query: str, *, public_only: bool = False):
+    """Every match among the records of `model` — public or not, or only public ones — as a subquery of
+    their ids, unranked: a list filtered with `?search=` (and its CSV) holds every match, not the first
+    thousand."""
+    parsed = parse(query)
+    entries = models.SearchEntry.objects.filter(content_type=ContentType.objects.get_for_model(model))
+    if parsed.is_empty:
+        return entries.none().values("object_id")
+    if public_only:
+        entries = entries.filter(is_public=True)
+    return backend().match(entries, parsed).order_by().values("object_id")
+
+
 def matching_ids(model, query: str, *, public_only: bool = False) -> list[int]:
-    """Ids of the first 1000 records of `model` that match, public or not (for the admin), or only
-    public ones: a public list must not let hidden matches crowd public ones out of those 1000."""
+    """Ids of the best 1000 matches among the records of `model`, best first (the admin's search and
+    pickers show them in this order)."""
     parsed = parse(query)
     if parsed.is_empty:
         return []
@@ -135,6 +148,7 @@ __all__ = [
     "Result",
     "SearchQueryError",
     "backend",
+    "matching",
     "matching_ids",
     "parse",
     "rebuild",
