@@ -121,4 +121,4 @@ def export_prefetch(record_type: RecordType) -> tuple[str, ...]:
     """What an export (and an import finding existing records) reads with the records: the many-valued
     fields and the parts that have columns."""
     many = [field.name for field in record_type.fields if field.kind in Kind.MANY]
-    return (*many, *(part.relation for part in parts_of(record_type)))
+    return (*many, *(lookup for part in parts_of(record_type) for lookup in part.prefetch))

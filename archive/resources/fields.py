@@ -21,8 +21,10 @@ from django.utils.translation import gettext as _
 from import_export.fields import Field
 
 from archive.date_input import DateInputError, format_partial_date_input, parse_partial_date
+from archive.models import ClaimantKind, Source
 from archive.resources.cells import (
     JOINER,
+    ChoiceWidget,
     IntegerWidget,
     TextWidget,
     cell_text,
@@ -31,6 +33,7 @@ from archive.resources.cells import (
     split_items,
     split_tagged,
 )
+from archive.resources.refs import RecordWidget
 from archive.resources.validation import model_errors
 
 
@@ -141,6 +144,11 @@ class Part:
     relation: str
     columns: dict[str, str]  # key (model field) -> column
 
+    @property
+    def prefetch(self) -> tuple[str, ...]:
+        """What an export reads with the records for this part."""
+        return (self.relation,)
+
     def column_fields(self) -> dict[str, PartColumn]:
         return {column: PartColumn(self, key, column) for key, column in self.columns.items()}
 
@@ -164,8 +172,35 @@ class ClaimPart(Part):
         self.columns = {"words": f"{prefix}_as_written", "low": f"{prefix}_low", "high": f"{prefix}_high"}
         if group:  # the group that signed is the `prefix` column itself (`signatories`)
             self.columns = {"group": prefix, **self.columns}
-        else:
-            self.columns["claimant"] = f"{prefix}_claimed_by"
+        # Who gives the figure and where it comes from; a blank kind is “unknown”, as in the admin.
+        self.columns |= {
+            "claimant": f"{prefix}_claimed_by",
+            "claimant_kind": f"{prefix}_claimant_kind",
+            "source": f"{prefix}_source",
+            "footnote": f"{prefix}_footnote",
+            "note": f"{prefix}_note",
+        }
+
+    @property
+    def prefetch(self) -> tuple[str, ...]:
+        return (self.relation, f"{self.relation}__source")
+
+    def _clean(self, key, raw):
+        if key in ("low", "high", "footnote"):
+            return IntegerWidget().clean(raw)
+        if key == "claimant_kind":
+            return ChoiceWidget(ClaimantKind.choices).clean(raw) or ClaimantKind.UNKNOWN
+        if key == "source":
+            return RecordWidget(Source).clean(raw)
+        return cell_text(raw)
+
+    def _described(self, values) -> str | None:
+        """The first column saying something about a claim beyond its figure (who, where from)."""
+        for key in dict.fromkeys((self.match, "claimant", "claimant_kind", "source", "footnote", "note")):
+            value = values.get(key)
+            if value not in (None, "", ClaimantKind.UNKNOWN):
+                return self.columns[key]
+        return None
 
     def plan(self, instance, row) -> list[PendingPart]:
         given = {key: row[column] for key, column in self.columns.items() if column in row}
@@ -174,16 +209,17 @@ class ClaimPart(Part):
         values, errors = {}, {}
         for key, raw in given.items():
             try:
-                values[key] = IntegerWidget().clean(raw) if key in ("low", "high") else cell_text(raw)
+                values[key] = self._clean(key, raw)
             except ValueError as error:
                 errors[self.columns[key]] = [str(error)]
         if errors:
             raise ValidationError(errors)
         if not values.get("words") and values.get("low") is None and values.get("high") is None:
-            if values.get(self.match):
+            column = self._described(values)
+            if column:
                 raise ValidationError(
                     {
-                        self.columns[self.match]: _("Give the figure as written (%(words)s) or a low figure (%(low)s).")
+                        column: _("Give the figure as written (%(words)s) or a low figure (%(low)s).")
                         % {"words": self.columns["words"], "low": self.columns["low"]}
                     }
                 )
@@ -205,6 +241,8 @@ class ClaimPart(Part):
     def export(self, instance, key):
         claims = _related(instance, self.relation)
         value = getattr(claims[0], key) if claims else None
+        if key == "source":
+            return value.public_id if value is not None else ""
         return "" if value is None else str(value)
 
 
