@@ -26,7 +26,7 @@ from tests.import_export_helpers import run  # noqa: E402
 
 pytest_plugins = ["tests.import_export_helpers"]  # the world and archivist fixtures
 
-COMMON = ["wikidata_qid", "public_note"]
+COMMON = ["citations", "wikidata_qid", "public_note"]  # citations: a JSON list, a part of every type
 EXPORTED_ONLY = ["status", "restricted"]
 NAMED = ["public_id", "name", "name_language"]
 

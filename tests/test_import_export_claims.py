@@ -93,3 +93,65 @@ def test_a_source_without_a_figure_is_an_error(world):
     assert [(issue.column, issue.message) for issue in report.issues] == [
         ("size_source", "Give the figure as written (size_as_written) or a low figure (size_low).")
     ]
+
+
+# --- citations: every record type --------------------------------------------------------------------
+
+ALL_FACTORIES = {
+    **FACTORIES,
+    models.Organization: factories.OrganizationFactory,
+    models.MediaOutlet: factories.MediaOutletFactory,
+    models.Person: factories.PersonFactory,
+    models.Place: factories.PlaceFactory,
+    models.Source: factories.SourceFactory,
+}
+CITATION_SKIPPED = {"id", "object_id"}
+
+
+def citations_of(record) -> list[dict]:
+    return sorted((values(c, CITATION_SKIPPED) for c in record.citations.all()), key=lambda v: v["footnote"] or 0)
+
+
+def test_every_type_is_covered():
+    assert {t.model for t in registry.TYPES} == set(ALL_FACTORIES)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("record_type", registry.TYPES, ids=lambda t: t.key)
+def test_export_then_import_gives_the_same_citations(world, record_type, fmt):
+    source = factories.SourceFactory(public_id="source-erk", title="Erk report")
+    article = factories.SourceFactory(public_id="source-article", title="The article")
+    record = ALL_FACTORIES[record_type.model](status=models.Status.DRAFT)
+    factories.CitationFactory(record=record, source=source, cited_in=article, footnote=16, page="12–13")
+    factories.CitationFactory(record=record, source=article, footnote=None, quote="", note="Says “many”.")
+    before, citations = values(record, SKIPPED), citations_of(record)
+    data = export_records(record_type.model.objects.filter(pk=record.pk), fmt)
+    record.delete()
+    models.Citation.objects.filter(object_id=record.pk).delete()
+
+    report = import_records(record_type.model, data, file_name=f"export.{fmt}", fmt=fmt)
+
+    assert report.ok and report.new == 1, report.messages
+    again = record_type.model.objects.get(public_id=before["public_id"])
+    assert values(again, SKIPPED) == before
+    assert len(citations) == 2 and citations_of(again) == citations
+    assert import_records(record_type.model, data, file_name=f"export.{fmt}", fmt=fmt).updated == 0  # nothing twice
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("not json", "Write the citations as a JSON list of objects."),
+        ('{"source": "source-erk"}', "Write the citations as a JSON list of objects."),
+        ('[{"page": "3"}]', "Write each citation as an object with a “source”"),
+        ('[{"source": "nowhere"}]', "No source has the public id"),
+        ('[{"source": "source-erk", "footnote": "twelve"}]', ""),
+    ],
+)
+def test_bad_citations_are_errors_in_their_column(world, cell, message):
+    factories.SourceFactory(public_id="source-erk")
+    row = {"title": "Rally", "kind": "rally", "date": "2020", "places": "Urmia", "citations": cell}
+    report = import_records(models.Protest, make_file([row]), file_name="p.csv")
+    assert [issue.column for issue in report.issues] == ["citations"]
+    assert message in report.issues[0].message
+    assert not models.Protest.objects.filter(title="Rally").exists()

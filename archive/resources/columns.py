@@ -20,6 +20,7 @@ from archive.resources.cells import (
     TextWidget,
 )
 from archive.resources.fields import (
+    CitationsPart,
     ClaimPart,
     Column,
     DateColumn,
@@ -102,7 +103,8 @@ def common_columns() -> list:
 
 
 def parts_of(record_type: RecordType) -> tuple[Part, ...]:
-    return tuple(part for part in map(part_columns, record_type.parts) if part is not None)
+    parts = tuple(part for part in map(part_columns, record_type.parts) if part is not None)
+    return (*parts, CitationsPart())
 
 
 def columns_of(record_type: RecordType) -> dict:

@@ -13,6 +13,7 @@ is known to be valid: `apply()` sets fields on the unsaved instance and
 stashes relations and parts in a `Pending`; the resource saves them later.
 """
 
+import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -45,11 +46,15 @@ class PendingPart:
     owner_field: str
     columns: dict[str, str]  # model field -> column
     changed: bool
+    unset: tuple[str, ...] = ()  # fields set with the owner, besides owner_field (a citation's object_id)
 
     def validate(self, present=()) -> dict[str, list[str]]:
         fallback = next(iter(self.columns.values()))
         return model_errors(
-            self.obj, lambda name: self.columns.get(name, fallback), exclude={self.owner_field}, present=present
+            self.obj,
+            lambda name: self.columns.get(name, fallback),
+            exclude={self.owner_field, *self.unset},
+            present=present,
         )
 
 
@@ -342,3 +347,75 @@ class StatementTextPart(Part):
         if original is None:
             return ""
         return original.text if key == "text" else original.language_id
+
+
+class CitationsPart(Part):
+    """`citations`: a JSON list of {"source", "cited_in", "footnote", "page", "quote", "quote_translation",
+    "note"}, sources by public id or title; citations the record lacks are added, none is removed."""
+
+    relation = column = "citations"
+    columns = {"citations": "citations"}
+    KEYS = ("source", "cited_in", "footnote", "page", "quote", "quote_translation", "note")
+
+    @property
+    def prefetch(self) -> tuple[str, ...]:
+        return ("citations__source", "citations__cited_in")
+
+    def _item(self, item) -> dict:
+        if not isinstance(item, dict) or not item.get("source") or set(item) - set(self.KEYS):
+            raise ValueError(
+                _("Write each citation as an object with a “source” and optionally %(keys)s.")
+                % {"keys": ", ".join(self.KEYS[1:])}
+            )
+        values = {key: cell_text(item.get(key)) for key in ("page", "quote", "quote_translation", "note")}
+        values["footnote"] = IntegerWidget().clean(item.get("footnote"))
+        values["source"] = RecordWidget(Source).clean(str(item["source"]))
+        values["cited_in"] = RecordWidget(Source).clean(str(item.get("cited_in") or ""))
+        return values
+
+    def plan(self, instance, row) -> list[PendingPart]:
+        from django.contrib.contenttypes.models import ContentType
+
+        text = cell_text(row.get(self.column)) if self.column in row else ""
+        if not text:
+            return []
+        try:
+            items = json.loads(text)
+            if not isinstance(items, list):
+                raise ValueError
+        except ValueError:
+            raise ValidationError({self.column: _("Write the citations as a JSON list of objects.")}) from None
+        known = {self._key(c) for c in _related(instance, self.relation)}
+        pending, problems = [], []
+        model, content_type = self.part_model(type(instance)), ContentType.objects.get_for_model(type(instance))
+        for item in items:
+            try:
+                values = self._item(item)
+            except ValueError as error:
+                problems.append(str(error))
+                continue
+            citation = model(content_type=content_type, **values)
+            if self._key(citation) in known:
+                continue
+            known.add(self._key(citation))
+            columns = dict.fromkeys(["source", *values], self.column)
+            pending.append(PendingPart(citation, "record", columns, True, unset=("object_id",)))
+        if problems:
+            raise ValidationError({self.column: problems})
+        return pending
+
+    def _key(self, citation) -> tuple:
+        return (citation.source_id, citation.cited_in_id, *(getattr(citation, k) for k in self.KEYS[2:]))
+
+    def export(self, instance, key):
+        citations = sorted(instance.citations.all(), key=lambda c: (c.footnote is None, c.footnote or 0, c.pk))
+        if not citations:
+            return ""
+        listed = []
+        for citation in citations:
+            item = {"source": citation.source.public_id}
+            if citation.cited_in is not None:
+                item["cited_in"] = citation.cited_in.public_id
+            item |= {k: getattr(citation, k) for k in self.KEYS[2:] if getattr(citation, k) not in (None, "")}
+            listed.append(item)
+        return json.dumps(listed, ensure_ascii=False)
