@@ -122,8 +122,8 @@ class ImportReport:
             text = _("Imported: added %(new)s and updated %(updated)s %(kind)s; %(unchanged)s unchanged.") % values
         if self.duplicates:
             text += " " + _(
-                "%(n)s rows skipped as probable duplicates of existing records (manage.py import_records "
-                "--create-duplicates adds them anyway)."
+                "%(n)s rows skipped as probable duplicates of existing records (“Create rows that look like "
+                "duplicates anyway” in the admin, or manage.py import_records --create-duplicates, adds them)."
             ) % {"n": len(self.duplicates)}
         return text
 
@@ -200,6 +200,7 @@ def import_records(
     retain_instances: bool = False,
     preview: bool = False,
     create_duplicates: bool = False,
+    id_seed: str | None = None,
 ) -> ImportReport:
     """Import a CSV, XLSX or JSON file of one record type, all or nothing.
 
@@ -210,7 +211,8 @@ def import_records(
     number of rows). `preview` keeps a diff of each row in the result, for
     the admin's preview. A new row without a public id that repeats an existing record (by the
     identity of its type, archive.resources.identity) is skipped and listed in `report.duplicates`,
-    unless `create_duplicates`.
+    unless `create_duplicates`. With an `id_seed`, new rows get public ids drawn from it and their row
+    number, so a dry run and the import that follows with the same seed give the same ids.
     """
     model = model_for(record_type)
     if max_bytes is not None and len(data) > max_bytes:
@@ -223,7 +225,9 @@ def import_records(
         )
     fmt = choose_format(file_name, fmt)
     dataset = read_dataset(data, fmt, limits)
-    resource = resource_for(model)(progress=progress, preview=preview, create_duplicates=create_duplicates)
+    resource = resource_for(model)(
+        progress=progress, preview=preview, create_duplicates=create_duplicates, id_seed=id_seed
+    )
     _check_columns(resource, dataset, model)
     with changes.recording(user=user) as changeset, languages_cached(), _fewer_garbage_collections():
         # Rows are written in batches, each reported to the write path, which refuses what the user may

@@ -12,7 +12,9 @@ character is escaped reversibly and `private_note` is never exported.
 """
 
 import os
+import secrets
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
@@ -22,8 +24,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
+from import_export.forms import ImportForm
 from import_export.signals import post_import
 from import_export.tmp_storages import TempFolderStorage
 
@@ -36,9 +40,20 @@ SALT = "archive.import.confirm"
 CONFIRM_MAX_AGE = 24 * 3600  # seconds between preview and confirmation
 
 
+class RecordImportForm(ImportForm):
+    create_duplicates = forms.BooleanField(
+        label=gettext_lazy("Create rows that look like duplicates anyway"),
+        required=False,
+        help_text=gettext_lazy(
+            "A new row (without a public id) that repeats a record the archive has is skipped unless this is ticked."
+        ),
+    )
+
+
 class RecordImportExportMixin(ImportExportMixin):
     formats = [CSVFormat, XLSXFormat, JSONFormat]
     import_template_name = "admin/import_export/archive_import.html"
+    import_form_class = RecordImportForm
     tmp_storage_class = TempFolderStorage
 
     def get_resource_classes(self, request=None):
@@ -67,8 +82,21 @@ class RecordImportExportMixin(ImportExportMixin):
                 "max_megabytes": settings.ARCHIVE_IMPORT_MAX_BYTES / 1048576,
             }
         )
+        if context.get("report") is not None:
+            context["duplicate_rows"] = self._duplicate_rows(context["report"])
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context)
+
+    def _duplicate_rows(self, report) -> list[tuple[str, str, str | None]]:
+        """(note, public id, admin link) per row skipped as a probable duplicate; no link when the row
+        repeats an earlier row of the file rather than a record."""
+        ids = {public_id for _row, public_id in report.duplicates}
+        pks = dict(self.model.objects.filter(public_id__in=ids).values_list("public_id", "pk"))
+        change = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
+        return [
+            (note, public_id, reverse(change, args=[pks[public_id]]) if public_id in pks else None)
+            for note, (_row, public_id) in zip(report.duplicate_notes, report.duplicates, strict=True)
+        ]
 
     def import_action(self, request, **kwargs):
         """Upload a file and preview a dry run; a clean dry run offers “Confirm import”."""
@@ -86,6 +114,8 @@ class RecordImportExportMixin(ImportExportMixin):
                         % {"max": max_bytes / 1048576}
                     )
                 data = b"".join(upload.chunks())
+                create_duplicates = form.cleaned_data["create_duplicates"]
+                id_seed = secrets.token_hex(16)
                 report = import_records(
                     self.model,
                     data,
@@ -96,6 +126,8 @@ class RecordImportExportMixin(ImportExportMixin):
                     max_bytes=max_bytes,
                     limits=Limits.for_upload(),
                     preview=True,
+                    create_duplicates=create_duplicates,
+                    id_seed=id_seed,
                 )
             except ImportFileError as error:
                 form.add_error("import_file", str(error))
@@ -104,8 +136,17 @@ class RecordImportExportMixin(ImportExportMixin):
                 if report.ok:
                     storage = self._tmp_storage()
                     storage.save(data)
-                    # The confirm form carries the stored file's name, signed: nobody can point it at another file.
-                    upload.tmp_storage_name = signing.dumps({"file": storage.name, "user": request.user.pk}, salt=SALT)
+                    # The confirm form carries the stored file's name and the preview's choices, signed: nobody can
+                    # point it at another file, and the import does what the preview showed (the same new ids).
+                    upload.tmp_storage_name = signing.dumps(
+                        {
+                            "file": storage.name,
+                            "user": request.user.pk,
+                            "create_duplicates": create_duplicates,
+                            "id_seed": id_seed,
+                        },
+                        salt=SALT,
+                    )
                     context["confirm_form"] = self.create_confirm_form(request, import_form=form)
         return self._render_import(request, form, context)
 
@@ -139,6 +180,8 @@ class RecordImportExportMixin(ImportExportMixin):
                 max_bytes=settings.ARCHIVE_IMPORT_MAX_BYTES,
                 limits=Limits.for_upload(),
                 retain_instances=True,
+                create_duplicates=bool(signed.get("create_duplicates")),
+                id_seed=signed.get("id_seed"),
             )
         except ImportFileError as error:
             messages.error(request, str(error))

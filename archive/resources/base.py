@@ -23,6 +23,7 @@ Rows are read one by one through django-import-export's workflow
 """
 
 import copy
+import hashlib
 import secrets
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -50,6 +51,13 @@ PREFETCH_ROWS = 1000  # rows whose records and references are read together
 def quick_public_id() -> str:
     """What `new_public_id` draws (10 letters of its alphabet, from the OS's random source), in one call."""
     return "".join(PUBLIC_ID_ALPHABET[byte & 31] for byte in secrets.token_bytes(10))
+
+
+def seeded_public_id(seed: str, row_number: int) -> str:
+    """The public id a new row gets when the import has a seed: the admin's preview and its confirmed import
+    share a random seed, so the ids the preview shows are the ids the import writes."""
+    digest = hashlib.blake2b(f"{seed}:{row_number}".encode(), digest_size=10).digest()
+    return "".join(PUBLIC_ID_ALPHABET[byte & 31] for byte in digest)
 
 
 class PreviewDiff(Diff):
@@ -133,9 +141,10 @@ class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
         use_transactions = True
         fields = ()
 
-    def __init__(self, progress=None, preview=False, batch_size=None, create_duplicates=False, **kwargs):
+    def __init__(self, progress=None, preview=False, batch_size=None, create_duplicates=False, id_seed=None, **kwargs):
         super().__init__(**kwargs)
         self.progress = progress
+        self.id_seed = id_seed
         self.create_duplicates = create_duplicates
         self.duplicates = Duplicates(self._meta.model)
         self.duplicate_rows: list[tuple[int, str]] = []  # (row number, public id of the record it repeats)
@@ -237,7 +246,9 @@ class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
             self.writer.flush()
 
     def init_instance(self, row=None):
-        # An unrestricted draft with a generated public id (the model's default, drawn faster).
+        # An unrestricted draft with a generated public id (the model's default, drawn faster; or from the seed).
+        if self.id_seed:
+            return self._meta.model(public_id=seeded_public_id(self.id_seed, self._row_number))
         return self._meta.model(public_id=quick_public_id())
 
     def import_row(self, row, instance_loader, **kwargs):

@@ -20,6 +20,7 @@ from archive.resources.cells import (
     TextWidget,
 )
 from archive.resources.fields import (
+    CitationsPart,
     ClaimPart,
     Column,
     DateColumn,
@@ -102,7 +103,8 @@ def common_columns() -> list:
 
 
 def parts_of(record_type: RecordType) -> tuple[Part, ...]:
-    return tuple(part for part in map(part_columns, record_type.parts) if part is not None)
+    parts = tuple(part for part in map(part_columns, record_type.parts) if part is not None)
+    return (*parts, CitationsPart())
 
 
 def columns_of(record_type: RecordType) -> dict:
@@ -121,4 +123,4 @@ def export_prefetch(record_type: RecordType) -> tuple[str, ...]:
     """What an export (and an import finding existing records) reads with the records: the many-valued
     fields and the parts that have columns."""
     many = [field.name for field in record_type.fields if field.kind in Kind.MANY]
-    return (*many, *(part.relation for part in parts_of(record_type)))
+    return (*many, *(lookup for part in parts_of(record_type) for lookup in part.prefetch))

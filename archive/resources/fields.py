@@ -13,6 +13,7 @@ is known to be valid: `apply()` sets fields on the unsaved instance and
 stashes relations and parts in a `Pending`; the resource saves them later.
 """
 
+import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -21,8 +22,10 @@ from django.utils.translation import gettext as _
 from import_export.fields import Field
 
 from archive.date_input import DateInputError, format_partial_date_input, parse_partial_date
+from archive.models import ClaimantKind, Source
 from archive.resources.cells import (
     JOINER,
+    ChoiceWidget,
     IntegerWidget,
     TextWidget,
     cell_text,
@@ -30,6 +33,7 @@ from archive.resources.cells import (
     split_items,
     split_tagged,
 )
+from archive.resources.refs import RecordWidget
 from archive.resources.validation import model_errors
 
 
@@ -41,11 +45,15 @@ class PendingPart:
     owner_field: str
     columns: dict[str, str]  # model field -> column
     changed: bool
+    unset: tuple[str, ...] = ()  # fields set with the owner, besides owner_field (a citation's object_id)
 
     def validate(self, present=()) -> dict[str, list[str]]:
         fallback = next(iter(self.columns.values()))
         return model_errors(
-            self.obj, lambda name: self.columns.get(name, fallback), exclude={self.owner_field}, present=present
+            self.obj,
+            lambda name: self.columns.get(name, fallback),
+            exclude={self.owner_field, *self.unset},
+            present=present,
         )
 
 
@@ -140,6 +148,11 @@ class Part:
     relation: str
     columns: dict[str, str]  # key (model field) -> column
 
+    @property
+    def prefetch(self) -> tuple[str, ...]:
+        """What an export reads with the records for this part."""
+        return (self.relation,)
+
     def column_fields(self) -> dict[str, PartColumn]:
         return {column: PartColumn(self, key, column) for key, column in self.columns.items()}
 
@@ -163,8 +176,35 @@ class ClaimPart(Part):
         self.columns = {"words": f"{prefix}_as_written", "low": f"{prefix}_low", "high": f"{prefix}_high"}
         if group:  # the group that signed is the `prefix` column itself (`signatories`)
             self.columns = {"group": prefix, **self.columns}
-        else:
-            self.columns["claimant"] = f"{prefix}_claimed_by"
+        # Who gives the figure and where it comes from; a blank kind is “unknown”, as in the admin.
+        self.columns |= {
+            "claimant": f"{prefix}_claimed_by",
+            "claimant_kind": f"{prefix}_claimant_kind",
+            "source": f"{prefix}_source",
+            "footnote": f"{prefix}_footnote",
+            "note": f"{prefix}_note",
+        }
+
+    @property
+    def prefetch(self) -> tuple[str, ...]:
+        return (self.relation, f"{self.relation}__source")
+
+    def _clean(self, key, raw):
+        if key in ("low", "high", "footnote"):
+            return IntegerWidget().clean(raw)
+        if key == "claimant_kind":
+            return ChoiceWidget(ClaimantKind.choices).clean(raw) or ClaimantKind.UNKNOWN
+        if key == "source":
+            return RecordWidget(Source).clean(raw)
+        return cell_text(raw)
+
+    def _described(self, values) -> str | None:
+        """The first column saying something about a claim beyond its figure (who, where from)."""
+        for key in dict.fromkeys((self.match, "claimant", "claimant_kind", "source", "footnote", "note")):
+            value = values.get(key)
+            if value not in (None, "", ClaimantKind.UNKNOWN):
+                return self.columns[key]
+        return None
 
     def plan(self, instance, row) -> list[PendingPart]:
         given = {key: row[column] for key, column in self.columns.items() if column in row}
@@ -173,16 +213,17 @@ class ClaimPart(Part):
         values, errors = {}, {}
         for key, raw in given.items():
             try:
-                values[key] = IntegerWidget().clean(raw) if key in ("low", "high") else cell_text(raw)
+                values[key] = self._clean(key, raw)
             except ValueError as error:
                 errors[self.columns[key]] = [str(error)]
         if errors:
             raise ValidationError(errors)
         if not values.get("words") and values.get("low") is None and values.get("high") is None:
-            if values.get(self.match):
+            column = self._described(values)
+            if column:
                 raise ValidationError(
                     {
-                        self.columns[self.match]: _("Give the figure as written (%(words)s) or a low figure (%(low)s).")
+                        column: _("Give the figure as written (%(words)s) or a low figure (%(low)s).")
                         % {"words": self.columns["words"], "low": self.columns["low"]}
                     }
                 )
@@ -204,6 +245,8 @@ class ClaimPart(Part):
     def export(self, instance, key):
         claims = _related(instance, self.relation)
         value = getattr(claims[0], key) if claims else None
+        if key == "source":
+            return value.public_id if value is not None else ""
         return "" if value is None else str(value)
 
 
@@ -303,3 +346,75 @@ class StatementTextPart(Part):
         if original is None:
             return ""
         return original.text if key == "text" else original.language_id
+
+
+class CitationsPart(Part):
+    """`citations`: a JSON list of {"source", "cited_in", "footnote", "page", "quote", "quote_translation",
+    "note"}, sources by public id or title; citations the record lacks are added, none is removed."""
+
+    relation = column = "citations"
+    columns = {"citations": "citations"}
+    KEYS = ("source", "cited_in", "footnote", "page", "quote", "quote_translation", "note")
+
+    @property
+    def prefetch(self) -> tuple[str, ...]:
+        return ("citations__source", "citations__cited_in")
+
+    def _item(self, item) -> dict:
+        if not isinstance(item, dict) or not item.get("source") or set(item) - set(self.KEYS):
+            raise ValueError(
+                _("Write each citation as an object with a “source” and optionally %(keys)s.")
+                % {"keys": ", ".join(self.KEYS[1:])}
+            )
+        values = {key: cell_text(item.get(key)) for key in ("page", "quote", "quote_translation", "note")}
+        values["footnote"] = IntegerWidget().clean(item.get("footnote"))
+        values["source"] = RecordWidget(Source).clean(str(item["source"]))
+        values["cited_in"] = RecordWidget(Source).clean(str(item.get("cited_in") or ""))
+        return values
+
+    def plan(self, instance, row) -> list[PendingPart]:
+        from django.contrib.contenttypes.models import ContentType
+
+        text = cell_text(row.get(self.column)) if self.column in row else ""
+        if not text:
+            return []
+        try:
+            items = json.loads(text)
+            if not isinstance(items, list):
+                raise ValueError
+        except ValueError:
+            raise ValidationError({self.column: _("Write the citations as a JSON list of objects.")}) from None
+        known = {self._key(c) for c in _related(instance, self.relation)}
+        pending, problems = [], []
+        model, content_type = self.part_model(type(instance)), ContentType.objects.get_for_model(type(instance))
+        for item in items:
+            try:
+                values = self._item(item)
+            except ValueError as error:
+                problems.append(str(error))
+                continue
+            citation = model(content_type=content_type, **values)
+            if self._key(citation) in known:
+                continue
+            known.add(self._key(citation))
+            columns = dict.fromkeys(["source", *values], self.column)
+            pending.append(PendingPart(citation, "record", columns, True, unset=("object_id",)))
+        if problems:
+            raise ValidationError({self.column: problems})
+        return pending
+
+    def _key(self, citation) -> tuple:
+        return (citation.source_id, citation.cited_in_id, *(getattr(citation, k) for k in self.KEYS[2:]))
+
+    def export(self, instance, key):
+        citations = sorted(instance.citations.all(), key=lambda c: (c.footnote is None, c.footnote or 0, c.pk))
+        if not citations:
+            return ""
+        listed = []
+        for citation in citations:
+            item = {"source": citation.source.public_id}
+            if citation.cited_in is not None:
+                item["cited_in"] = citation.cited_in.public_id
+            item |= {k: getattr(citation, k) for k in self.KEYS[2:] if getattr(citation, k) not in (None, "")}
+            listed.append(item)
+        return json.dumps(listed, ensure_ascii=False)
