@@ -1,5 +1,7 @@
 """Downloads of the whole published archive, as built by ``manage.py build_datapackage``.
 
+A CSV asked for with ``?bom=1`` starts with a UTF-8 byte-order mark, for Excel.
+
 Each response opens the file first and takes its ETag and Last-Modified from
 that open file, so a build swapped in mid-request cannot mix two versions.
 
@@ -56,7 +58,29 @@ def _outdated() -> bool:
     return taken is None or (changed is not None and changed >= taken)
 
 
-def _serve(request, name: str, content_type: str, download_name: str | None = None):
+BOM = "\ufeff".encode()
+
+
+class _Prefixed:
+    """A file read after a few bytes (a byte-order mark); closing it closes the file."""
+
+    def __init__(self, prefix: bytes, handle):
+        self.prefix, self.handle = prefix, handle
+
+    def read(self, size: int = -1) -> bytes:
+        prefix, self.prefix = self.prefix, b""
+        return prefix + self.handle.read(size if size < 0 else max(size - len(prefix), 1))
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def wants_bom(request) -> bool:
+    """`?bom=1`: a UTF-8 byte-order mark before a CSV, so that Excel reads it as UTF-8."""
+    return request.GET.get("bom") == "1"
+
+
+def _serve(request, name: str, content_type: str, download_name: str | None = None, bom: bool = False):
     if _outdated():
         response = HttpResponse(stale(), status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = "600"
@@ -67,7 +91,7 @@ def _serve(request, name: str, content_type: str, download_name: str | None = No
         return HttpResponseNotFound(not_built(), content_type="text/plain; charset=utf-8")
     stat = os.fstat(handle.fileno())
     headers = {
-        "ETag": quote_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}"),
+        "ETag": quote_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}" + ("-bom" if bom else "")),
         "Last-Modified": http_date(stat.st_mtime),
         "Cache-Control": "public, no-cache",  # caches may keep it, but must ask whether it changed
     }
@@ -77,7 +101,7 @@ def _serve(request, name: str, content_type: str, download_name: str | None = No
         response = not_modified
     else:
         response = FileResponse(
-            handle, content_type=content_type, as_attachment=download_name is not None, filename=download_name or ""
+            _Prefixed(BOM, handle) if bom else handle, content_type=content_type, as_attachment=download_name is not None, filename=download_name or ""
         )
     for header, value in headers.items():
         response[header] = value
@@ -101,4 +125,4 @@ def datapackage_file(request, filename: str):
     """One CSV of the latest package, by the path its descriptor gives it."""
     if filename not in datapackage.file_names():
         raise Http404("No such table.")
-    return _serve(request, filename, "text/csv; charset=utf-8")
+    return _serve(request, filename, "text/csv; charset=utf-8", bom=wants_bom(request))
