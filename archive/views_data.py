@@ -101,7 +101,10 @@ def _serve(request, name: str, content_type: str, download_name: str | None = No
         response = not_modified
     else:
         response = FileResponse(
-            _Prefixed(BOM, handle) if bom else handle, content_type=content_type, as_attachment=download_name is not None, filename=download_name or ""
+            _Prefixed(BOM, handle) if bom else handle,
+            content_type=content_type,
+            as_attachment=download_name is not None,
+            filename=download_name or "",
         )
     for header, value in headers.items():
         response[header] = value
