@@ -9,14 +9,19 @@ A package is refused (503, try again later) once a record the public could see h
 it read the database: it may still hold a name, an alias, a quote or a whole record the public may
 no longer read. The write path (archive.changes) marks the time of every such change in
 ``ArchiveState``; a record newly published changes nothing the package holds, so it leaves the
-package served (it joins the next build).
+package served (it joins the next build). The request that finds the package out of date starts a
+rebuild on a thread of its process (one per process; the writer's lock keeps a second process's out),
+and is answered 503 with Retry-After; once the new package is swapped in, it is served.
 """
 
 import datetime as dt
 import json
+import logging
 import os
+import threading
 from functools import lru_cache
 
+from django.db import connections
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotFound
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
@@ -24,7 +29,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive import datapackage
+from archive.datapackage import writer
 from archive.models import ArchiveState
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER = "600"  # seconds
+_rebuilding = threading.Lock()  # held while this process builds
 
 
 def not_built() -> str:
@@ -80,10 +90,46 @@ def wants_bom(request) -> bool:
     return request.GET.get("bom") == "1"
 
 
+def _in_thread(work) -> None:
+    def run():
+        try:
+            work()
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    threading.Thread(target=run, name="datapackage-rebuild", daemon=True).start()
+
+
+start = _in_thread  # tests run the rebuild in the request instead
+
+
+def rebuild() -> None:
+    """Start building a fresh package unless this process is building one already."""
+    if not _rebuilding.acquire(blocking=False):
+        return
+
+    def work():
+        try:
+            writer.build(datapackage.output_dir().resolve())
+        except writer.BuildInProgress:
+            pass  # another process is building it
+        except Exception:
+            logger.exception("Rebuilding the data package failed")
+        finally:
+            _rebuilding.release()
+
+    try:
+        start(work)
+    except BaseException:
+        _rebuilding.release()
+        raise
+
+
 def _serve(request, name: str, content_type: str, download_name: str | None = None, bom: bool = False):
     if _outdated():
+        rebuild()
         response = HttpResponse(stale(), status=503, content_type="text/plain; charset=utf-8")
-        response["Retry-After"] = "600"
+        response["Retry-After"] = RETRY_AFTER
         return response
     try:
         handle = datapackage.current_file(name).open("rb")
