@@ -1,5 +1,7 @@
 """Downloads of the whole published archive, as built by ``manage.py build_datapackage``.
 
+A CSV asked for with ``?bom=1`` starts with a UTF-8 byte-order mark, for Excel.
+
 Each response opens the file first and takes its ETag and Last-Modified from
 that open file, so a build swapped in mid-request cannot mix two versions.
 
@@ -7,14 +9,19 @@ A package is refused (503, try again later) once a record the public could see h
 it read the database: it may still hold a name, an alias, a quote or a whole record the public may
 no longer read. The write path (archive.changes) marks the time of every such change in
 ``ArchiveState``; a record newly published changes nothing the package holds, so it leaves the
-package served (it joins the next build).
+package served (it joins the next build). The request that finds the package out of date starts a
+rebuild on a thread of its process (one per process; the writer's lock keeps a second process's out),
+and is answered 503 with Retry-After; once the new package is swapped in, it is served.
 """
 
 import datetime as dt
 import json
+import logging
 import os
+import threading
 from functools import lru_cache
 
+from django.db import connections
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotFound
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
@@ -22,7 +29,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive import datapackage
+from archive.datapackage import writer
 from archive.models import ArchiveState
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER = "600"  # seconds
+_rebuilding = threading.Lock()  # held while this process builds
 
 
 def not_built() -> str:
@@ -56,10 +68,68 @@ def _outdated() -> bool:
     return taken is None or (changed is not None and changed >= taken)
 
 
-def _serve(request, name: str, content_type: str, download_name: str | None = None):
+BOM = "\ufeff".encode()
+
+
+class _Prefixed:
+    """A file read after a few bytes (a byte-order mark); closing it closes the file."""
+
+    def __init__(self, prefix: bytes, handle):
+        self.prefix, self.handle = prefix, handle
+
+    def read(self, size: int = -1) -> bytes:
+        prefix, self.prefix = self.prefix, b""
+        return prefix + self.handle.read(size if size < 0 else max(size - len(prefix), 1))
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def wants_bom(request) -> bool:
+    """`?bom=1`: a UTF-8 byte-order mark before a CSV, so that Excel reads it as UTF-8."""
+    return request.GET.get("bom") == "1"
+
+
+def _in_thread(work) -> None:
+    def run():
+        try:
+            work()
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    threading.Thread(target=run, name="datapackage-rebuild", daemon=True).start()
+
+
+start = _in_thread  # tests run the rebuild in the request instead
+
+
+def rebuild() -> None:
+    """Start building a fresh package unless this process is building one already."""
+    if not _rebuilding.acquire(blocking=False):
+        return
+
+    def work():
+        try:
+            writer.build(datapackage.output_dir().resolve())
+        except writer.BuildInProgress:
+            pass  # another process is building it
+        except Exception:
+            logger.exception("Rebuilding the data package failed")
+        finally:
+            _rebuilding.release()
+
+    try:
+        start(work)
+    except BaseException:
+        _rebuilding.release()
+        raise
+
+
+def _serve(request, name: str, content_type: str, download_name: str | None = None, bom: bool = False):
     if _outdated():
+        rebuild()
         response = HttpResponse(stale(), status=503, content_type="text/plain; charset=utf-8")
-        response["Retry-After"] = "600"
+        response["Retry-After"] = RETRY_AFTER
         return response
     try:
         handle = datapackage.current_file(name).open("rb")
@@ -67,7 +137,7 @@ def _serve(request, name: str, content_type: str, download_name: str | None = No
         return HttpResponseNotFound(not_built(), content_type="text/plain; charset=utf-8")
     stat = os.fstat(handle.fileno())
     headers = {
-        "ETag": quote_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}"),
+        "ETag": quote_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}" + ("-bom" if bom else "")),
         "Last-Modified": http_date(stat.st_mtime),
         "Cache-Control": "public, no-cache",  # caches may keep it, but must ask whether it changed
     }
@@ -77,7 +147,10 @@ def _serve(request, name: str, content_type: str, download_name: str | None = No
         response = not_modified
     else:
         response = FileResponse(
-            handle, content_type=content_type, as_attachment=download_name is not None, filename=download_name or ""
+            _Prefixed(BOM, handle) if bom else handle,
+            content_type=content_type,
+            as_attachment=download_name is not None,
+            filename=download_name or "",
         )
     for header, value in headers.items():
         response[header] = value
@@ -101,4 +174,4 @@ def datapackage_file(request, filename: str):
     """One CSV of the latest package, by the path its descriptor gives it."""
     if filename not in datapackage.file_names():
         raise Http404("No such table.")
-    return _serve(request, filename, "text/csv; charset=utf-8")
+    return _serve(request, filename, "text/csv; charset=utf-8", bom=wants_bom(request))

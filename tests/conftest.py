@@ -67,3 +67,16 @@ def pytest_runtest_setup(item):
 
         if connection.vendor != "postgresql":
             pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://… (CI does)")
+
+
+@pytest.fixture(autouse=True)
+def no_background_rebuilds(monkeypatch):
+    """A request that finds the data package out of date starts a rebuild on a thread; in tests the
+    thread would read another connection's database. Tests that want the rebuild run it themselves."""
+    from archive import views_data
+
+    started = []
+    monkeypatch.setattr(views_data, "start", started.append)
+    yield started
+    if views_data._rebuilding.locked():  # a recorded rebuild that never ran still holds the lock
+        views_data._rebuilding.release()

@@ -11,7 +11,7 @@ from django.db import connection
 from archive import datapackage, registry
 from archive import models as m
 from archive.api import csv_export
-from archive.datapackage.writer import write_table
+from archive.datapackage.writer import unescape_text, write_table
 from archive.public import detainee_label
 from tests import factories as f
 from tests.test_datapackage import CANARIES, data  # noqa: F401 - `data` is a fixture: a world with hidden links
@@ -129,6 +129,18 @@ def test_formula_cells_are_escaped(client):
     assert row["slogans"] == "'-down with"
     (place_row,) = csv_rows(client, "places")
     assert place_row["name"] == "'+Tabriz" and place_row["other_names"] == "'=cmd"
+
+
+TRICKY = ["'quoted", "''twice", "=1+1", "'=1+1", "plain", "it's", "-", "'"]
+
+
+def test_dropping_one_leading_apostrophe_gives_every_text_back(client):
+    """The documented reader rule has no exception: a text that starts with an apostrophe is escaped too."""
+    for n, title in enumerate(TRICKY):
+        f.ProtestFactory(public_id=f"protest-{n}", title=title)
+    rows = {row["id"]: row["title"] for row in csv_rows(client, "protests")}
+    assert rows["protest-0"] == "''quoted" and rows["protest-5"] == "it's"
+    assert [unescape_text(rows[f"protest-{n}"]) for n in range(len(TRICKY))] == TRICKY
 
 
 @pytest.fixture

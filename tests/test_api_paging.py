@@ -93,3 +93,27 @@ def test_a_cursor_time_with_an_odd_offset_is_a_page_or_a_400(client, seven_place
     assert response.status_code == status
     if status == 400:
         assert "cursor" in response.json()
+
+
+def link_header(response) -> dict[str, str]:
+    """`Link: <url>; rel="next", <url>; rel="prev"` as {rel: url}."""
+    found = {}
+    for part in filter(None, response.get("Link", "").split(", ")):
+        url, rel = part.split("; ")
+        assert url.startswith("<") and url.endswith(">") and rel.startswith('rel="')
+        found[rel[5:-1]] = url[1:-1]
+    return found
+
+
+def test_link_headers_match_the_body(client, seven_places):
+    first = client.get("/api/v1/places/?page_size=3")
+    assert link_header(first) == {"next": first.json()["next"]}
+    middle = client.get(first.json()["next"])
+    body = middle.json()
+    assert link_header(middle) == {"next": body["next"], "prev": body["previous"]}
+    assert ids(page(client, link_header(middle)["prev"])) == ids(first.json())
+    last = client.get(body["next"])
+    assert link_header(last) == {"prev": last.json()["previous"]}
+    again = client.get(body["next"])  # a cached answer keeps its header
+    assert link_header(again) == link_header(last)
+    assert "Link" not in client.get("/api/v1/places/?page_size=10")

@@ -337,6 +337,18 @@ def test_formula_cells_are_escaped_and_numbers_are_not(package, data):
     assert (south["latitude"], south["longitude"]) == ("-12.500000", "-73.900000")
 
 
+def test_dropping_one_leading_apostrophe_gives_every_text_back(tmp_path):
+    tricky = ["'quoted", "''twice", "=1+1", "'=1+1", "plain", "it's", "-", "'"]
+    for n, name in enumerate(tricky):
+        f.PlaceFactory(public_id=f"place-{n}", name=name)
+    build(tmp_path / "out")
+    names = {row["id"]: row["name"] for row in read(tmp_path / "out" / "current", "places")}
+    assert names["place-0"] == "''quoted" and names["place-5"] == "it's"
+    assert [writer.unescape_text(names[f"place-{n}"]) for n in range(len(tricky))] == tricky
+    description = json.loads((tmp_path / "out" / "current" / "datapackage.json").read_text())["description"]
+    assert "or an apostrophe" in description and "drop one leading apostrophe" in description
+
+
 def test_partial_dates_and_counts_have_their_columns(package, data):
     protest = read(package, "protests")[0]
     assert (protest["date_start"], protest["date_end"], protest["date_precision"]) == ("2020-10-01", "", "month")
@@ -461,6 +473,19 @@ def test_descriptor_and_tables_are_served(data, served):
     assert table.status_code == 200 and b"Rally in Tabriz" in b"".join(table.streaming_content)
     with pytest.raises(views_data.Http404):
         views_data.datapackage_file(request, "../settings.py")
+
+
+def test_a_table_with_bom_1_starts_with_a_byte_order_mark(data, served):
+    build(served)
+    plain = views_data.datapackage_file(RequestFactory().get("/data/protests.csv"), "protests.csv")
+    marked = views_data.datapackage_file(RequestFactory().get("/data/protests.csv", {"bom": "1"}), "protests.csv")
+    plain_body, marked_body = b"".join(plain.streaming_content), b"".join(marked.streaming_content)
+    assert not plain_body.startswith(b"\xef\xbb\xbf")
+    assert marked_body == b"\xef\xbb\xbf" + plain_body
+    assert marked_body.decode("utf-8-sig") == plain_body.decode("utf-8")
+    assert marked["ETag"] != plain["ETag"]  # a cache must not answer one with the other
+    other = views_data.datapackage_file(RequestFactory().get("/data/protests.csv", {"bom": "yes"}), "protests.csv")
+    assert b"".join(other.streaming_content) == plain_body  # only bom=1 asks for it
 
 
 # --- The article's own records -------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The served data package is refused (503, Retry-After) from the moment a record the public could see
-changes, loses a part or stops being public, until `build_datapackage` runs again: it may still show the
-alias, quote, slogan or text that was removed. A record newly published changes nothing it holds."""
+changes, loses a part or stops being public, until it is built again: it may still show the alias, quote,
+slogan or text that was removed. The first refused request starts that rebuild. A record newly published
+changes nothing it holds."""
 
 import io
 
@@ -104,3 +105,29 @@ def test_changing_a_draft_leaves_the_package_served(world):
 def test_withdrawing_a_published_record_refuses_the_package(world):
     workflow.record_withdraw(record=world["protest"], user=f.user_in_role("Editor", "editor"), reason="Duplicate")
     assert status() == 503
+
+
+def test_an_outdated_package_rebuilds_itself_and_never_serves_the_withdrawn_record(world, monkeypatch):
+    monkeypatch.setattr(views_data, "start", lambda work: work())  # the rebuild, in the request
+    protest = world["protest"]
+    workflow.record_withdraw(record=protest, user=f.user_in_role("Editor", "editor"), reason="Duplicate")
+    request = RequestFactory().get("/data/protests.csv")
+    refused = views_data.datapackage_file(request, "protests.csv")
+    assert refused.status_code == 503 and refused["Retry-After"] == "600"
+    assert b"Rally in Tabriz" not in refused.content
+    served = views_data.datapackage_file(request, "protests.csv")  # no one ran build_datapackage
+    assert served.status_code == 200
+    body = b"".join(served.streaming_content)
+    assert protest.public_id.encode() not in body and b"Rally in Tabriz" not in body
+    zipped = views_data.datapackage_download(RequestFactory().get("/data/datapackage.zip"))
+    assert zipped.status_code == 200 and protest.public_id.encode() not in b"".join(zipped.streaming_content)
+
+
+def test_one_rebuild_at_a_time(world, no_background_rebuilds):
+    world["alias"].delete()
+    assert served_everywhere() == {503}
+    assert len(no_background_rebuilds) == 1  # four refused requests, one rebuild started (still running)
+    views_data.rebuild()
+    assert len(no_background_rebuilds) == 1
+    no_background_rebuilds.pop()()  # it runs and ends: the lock is free again
+    assert served_everywhere() == {200}

@@ -33,8 +33,8 @@ from django.utils.translation import gettext as _
 from archive import datapackage as dp
 from archive import dialect, registry
 from archive import models as m
-from archive.api.export import LIST_SEPARATOR, claim_text, escape_formula
-from archive.datapackage.writer import cell
+from archive.api.export import LIST_SEPARATOR, claim_text
+from archive.datapackage.writer import cell, escape_text
 from archive.public import detainee_label
 from archive.registry import Kind
 
@@ -210,7 +210,7 @@ def gathered(many: Many, found: list[list[tuple]]) -> dict[int, str]:
             value = text(row)
             if value is not None:
                 values[row[0]].append(value)
-    return {pk: escape_formula(LIST_SEPARATOR.join(texts)) for pk, texts in values.items()}
+    return {pk: escape_text(LIST_SEPARATOR.join(texts)) for pk, texts in values.items()}
 
 
 # --- What each record type exports, from the registry -------------------------------------------
@@ -321,7 +321,7 @@ ROW_VALUES = {
 def _text(value) -> str:
     if value is None:
         return ""
-    return escape_formula(value) if type(value) is str else cell(value, "string")
+    return escape_text(value) if type(value) is str else cell(value, "string")
 
 
 def _plain(value) -> str:

@@ -6,15 +6,8 @@ from collections.abc import Iterable, Iterator
 
 from rest_framework import renderers
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 # Several values in one CSV cell (places, speakers, citations…) are joined by this.
 LIST_SEPARATOR = " | "
-
-
-def escape_formula(value: str) -> str:
-    """Stop spreadsheets from executing a cell as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def claim_text(words: str, low: int | None, high: int | None, claimant: str) -> str:

@@ -1,7 +1,8 @@
 """The API's paging: `archive.paging`'s keyset pages in DRF's envelope.
 
-`{"next", "previous", "results", "page_size"}`; a cursor or page size that cannot be used is a 400
-naming the parameter. No request counts the table. Without a view it pages in `ordering`.
+`{"next", "previous", "results", "page_size"}`, and the same two pages in a `Link` header
+(`rel="next"`, `rel="prev"`; RFC 8288) for clients that follow headers; a cursor or page size that
+cannot be used is a 400 naming the parameter. No request counts the table. Without a view it pages in `ordering`.
 """
 
 from django.utils.translation import gettext as _
@@ -70,13 +71,11 @@ class ArchiveCursorPagination(BasePagination):
         return self._link(self.page.previous_cursor)
 
     def get_paginated_response(self, data) -> Response:
+        next_link, previous_link = self.get_next_link(), self.get_previous_link()
+        links = [f'<{url}>; rel="{rel}"' for url, rel in ((next_link, "next"), (previous_link, "prev")) if url]
         return Response(
-            {
-                "next": self.get_next_link(),
-                "previous": self.get_previous_link(),
-                "results": data,
-                "page_size": self.page_size,
-            }
+            {"next": next_link, "previous": previous_link, "results": data, "page_size": self.page_size},
+            headers={"Link": ", ".join(links)} if links else None,
         )
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
