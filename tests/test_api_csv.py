@@ -260,3 +260,10 @@ def test_hidden_linked_records_leave_no_placeholder(client, data, path):  # noqa
                 assert (path, name, value) == ("arrests", "detainee", "a detainee, name withheld")
     if path == "arrests":
         assert any(row["detainee"] == "a detainee, name withheld" for row in rows)
+
+
+def test_bom_asks_for_a_byte_order_mark_for_excel(client, article):
+    plain = b"".join(client.get("/api/v1/protests/", {"format": "csv"}).streaming_content)
+    marked = b"".join(client.get("/api/v1/protests/", {"format": "csv", "bom": "1"}).streaming_content)
+    assert not plain.startswith(b"\xef\xbb\xbf")
+    assert marked == b"\xef\xbb\xbf" + plain

@@ -12,6 +12,8 @@ honour If-Match (412 when stale). A method a route does not offer is a 405 with 
 
 from __future__ import annotations
 
+import itertools
+
 from django.http import Http404, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -176,7 +178,10 @@ class RecordViewSet(viewsets.ModelViewSet):
         if fmt == "csv":
             from archive.api.csv_export import csv_stream  # the data package's columns, read as values in chunks
 
-            response = StreamingHttpResponse(csv_stream(self.model, queryset), content_type="text/csv; charset=utf-8")
+            rows = csv_stream(self.model, queryset)
+            if self.request.query_params.get("bom") == "1":  # a UTF-8 byte-order mark, so Excel reads UTF-8
+                rows = itertools.chain(["\ufeff"], rows)
+            response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{self.record_type.key}.csv"'
             return response
         serializer = self.get_serializer
