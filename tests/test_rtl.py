@@ -60,3 +60,10 @@ def test_persian_pages_use_the_persian_comma(client, article):
     assert "، <time" in recent
     english = client.get("/en/").content.decode()
     assert ", <time" in english[english.index('id="recent"') :]
+
+
+@pytest.mark.parametrize("lang", ["en", "az", "fa", "tr"])
+def test_coordinates_on_a_place_page_read_as_data_in_every_language(client, article, lang):
+    page = client.get(f"/{lang}/places/place-tabriz/").content.decode()
+    assert '<bdi dir="ltr">38.08</bdi>' in page and '<bdi dir="ltr">46.29</bdi>' in page
+    assert "38,08" not in page

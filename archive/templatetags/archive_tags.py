@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -43,6 +45,16 @@ def solar_hijri(record) -> str:
 @register.simple_tag(takes_context=True)
 def show_solar_hijri(context) -> bool:
     return (get_language() or "").startswith("fa")
+
+
+@register.filter
+def plain_number(value) -> str:
+    """A stored number as data, in every language: a decimal point, no grouping, no trailing zeros
+    (a coordinate 38.080000 reads 38.08, not 38,080000)."""
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text
+    return str(value)
 
 
 _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
