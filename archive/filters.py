@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 
 from archive import models, registry, search
 from archive.date_input import DateInputError, UnreadableDate, parse_partial_date
@@ -178,8 +179,10 @@ class PeriodBoundField(forms.CharField):
         return ValidationError(message, code="invalid", params={"label": self.label, "value": text, "reason": reason})
 
 
+@extend_schema_field({"type": "string", "example": "October 2020"})
 class PeriodFilter(filters.Filter):
-    """Filters nothing by itself: DateRangeMixin applies both ends together."""
+    """Filters nothing by itself: DateRangeMixin applies both ends together. Documented in the schema as the
+    text it reads: a day, a month, a year or decade, in either calendar."""
 
     field_class = PeriodBoundField
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.cache import cache as django_cache
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -421,12 +421,25 @@ def _page_url(request, cursor: str | None) -> str | None:
     return f"{request.path}?{query.urlencode()}"
 
 
+def _without_repeats(query: QueryDict) -> QueryDict:
+    """The same parameters with each repeated value given once (`kind=rally&kind=rally` is `kind=rally`)."""
+    if all(len(values) == len(set(values)) for _key, values in query.lists()):
+        return query
+    unique = QueryDict(mutable=True)
+    for key, values in query.lists():
+        unique.setlist(key, list(dict.fromkeys(values)))
+    unique._mutable = False
+    return unique
+
+
 @cache_public
 def record_list(request, kind: str):
     record_type = registry.BY_KEY.get(kind)
     if record_type is None:
         raise Http404
     model = record_type.model
+    # Facet links and chips are built per chosen value: a value given many times counts once.
+    request.GET = _without_repeats(request.GET)
     data = request.GET.copy()
     sorts = sorts_for(record_type)
     default_sort = next(iter(sorts))

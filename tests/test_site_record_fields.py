@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 
 from archive import models, registry
 from archive.registry import Field, Kind
-from archive.templatetags.archive_tags import record_url
+from archive.templatetags.archive_tags import plain_number, record_url
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +51,8 @@ def expected(record, spec) -> list[str]:
         return [value.isoformat()] if value else []
     if spec.kind == Kind.BOOLEAN:
         return ["yes" if value else "no"]
+    if spec.kind == Kind.NUMBER and value is not None:
+        return [plain_number(value)]  # as data: 38.08, not 38.080000
     if value is None or value == "":
         return []
     return [escape(line) for line in str(value).splitlines() if line.strip()]

@@ -20,6 +20,8 @@ LANGUAGES = ["az", "fa", "tr"]
 # Interface labels: definition terms, headings, table heads, form labels. Record data sits elsewhere (<dd>, <a>…).
 LABEL = re.compile(r"(?s)<(dt|h2|th|legend|label)\b[^>]*>(.*?)</\1>")
 SAME_IN_EVERY_LANGUAGE = {"Wikidata"}
+# Words a language writes as English does (the catalogs translate them to themselves): the list pages' option labels.
+SAME_IN = {"az": {"radio"}, "fa": set(), "tr": {"blog", "diaspora"}}
 RECORDS_PER_TYPE = 3
 
 
@@ -51,7 +53,7 @@ def test_lists_and_record_pages_show_no_label_left_in_english(article, client, l
         english = client.get(f"/en/{page}")
         translated = client.get(f"/{lang}/{page}")
         assert english.status_code == translated.status_code == 200, page
-        for label in labels(english) & labels(translated) - SAME_IN_EVERY_LANGUAGE:
+        for label in labels(english) & labels(translated) - SAME_IN_EVERY_LANGUAGE - SAME_IN[lang]:
             untranslated.setdefault(label, page)
     assert untranslated == {}
     with translation.override(lang):

@@ -335,9 +335,17 @@ class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
         if self.create_duplicates or cell_text(row.get("public_id")):
             return False
         original = self.duplicates.find(instance, instance._import_pending)
-        if original is None:
-            return False
+        if original is None or not self._valid(instance):
+            return False  # a row with a bad cell is reported as such, never skipped quietly as a repeat
         self.duplicate_rows.append((self._row_number, original))
+        return True
+
+    @staticmethod
+    def _valid(instance) -> bool:
+        try:
+            instance.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError:
+            return False
         return True
 
     def _changes(self, instance) -> bool:
