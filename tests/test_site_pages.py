@@ -1,6 +1,7 @@
 """Public list and record pages: through the gate, filtered by the shared FilterSets."""
 
 import pytest
+from django.db import connection
 
 from archive.models import Arrest, Person, Protest, Status
 from tests import factories
@@ -13,7 +14,10 @@ KINDS = ["protests", "arrests", "statements", "organizations", "media-outlets", 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_every_list_renders_the_article(client, article, kind, lang, django_assert_max_num_queries):
-    with django_assert_max_num_queries(25):
+    # On PostgreSQL each time-budgeted count (options, result count) is wrapped in SET LOCAL statement_timeout
+    # and its reset: two budgets, four statements that are bookkeeping, not reads.
+    budget = 25 + (4 if connection.vendor == "postgresql" else 0)
+    with django_assert_max_num_queries(budget):
         response = client.get(f"/{lang}/{kind}/")
     assert response.status_code == 200
     assert response.context["records"]
