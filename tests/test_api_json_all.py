@@ -65,7 +65,8 @@ def test_every_public_record_comes_back_in_the_pages_order(client, many_protests
 def test_more_than_a_page_at_the_default_chunk(client, many_protests):
     shown, _hidden = many_protests
     body = streamed(client, "protests")
-    assert set(body) == {"results"}
+    assert set(body) == {"next", "previous", "page_size", "results"}  # a page's envelope, holding every page
+    assert body["next"] is None and body["previous"] is None
     assert [row["id"] for row in body["results"]] == sorted((p.public_id for p in shown), key=_pk_of(shown))
 
 
@@ -88,7 +89,7 @@ def test_the_filters_apply(client, many_protests):
 
 
 def test_an_empty_list_is_an_empty_array(client, db):
-    assert streamed(client, "arrests") == {"results": []}
+    assert streamed(client, "arrests") == {"next": None, "previous": None, "page_size": 50, "results": []}
 
 
 def test_it_downloads_as_a_file_named_by_the_type(client, many_protests):
@@ -109,7 +110,7 @@ def test_bad_parameters_are_a_400_with_a_message_not_a_stream(client, many_prote
 def test_with_updated_since_the_tombstones_follow(client, many_protests):
     since = (timezone.now() - dt.timedelta(days=1)).isoformat()
     body = streamed(client, "protests", updated_since=since)
-    assert set(body) == {"results", "tombstones"}
+    assert set(body) == {"next", "previous", "page_size", "results", "tombstones"}
     assert isinstance(body["tombstones"], list)
 
 

@@ -34,7 +34,12 @@ def _dumps(value) -> str:
 
 
 def json_stream(
-    queryset, *, ordering: tuple[str, ...], serialize: Callable[[list], list], tombstones: list | None = None
+    queryset,
+    *,
+    ordering: tuple[str, ...],
+    serialize: Callable[[list], list],
+    tombstones: list | None = None,
+    page_size: int = paging.DEFAULT_PAGE_SIZE,
 ) -> Iterator[str]:
     """`{"results": [...]}` as text, a chunk at a time; `serialize` turns a chunk of records into their JSON
     form (the list's serializer, many=True). With `tombstones` (a list asked for with `updated_since`), they
@@ -43,7 +48,8 @@ def json_stream(
     first = next(found, [])  # read now, before the response starts
 
     def text() -> Iterator[str]:
-        yield '{"results": ['
+        # The envelope of a page (the schema's), holding every page: no next or previous page to follow.
+        yield '{"next": null, "previous": null, "page_size": ' + str(page_size) + ', "results": ['
         written = False
         for records in _then(first, found):
             for row in serialize(records):

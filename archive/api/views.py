@@ -25,7 +25,7 @@ from rest_framework.exceptions import MethodNotAllowed, NotAcceptable, Permissio
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from archive import cache, merge, models, registry, workflow
+from archive import cache, merge, models, paging, registry, workflow
 from archive.api import conditional, docs, export, serializers, writes
 from archive.api.export import STREAM_REQUESTS, StreamRequest
 from archive.api.jsonstream import json_stream
@@ -198,6 +198,7 @@ class RecordViewSet(viewsets.ModelViewSet):
             ordering=ordering,
             serialize=lambda records: self.get_serializer(records, many=True).data,
             tombstones=tombstones,
+            page_size=paging.page_size(params.get("page_size")),
         )
         response = StreamingHttpResponse(chunks, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.record_type.key}.json"'
