@@ -100,6 +100,6 @@ def test_the_command_skips_duplicates_unless_asked(world, tmp_path):  # noqa: F8
 
 @pytest.mark.parametrize("factory", ["ArrestFactory", "StatementFactory", "SourceFactory", "MediaOutletFactory"])
 def test_every_type_has_an_identity(db, factory):
-    from archive.resources.identity import IDENTITIES
+    from archive import registry
 
-    assert getattr(factories, factory)._meta.model in IDENTITIES
+    assert registry.of(getattr(factories, factory)._meta.model).identity is not None

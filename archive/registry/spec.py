@@ -189,6 +189,22 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """What makes a new row (without a public id) probably a record the archive has: its naming text
+    (compared folded; for a type with other names, any of them) and other fields that must be equal
+    ("date" stands for the three stored date columns); `places`: the same set of places."""
+
+    text: str
+    fields: tuple[str, ...] = ()
+    places: bool = False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        period = ("date_start", "date_end", "date_precision")  # the date as stored; its note is no part of it
+        return tuple(column for name in self.fields for column in (period if name == "date" else (name,)))
+
+
+@dataclass(frozen=True)
 class Document:
     """What a record puts in the search index: names (matched first) and text.
 
@@ -229,6 +245,7 @@ class RecordType:
     label_paths: tuple[str, ...] = ()  # relations a functional label reads (an arrest's detainee)
     admin_filters: tuple = ()
     mergeable: bool = False
+    identity: Identity | None = None  # when an imported row probably repeats a record (archive.resources.identity)
 
     def __post_init__(self):
         self.fields = tuple((f if isinstance(f, Field) else Field(f)).bind(self.model) for f in self.fields)

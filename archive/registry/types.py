@@ -4,12 +4,25 @@ from django.utils.translation import gettext_lazy as _
 
 from archive import models as m
 from archive.public import detainee_label
-from archive.registry.spec import Claims, Computed, Document, Field, Names, RecordType, Roles, Section, Texts
+from archive.registry.spec import (
+    Claims,
+    Computed,
+    Document,
+    Field,
+    Identity,
+    Names,
+    RecordType,
+    Roles,
+    Section,
+    Texts,
+)
 
 NAMED_DOCUMENT = Document(names=("name", "other_names__name"), text=("description",))
 
 PROTESTS = RecordType(
     key="protests",
+    # A new imported row with the same identity as a record is a probable duplicate of it.
+    identity=Identity("title", ("date",), places=True),
     model=m.Protest,
     fields=("title", "kind", "event_status", "date", "places", "about_place", "organizers", "slogans", "description"),
     label="title",
@@ -47,6 +60,7 @@ PROTESTS = RecordType(
 
 ARRESTS = RecordType(
     key="arrests",
+    identity=Identity("group_description", ("person_id", "place_id", "date")),
     model=m.Arrest,
     fields=(
         "person",
@@ -93,6 +107,7 @@ ARRESTS = RecordType(
 
 STATEMENTS = RecordType(
     key="statements",
+    identity=Identity("title", ("place_id", "date")),
     model=m.Statement,
     fields=(
         "title",
@@ -161,6 +176,7 @@ STATEMENTS = RecordType(
 
 ORGANIZATIONS = RecordType(
     key="organizations",
+    identity=Identity("name", ("kind",)),
     model=m.Organization,
     fields=(
         "name",
@@ -193,6 +209,7 @@ ORGANIZATIONS = RecordType(
 
 MEDIA_OUTLETS = RecordType(
     key="media-outlets",
+    identity=Identity("name", ("kind",)),
     model=m.MediaOutlet,
     fields=(
         "name",
@@ -226,6 +243,7 @@ MEDIA_OUTLETS = RecordType(
 
 PEOPLE = RecordType(
     key="people",
+    identity=Identity("name"),
     model=m.Person,
     fields=("name", "name_language", "description", Field("at_risk", public=False, protective=True)),
     label="name",
@@ -245,6 +263,7 @@ PEOPLE = RecordType(
 
 PLACES = RecordType(
     key="places",
+    identity=Identity("name", ("parent_id",)),
     model=m.Place,
     fields=("name", "name_language", "kind", "parent", "latitude", "longitude", "description"),
     label="name",
@@ -265,6 +284,7 @@ PLACES = RecordType(
 
 SOURCES = RecordType(
     key="sources",
+    identity=Identity("title", ("outlet_id", "date")),
     model=m.Source,
     fields=(
         "kind",
