@@ -503,23 +503,45 @@ def _download_urls(request, record_type, ordering: tuple[str, ...]) -> dict[str,
     return {"csv_url": f"/api/v1/{record_type.key}/?{query.urlencode()}", "json_url": json_url}
 
 
+class Answered(Exception):
+    """What a record's address answers when no published record has that id (see `published_or_answer`)."""
+
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
+
+
+def published_or_answer(request, record_type, public_id: str, *, moved_to, queryset=None):
+    """The published record with this id, through the public gate; otherwise raise `Answered` with what
+    its address answers: a withdrawn record's reason (410), the kept record of one merged away
+    (301 to `moved_to(kept record)`), or nothing to say (404). Record pages and citation files share it."""
+    model = record_type.model
+    found = (queryset if queryset is not None else model.objects.published()).filter(public_id=public_id).first()
+    if found is not None:
+        return found
+    withdrawn = model.objects.withdrawn().filter(restricted=False, public_id=public_id).first()
+    if withdrawn is not None and withdrawn.withdrawn_reason:
+        context = {"record": withdrawn, "singular": model._meta.verbose_name}
+        raise Answered(render(request, "archive/withdrawn.html", context, status=410))
+    survivor = merge.merged_survivor(model, public_id)
+    if survivor is not None:  # merged away: its link keeps working, pointing to the kept record
+        raise Answered(redirect(moved_to(survivor), permanent=True))
+    raise Http404
+
+
 @cache_public
 def record_detail(request, kind: str, public_id: str):
     record_type = registry.BY_KEY.get(kind)
     if record_type is None:
         raise Http404
+    published = record_type.model.objects.published().select_related(*pages.select_for_page(record_type))
+    try:
+        record = published_or_answer(
+            request, record_type, public_id, moved_to=lambda kept: kept.get_absolute_url(), queryset=published
+        )
+    except Answered as answered:
+        return answered.response
     model = record_type.model
-    published = model.objects.published().select_related(*pages.select_for_page(record_type))
-    record = published.filter(public_id=public_id).first()
-    if record is None:
-        withdrawn = model.objects.withdrawn().filter(restricted=False, public_id=public_id).first()
-        if withdrawn is not None and withdrawn.withdrawn_reason:
-            context = {"record": withdrawn, "singular": model._meta.verbose_name}
-            return render(request, "archive/withdrawn.html", context, status=410)
-        survivor = merge.merged_survivor(model, public_id)
-        if survivor is not None:  # merged away: its link keeps working, pointing to the kept record
-            return redirect(survivor.get_absolute_url(), permanent=True)
-        raise Http404
     rows = pages.field_rows(record)
     prose = [row for row in rows if row.show == pages.Show.PROSE]
     context = {

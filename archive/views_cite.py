@@ -3,14 +3,14 @@ finds it: through the public gate; a withdrawn record answers 410 with its reaso
 the record it was merged into, anything else is not found."""
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from archive import citeformats, merge, registry
+from archive import citeformats, registry
 from archive.cache import cache_public
 from archive.pages import title_of
+from archive.views import Answered, published_or_answer
 
 
 def cited(request, record) -> citeformats.Cited:
@@ -33,17 +33,14 @@ def record_cite(request, kind: str, public_id: str, fmt: str):
     record_type = registry.BY_KEY.get(kind)
     if record_type is None or fmt not in citeformats.FORMATS:
         raise Http404
-    model = record_type.model
-    record = model.objects.published().filter(public_id=public_id).first()
-    if record is None:
-        withdrawn = model.objects.withdrawn().filter(restricted=False, public_id=public_id).first()
-        if withdrawn is not None and withdrawn.withdrawn_reason:
-            context = {"record": withdrawn, "singular": model._meta.verbose_name}
-            return render(request, "archive/withdrawn.html", context, status=410)
-        survivor = merge.merged_survivor(model, public_id)
-        if survivor is not None:
-            return redirect(reverse("archive:cite", args=[kind, survivor.public_id, fmt]), permanent=True)
-        raise Http404
+
+    def moved_to(kept) -> str:
+        return reverse("archive:cite", args=[kind, kept.public_id, fmt])
+
+    try:
+        record = published_or_answer(request, record_type, public_id, moved_to=moved_to)
+    except Answered as answered:
+        return answered.response
     write, content_type = citeformats.FORMATS[fmt]
     response = HttpResponse(write(cited(request, record)), content_type=content_type)
     # Kinds and public ids are slugs (the URL's converters): safe in a quoted filename as they are.

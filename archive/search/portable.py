@@ -16,17 +16,22 @@ def like_q(words: list[str]) -> Q:
     return in_names_q(words) | Q(body__contains=" " + " ".join(words))
 
 
-def names_q(parsed: ParsedQuery) -> Q:
-    """Every clause matches word by word in a name (loosely), no exclusion anywhere."""
+def clauses_q(parsed: ParsedQuery, phrase_q) -> Q:
+    """Every clause matches (one of its alternatives, each phrase by `phrase_q`), no exclusion anywhere."""
     condition = Q()
     for clause in parsed.clauses:
         alternatives = Q()
         for words in clause.alternatives:
-            alternatives |= in_names_q(words)
+            alternatives |= phrase_q(words)
         condition &= alternatives
     for words in parsed.exclusions:
         condition &= ~like_q(words)
     return condition
+
+
+def names_q(parsed: ParsedQuery) -> Q:
+    """Every clause matches word by word in a name (loosely), no exclusion anywhere."""
+    return clauses_q(parsed, in_names_q)
 
 
 def exact_names_q(parsed: ParsedQuery) -> Q:
@@ -35,14 +40,7 @@ def exact_names_q(parsed: ParsedQuery) -> Q:
 
 def match(queryset, parsed: ParsedQuery):
     """Filter and rank a SearchEntry queryset: exact name or alias first, then names, then newest."""
-    condition = Q()
-    for clause in parsed.clauses:
-        alternatives = Q()
-        for words in clause.alternatives:
-            alternatives |= like_q(words)
-        condition &= alternatives
-    for words in parsed.exclusions:
-        condition &= ~like_q(words)
+    condition = clauses_q(parsed, like_q)
     in_names = Q()
     for word in parsed.words:
         in_names |= in_names_q([word])
