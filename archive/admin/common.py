@@ -10,7 +10,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from archive import changes, search
+from archive import changes, public_ids, search
 from archive.admin import derive
 from archive.admin.curation import CurationMixin
 from archive.admin.forms import DatedCurationForm, calendars_display
@@ -63,7 +63,9 @@ class RecordAdmin(CurationMixin, MergeMixin, RecordImportExportMixin, SimpleHist
 
     def get_readonly_fields(self, request, obj=None):
         dated = ["date_calendars"] if self.record_type.dated else []
-        return [*super().get_readonly_fields(request, obj), *dated, *self.protected_fields(request, obj)]
+        # A published record's address is cited: its id is shown, not offered for editing (archive.public_ids).
+        permanent = ["public_id"] if obj is not None and public_ids.was_published(obj) else []
+        return [*super().get_readonly_fields(request, obj), *dated, *permanent, *self.protected_fields(request, obj)]
 
     def protected_fields(self, request, obj) -> dict[str, str]:
         """Protective flags set on `obj` that the user may not lift (an archivist and a person's at-risk

@@ -66,9 +66,12 @@ class Record(models.Model):
         _("public id"),
         max_length=64,
         unique=True,
-        default=new_public_id,
+        blank=True,
         validators=[public_id_validator],
-        help_text=_("Permanent identifier used in the record's public URL. Never change it once published."),
+        help_text=_(
+            "The record's address, e.g. protest-2020-10-18-tabriz-rally. Leave empty to make one from the type, "
+            "date and title. It can be edited until the record is first published, never after."
+        ),
     )
     status = models.CharField(
         _("status"),
@@ -132,11 +135,24 @@ class Record(models.Model):
             ),
         ]
 
+    def save(self, *args, **kwargs):
+        if not self.public_id:
+            from archive import public_ids
+
+            self.public_id = public_ids.readable(self)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         """The record's permanent public page, in the active language (its type's public key and id)."""
         from archive import registry  # the registry is built from these models
 
         return reverse("archive:detail", args=[registry.key_of(self), self.public_id])
+
+    def clean(self):
+        super().clean()
+        from archive import public_ids
+
+        public_ids.check_permanent(self)
 
     @property
     def is_public(self) -> bool:

@@ -246,9 +246,12 @@ class RecordType:
     admin_filters: tuple = ()
     mergeable: bool = False
     identity: Identity | None = None  # when an imported row probably repeats a record (archive.resources.identity)
+    id_prefix: str = ""  # how a new record's readable public id begins (archive.public_ids)
 
     def __post_init__(self):
         self.fields = tuple((f if isinstance(f, Field) else Field(f)).bind(self.model) for f in self.fields)
+        if not self.id_prefix:
+            raise ValueError(f"record type {self.key!r} needs an id_prefix (how its new records' ids begin)")
 
     def __repr__(self) -> str:
         return f"<RecordType {self.key}>"

@@ -21,6 +21,7 @@ NAMED_DOCUMENT = Document(names=("name", "other_names__name"), text=("descriptio
 
 PROTESTS = RecordType(
     key="protests",
+    id_prefix="protest",
     # A new imported row with the same identity as a record is a probable duplicate of it.
     identity=Identity("title", ("date",), places=True),
     model=m.Protest,
@@ -60,6 +61,7 @@ PROTESTS = RecordType(
 
 ARRESTS = RecordType(
     key="arrests",
+    id_prefix="arrest",
     identity=Identity("group_description", ("person_id", "place_id", "date")),
     model=m.Arrest,
     fields=(
@@ -107,6 +109,7 @@ ARRESTS = RecordType(
 
 STATEMENTS = RecordType(
     key="statements",
+    id_prefix="statement",
     identity=Identity("title", ("place_id", "date")),
     model=m.Statement,
     fields=(
@@ -176,6 +179,7 @@ STATEMENTS = RecordType(
 
 ORGANIZATIONS = RecordType(
     key="organizations",
+    id_prefix="org",
     identity=Identity("name", ("kind",)),
     model=m.Organization,
     fields=(
@@ -209,6 +213,7 @@ ORGANIZATIONS = RecordType(
 
 MEDIA_OUTLETS = RecordType(
     key="media-outlets",
+    id_prefix="outlet",
     identity=Identity("name", ("kind",)),
     model=m.MediaOutlet,
     fields=(
@@ -243,6 +248,7 @@ MEDIA_OUTLETS = RecordType(
 
 PEOPLE = RecordType(
     key="people",
+    id_prefix="person",
     identity=Identity("name"),
     model=m.Person,
     fields=("name", "name_language", "description", Field("at_risk", public=False, protective=True)),
@@ -263,6 +269,7 @@ PEOPLE = RecordType(
 
 PLACES = RecordType(
     key="places",
+    id_prefix="place",
     identity=Identity("name", ("parent_id",)),
     model=m.Place,
     fields=("name", "name_language", "kind", "parent", "latitude", "longitude", "description"),
@@ -284,6 +291,7 @@ PLACES = RecordType(
 
 SOURCES = RecordType(
     key="sources",
+    id_prefix="source",
     identity=Identity("title", ("outlet_id", "date")),
     model=m.Source,
     fields=(
