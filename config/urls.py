@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from archive import health, views_about, views_data
+from archive import claimants, health, views_about, views_data
 from archive.admin import datepreview
 from archive.cache import cache_public
 from archive.sitemaps import SITEMAPS
@@ -20,6 +20,7 @@ urlpatterns = [
     path("favicon.ico", views_about.favicon, name="favicon"),
     # Staff only: what a typed date will be stored as (the admin's live date preview).
     path(f"{settings.ADMIN_PATH}date-preview/", datepreview.date_preview, name="admin-date-preview"),
+    path(f"{settings.ADMIN_PATH}claimant-kind/", claimants.suggestion, name="admin-claimant-kind"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("sitemap.xml", cache_public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     # Choosing a language changes nothing but a preference cookie, so it needs no CSRF token — which keeps

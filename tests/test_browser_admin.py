@@ -35,3 +35,29 @@ def test_a_typed_solar_hijri_date_previews_in_both_calendars_before_saving(page)
     expect(preview).to_have_class(re.compile("errornote"))
     expect(preview).to_contain_text("“Octobre 2020”")
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def _sign_in(page, next_url: str) -> None:  # noqa: F811
+    User.objects.create_superuser("root", "root@example.org", "a-long-test-password")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"/admin/login/?next={next_url}")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"**{next_url}")
+
+
+def test_a_typed_claimant_suggests_its_kind_until_the_archivist_chooses(page):  # noqa: F811
+    _sign_in(page, "/admin/archive/protest/add/")
+    page.locator(".inline-group", has=page.locator("input[name$='-claimant']")).locator(".add-row a").first.click()
+    claimant = page.locator("input[name$='-claimant']:not([name*='__prefix__'])").first
+    kind = page.locator("select[name$='-claimant_kind']:not([name*='__prefix__'])").first
+    claimant.fill("the organizers")
+    expect(kind).to_have_value("activists")
+    expect(page.locator(".claimant-kind-suggestion").first).to_contain_text("suggested")
+    claimant.fill("Amnesty International")
+    expect(kind).to_have_value("rights_group")  # still a suggestion: it follows the words
+    kind.select_option("media")  # the archivist's choice
+    claimant.fill("the organizers")
+    page.wait_for_timeout(600)
+    expect(kind).to_have_value("media")

@@ -1,8 +1,11 @@
 """The inlines of a record's parts, one kind per part kind of the registry (`Names`, `Claims`, `Texts`,
 `Roles`), plus citations. Each is read-only when the user may not change the record (owners.py)."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from archive.admin.forms import DatedInlineForm
 from archive.admin.owners import OwnedPartInline
@@ -23,7 +26,22 @@ class NameInline(OwnedPartInline, admin.TabularInline):
     fields = ["name", "language", "kind", "note"]
 
 
+class ClaimForm(forms.ModelForm):
+    """The claimant box tells the admin's script where to ask for the kind its words suggest (archive.claimants)."""
+
+    class Media:
+        js = ["archive/admin-claimant-kind.js"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "claimant" in self.fields:
+            self.fields["claimant"].widget.attrs["data-claimant-kind"] = reverse("admin-claimant-kind")
+        if "claimant_kind" in self.fields:
+            self.fields["claimant_kind"].widget.attrs["data-suggested-label"] = _("suggested from the claimant's words")
+
+
 class ClaimInline(OwnedPartInline, admin.TabularInline):
+    form = ClaimForm
     extra = 0
     autocomplete_fields = ["source"]
     fields = ["words", "low", "high", "claimant", "claimant_kind", "source", "footnote", "note"]

@@ -416,7 +416,10 @@ class CountClaim(models.Model):
         max_length=20,
         choices=ClaimantKind,
         default=ClaimantKind.UNKNOWN,
-        help_text=_("What sort of voice makes the claim."),
+        help_text=_(
+            "What sort of voice makes the claim. While it is unknown, the form suggests one from the claimant's "
+            "words (“the organizers” → activists), as an import does when its file gives no kind."
+        ),
     )
     source = models.ForeignKey(
         "archive.Source",

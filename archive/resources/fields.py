@@ -21,6 +21,7 @@ from django.db.models import NOT_PROVIDED
 from django.utils.translation import gettext as _
 from import_export.fields import Field
 
+from archive import claimants
 from archive.date_input import DateInputError, format_partial_date_input, parse_partial_date
 from archive.models import ClaimantKind, Source
 from archive.resources.cells import (
@@ -240,6 +241,11 @@ class ClaimPart(Part):
             if getattr(claim, key) != value:
                 setattr(claim, key, value)
                 changed = True
+        if claim.claimant and claim.claimant_kind == ClaimantKind.UNKNOWN and not cell_text(given.get("claimant_kind")):
+            # No kind in the file: the claimant's words suggest one, as in the admin (archive.claimants).
+            suggested = claimants.suggest(claim.claimant)
+            if suggested:
+                claim.claimant_kind, changed = suggested, True
         return [PendingPart(claim, self.owner_field(type(instance)), dict(self.columns), changed)]
 
     def export(self, instance, key):
