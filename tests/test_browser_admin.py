@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
+from archive import registry
 from tests.test_browser import archive_data, browser, page  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,3 +63,37 @@ def test_a_typed_claimant_suggests_its_kind_until_the_archivist_chooses(page):  
     claimant.fill("the organizers")
     page.wait_for_timeout(600)
     expect(kind).to_have_value("media")
+
+
+WIDTH = 1366
+OVERFLOW = """() => [document.documentElement, ...document.querySelectorAll('#changelist .results, .inline-group')]
+    .filter(el => el.scrollWidth > el.clientWidth + 1)
+    .map(el => (el.id || el.className || el.tagName) + ' ' + el.scrollWidth + '>' + el.clientWidth)"""
+
+
+@pytest.mark.parametrize("record_type", [t.key for t in registry.TYPES])
+def test_lists_and_forms_fit_1366_px_in_english_and_persian(page, record_type):  # noqa: F811
+    """No sideways scrolling for an archivist on a laptop: the list with its filters (status column included)
+    and the change form of the type's record with the most parts, left to right and right to left."""
+    model = registry.get(record_type).model
+    record = max(model.objects.all(), key=lambda r: sum(1 for _ in _parts_of(r)))
+    _sign_in(page, "/admin/")
+    for language in ("en", "fa"):
+        page.context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": page.url.split("/admin/")[0] + "/"}]
+        )
+        for url in (
+            f"/admin/archive/{model._meta.model_name}/",
+            f"/admin/archive/{model._meta.model_name}/{record.pk}/change/",
+        ):
+            page.goto(url)
+            assert page.evaluate("document.documentElement.lang") == language
+            assert page.evaluate(OVERFLOW) == [], f"{url} in {language}"
+
+
+def _parts_of(record):
+    for relation in record._meta.related_objects:
+        accessor = relation.get_accessor_name()
+        if accessor and hasattr(record, accessor) and (relation.one_to_many or relation.many_to_many):
+            yield from getattr(record, accessor).all()[:20]
+    yield from record.citations.all()

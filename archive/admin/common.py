@@ -32,6 +32,10 @@ class RecordAdmin(CurationMixin, MergeMixin, RecordImportExportMixin, SimpleHist
     # The search box searches through archive.search (get_search_results); a field here turns it on.
     search_fields = ["public_id"]
     list_per_page = 50
+
+    class Media:
+        css = {"all": ["archive/admin-forms.css"]}  # lists and forms fit 1366 px
+
     # The list's toolbar: import-export's (import, export, add) plus “Recover deleted” (CurationMixin).
     import_export_change_list_template = "admin/archive/record_change_list.html"
     show_full_result_count = False

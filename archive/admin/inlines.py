@@ -3,7 +3,7 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.admin import GenericStackedInline
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -13,14 +13,23 @@ from archive.models import Citation
 from archive.registry import Claims, Names, Roles, Texts
 
 
-class CitationInline(OwnedPartInline, GenericTabularInline):
+class CitationInline(OwnedPartInline, GenericStackedInline):
+    """Stacked: a citation's quote and translation need the width a row of columns would take (forms fit 1366 px)."""
+
     model = Citation
     extra = 0
     autocomplete_fields = ["source", "cited_in"]
-    fields = ["source", "cited_in", "footnote", "page", "quote", "quote_translation", "note"]
+    fields = [("source", "cited_in"), ("footnote", "page"), "quote", "quote_translation", "note"]
+
+
+class NarrowColumns:
+    """Rows of columns narrow enough for a 1366-px screen."""
+
+    css = {"all": ["archive/admin-forms.css"]}
 
 
 class NameInline(OwnedPartInline, admin.TabularInline):
+    Media = NarrowColumns
     extra = 0
     autocomplete_fields = ["language"]
     fields = ["name", "language", "kind", "note"]
@@ -40,11 +49,13 @@ class ClaimForm(forms.ModelForm):
             self.fields["claimant_kind"].widget.attrs["data-suggested-label"] = _("suggested from the claimant's words")
 
 
-class ClaimInline(OwnedPartInline, admin.TabularInline):
+class ClaimInline(OwnedPartInline, admin.StackedInline):
+    """Stacked, the figure on one line and who claims it on the next (forms fit 1366 px)."""
+
     form = ClaimForm
     extra = 0
     autocomplete_fields = ["source"]
-    fields = ["words", "low", "high", "claimant", "claimant_kind", "source", "footnote", "note"]
+    fields = [("words", "low", "high"), ("claimant", "claimant_kind"), ("source", "footnote"), "note"]
 
 
 class GroupClaimInline(ClaimInline):
@@ -62,6 +73,7 @@ class TextInline(OwnedPartInline, admin.StackedInline):
 class RoleInline(OwnedPartInline, admin.TabularInline):
     """A person's roles, each dated with the one text box for a partial date."""
 
+    Media = NarrowColumns
     form = DatedInlineForm
     extra = 0
     autocomplete_fields = ["organization"]

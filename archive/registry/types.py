@@ -46,8 +46,7 @@ PROTESTS = RecordType(
     filterset="archive.filters.ProtestFilter",
     admin_list=(
         "title",
-        "date_display",
-        "date_precision",
+        "date_display",  # as precise as known ("mid-October 2020"); precision is a filter
         "kind",
         "event_status",
         "places",
@@ -94,8 +93,7 @@ ARRESTS = RecordType(
     filterset="archive.filters.ArrestFilter",
     admin_list=(
         "__str__",
-        "date_display",
-        "date_precision",
+        "date_display",  # as precise as known ("mid-October 2020"); precision is a filter
         "place",
         "protest",
         "authority",
@@ -165,8 +163,7 @@ STATEMENTS = RecordType(
     admin_list=(
         "title",
         "form",
-        "date_display",
-        "date_precision",
+        "date_display",  # as precise as known ("mid-October 2020"); precision is a filter
         "place",
         "signatory_claims",
         "status",
