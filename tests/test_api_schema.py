@@ -261,3 +261,16 @@ def test_ordering_is_an_enum_and_page_size_has_its_maximum():
     assert parameters["ordering"]["enum"] == [f"{sign}{f}" for f in fields for sign in ("", "-")]
     assert parameters["page_size"]["maximum"] == paging.MAX_PAGE_SIZE
     assert parameters["updated_since"]["format"] == "date-time"
+
+
+@pytest.mark.parametrize("key", registry.KEYS)
+def test_every_list_parameter_says_what_it_takes(key):
+    """A description, and more than the filter's bare label ("From", "Changed after") for what takes an id or a
+    date, so a generated client's docstrings tell how to call it."""
+    operation = openapi()["paths"][f"/api/v1/{key}/"]["get"]
+    filters = filterset_for(registry.get(key).model).base_filters
+    for parameter in operation["parameters"]:
+        assert parameter.get("description"), parameter["name"]
+        label = str(getattr(filters.get(parameter["name"]), "label", ""))
+        if parameter["name"] in {"date_from", "date_to", "place", "updated_since", "search", "organization"}:
+            assert len(parameter["description"]) > len(label) + 10, parameter
