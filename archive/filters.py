@@ -87,8 +87,23 @@ class StrictBooleanFilter(filters.BooleanFilter):
 class StrictFilterSet(filters.FilterSet):
     """Refuses parameters it does not know, instead of ignoring them."""
 
-    search = filters.CharFilter(method="filter_search", label=_("Search"), max_length=search.MAX_QUERY_LENGTH)
-    updated_since = UtcDateTimeFilter(field_name="updated", lookup_expr="gt", label=_("Changed after"))
+    search = filters.CharFilter(
+        method="filter_search",
+        label=_("Search"),
+        max_length=search.MAX_QUERY_LENGTH,
+        help_text=_(
+            "Words in a record's names (every other name too) or texts; diacritics fold: Ərdəbil finds Ardabil."
+        ),
+    )
+    updated_since = UtcDateTimeFilter(
+        field_name="updated",
+        lookup_expr="gt",
+        label=_("Changed after"),
+        help_text=_(
+            "Only records changed after this time (ISO 8601, e.g. 2020-11-01T00:00:00Z); the first page also "
+            "lists `tombstones`, the records that stopped being public since then."
+        ),
+    )
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -179,7 +194,17 @@ class PeriodBoundField(forms.CharField):
         return ValidationError(message, code="invalid", params={"label": self.label, "value": text, "reason": reason})
 
 
-@extend_schema_field({"type": "string", "example": "October 2020"})
+@extend_schema_field(
+    {
+        "type": "string",
+        "example": "October 2020",
+        "description": _(
+            "A day or a period: 2020-10-18, 2020-10, October 2020, 2020, 1990s, or a Solar Hijri date (14 Aban "
+            "1399). date_from and date_to keep the records whose date may fall between the start of the one and "
+            "the end of the other: a month-precise record counts for its whole month."
+        ),
+    }
+)
 class PeriodFilter(filters.Filter):
     """Filters nothing by itself: DateRangeMixin applies both ends together. Documented in the schema as the
     text it reads: a day, a month, a year or decade, in either calendar."""
@@ -210,16 +235,30 @@ class DateRangeMixin(filters.FilterSet):
 
 def place_filter(*paths):
     return PublicIdFilter(
-        target=models.Place, paths=paths, with_descendants=True, label=_("Place (with the places in it)")
+        target=models.Place,
+        paths=paths,
+        with_descendants=True,
+        label=_("Place (with the places in it)"),
+        help_text=_("A place's id (e.g. place-tabriz): records there or in any place within it."),
     )
 
 
 def organization_filter(*paths):
-    return PublicIdFilter(target=models.Organization, paths=paths, label=_("Organization"))
+    return PublicIdFilter(
+        target=models.Organization,
+        paths=paths,
+        label=_("Organization"),
+        help_text=_("An organization's id (e.g. org-gamac): the records it is linked to."),
+    )
 
 
 def person_filter(*paths):
-    return PublicIdFilter(target=models.Person, paths=paths, label=_("Person"))
+    return PublicIdFilter(
+        target=models.Person,
+        paths=paths,
+        label=_("Person"),
+        help_text=_("A person's id (e.g. person-abulfaz-elchibey): the records they are linked to."),
+    )
 
 
 class ProtestFilter(DateRangeMixin, StrictFilterSet):

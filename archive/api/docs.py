@@ -3,22 +3,43 @@
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework import permissions, serializers
 
 from archive.api import writes
 from archive.api.errors import ErrorResponse
 from archive.api.export import STREAM_REQUESTS
+from archive.api.fields import TombstoneSerializer
 
 
 class WithdrawnResponse(serializers.Serializer):
+    """A withdrawn record's answer (410): the public reason, no record."""
+
     detail = serializers.CharField()
     id = serializers.CharField()
     reason = serializers.CharField()
 
 
-class RecordSchema(AutoSchema):
-    """A list answers JSON pages, CSV or GeoJSON: its filters and paging parameters apply to all three.
-    (drf-spectacular guesses "list or not" from the first response media type, which may be GeoJSON.)"""
+class ArchiveSchema(AutoSchema):
+    """Every API operation: tagged and named by its path after /api/v1/ (`SCHEMA_PATH_PREFIX`), so one tag per
+    record type and ids such as `protests_list` and `media_outlets_retrieve`. Reads are anonymous: a token
+    changes nothing a read answers, so a GET names no security (a generated client reads without one)."""
+
+    def get_auth(self) -> list:
+        if self.method in permissions.SAFE_METHODS:
+            return []
+        return [requirement for requirement in super().get_auth() if requirement]
+
+
+class RecordSchema(ArchiveSchema):
+    """A list answers JSON pages (its primary answer), or streams CSV or GeoJSON: its filters and paging
+    parameters apply to all three. (drf-spectacular guesses "list or not" from the first response media
+    type, which may be GeoJSON.)"""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is not None and self._is_list_view():
+            self.resolve_serializer(TombstoneSerializer, "response")  # the component the pages' `tombstones` name
+        return operation
 
     def map_renderers(self, attribute: str) -> list:
         # The CSV and GeoJSON request markers only choose a list's stream, which `document` describes.
@@ -31,6 +52,7 @@ class RecordSchema(AutoSchema):
         return super()._is_list_view(serializer)
 
 
+PAGED_FORMATS = ("json", "json-all")  # the formats that answer the list's JSON envelope
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
@@ -68,24 +90,28 @@ def descriptions(key: str, formats) -> dict[str, str]:
 
 def document(viewset) -> None:
     """Describe a record viewset's operations (called for each named viewset as it is defined)."""
-    name = viewset.model._meta.model_name
     read, write = viewset.serializer_class, viewset.write_serializer_class
     about = descriptions(viewset.record_type.key, viewset.formats)
-    streams = " or ".join(f for f in sorted(viewset.formats) if f != "json")
+    # Only the JSON formats are the parameter's enum: a generated client reads every answer to this operation as
+    # JSON pages, so it must not be offered a value that answers CSV. The streams are the answer's other media
+    # types, asked for with `Accept` (or `format`, as the description says, by clients that read them as text).
+    streams = ", ".join(f for f in sorted(viewset.formats) if f not in PAGED_FORMATS)
     fmt = OpenApiParameter(
         "format",
         str,
-        enum=sorted(viewset.formats),
-        description=f"json (paged, default); {streams} streams the whole filtered list.",
+        enum=list(PAGED_FORMATS),
+        description=(
+            f"json: a page (the default); json-all: every page of the filtered list in one answer, in the same "
+            f"envelope. Also {streams}: the whole filtered list as that file (or send `Accept:` with its media type)."
+        ),
     )
     streams = {(200, "text/csv"): OpenApiTypes.STR}
     if "geojson" in viewset.formats:
         streams[(200, "application/geo+json")] = OpenApiTypes.OBJECT
     listing = {(200, "application/json"): read(many=True), **streams, 304: NOT_MODIFIED, **READ_ERRORS}
     extend_schema_view(
-        list=extend_schema(operation_id=f"{name}_list", description=about["list"], parameters=[fmt], responses=listing),
+        list=extend_schema(description=about["list"], parameters=[fmt], responses=listing),
         retrieve=extend_schema(
-            operation_id=f"{name}_retrieve",
             description=about["retrieve"],
             responses={200: read, 304: NOT_MODIFIED, 410: WithdrawnResponse, **READ_ERRORS},
         ),
@@ -105,3 +131,43 @@ def document(viewset) -> None:
             responses={200: writes.StatusChanged, **WRITE_ERRORS},
         ),
     )(viewset)
+
+
+def _nullable_as_type(node):
+    """OpenAPI 3.0's `nullable: true` as 3.1 says it (null is a type), in schemas written by hand."""
+    if isinstance(node, list):
+        return [_nullable_as_type(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {
+        key: (
+            {name: _nullable_as_type(v) for name, v in value.items()}
+            if key == "properties"
+            else _nullable_as_type(value)
+        )
+        for key, value in node.items()
+    }
+    if node.pop("nullable", False):
+        if isinstance(node.get("type"), str):
+            node["type"] = [node["type"], "null"]
+        elif "type" not in node or "null" not in node["type"]:
+            return {"oneOf": [node, {"type": "null"}]}
+    return node
+
+
+def postprocess_schema(result, generator, request, public):
+    """The last pass over the schema: hand-written 3.0 schemas (an extension's, a paginator's) in 3.1 form."""
+    components = result.get("components", {})
+    components["schemas"] = _nullable_as_type(components.get("schemas", {}))
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                if "schema" in parameter:
+                    parameter["schema"] = _nullable_as_type(parameter["schema"])
+            for response in operation.get("responses", {}).values():
+                for media in response.get("content", {}).values():
+                    media["schema"] = _nullable_as_type(media.get("schema", {}))
+            body = operation.get("requestBody", {})
+            for media in body.get("content", {}).values():
+                media["schema"] = _nullable_as_type(media.get("schema", {}))
+    return result

@@ -11,19 +11,27 @@ document them (schema components), and tests/test_api_schema.py checks that they
 import abc
 from itertools import chain
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_choice_field
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from archive import registry
 from archive.api import values
+from archive.dates import DatePrecision
+from archive.models import ClaimantKind, NameKind
 from archive.registry import Claims, Kind, Names, Roles, Texts
+
+# What a tombstone says became of a record (archive.changes writes them): only a withdrawal is named as such,
+# since that a record was restricted or a person is at risk is itself not public.
+TOMBSTONE_STATUSES = ("withdrawn", "unpublished", "deleted", "renamed", "merged")
 
 # --- the shapes, for the schema ------------------------------------------------------------------
 
 
 class SummarySerializer(serializers.Serializer):
-    """A public record linked from another."""
+    """A public record linked from another: enough to show and follow the link (`url`, its API record)."""
 
     id = serializers.CharField()
     type = serializers.ChoiceField(choices=registry.KEYS)
@@ -39,19 +47,27 @@ class SummarySerializer(serializers.Serializer):
 
 
 class PartialDateSerializer(serializers.Serializer):
-    start = serializers.DateField(allow_null=True)
-    end = serializers.DateField(allow_null=True)
-    precision = serializers.CharField()
-    display = serializers.CharField()
+    """A date as precisely as the sources give it: `start` with a `precision` (a day, part of a month, a month, a
+    year, a decade, or about a day: ±15 days), and `end` for a range; "October 2020" is start 2020-10-01 with
+    precision `month`. An undated record has precision `undated` and no start."""
+
+    start = serializers.DateField(
+        allow_null=True, help_text=_("The day, or the first day of the month, year or decade it is known to.")
+    )
+    end = serializers.DateField(allow_null=True, help_text=_("The last day of a range; null for a single date."))
+    precision = serializers.ChoiceField(choices=DatePrecision.choices)
+    display = serializers.CharField(help_text=_("As it reads: “October 2020”, “mid-October 2020”, “1990s”."))
     note = serializers.CharField(allow_blank=True)
 
 
 class ClaimSerializer(serializers.Serializer):
-    words = serializers.CharField(allow_blank=True)
+    """A figure as one source claims it: the words as written, a low and a high figure, and who claimed it."""
+
+    words = serializers.CharField(allow_blank=True, help_text=_("As written: “hundreds”, “about a hundred”."))
     low = serializers.IntegerField(allow_null=True)
     high = serializers.IntegerField(allow_null=True)
     claimant = serializers.CharField(allow_blank=True)
-    claimant_kind = serializers.CharField()
+    claimant_kind = serializers.ChoiceField(choices=ClaimantKind.choices)
     source = SummarySerializer(allow_null=True)
     footnote = serializers.IntegerField(allow_null=True)
     note = serializers.CharField(allow_blank=True)
@@ -66,7 +82,7 @@ class GroupClaimSerializer(ClaimSerializer):
 class OtherNameSerializer(serializers.Serializer):
     name = serializers.CharField()
     language = serializers.CharField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=NameKind.choices)
 
 
 class TextSerializer(serializers.Serializer):
@@ -89,6 +105,8 @@ class RoleSerializer(serializers.Serializer):
 
 
 class CitationSerializer(serializers.Serializer):
+    """Where a record's facts come from: the source, the footnote or page, and the passage quoted."""
+
     source = SummarySerializer()
     cited_in = SummarySerializer(allow_null=True)
     footnote = serializers.IntegerField(allow_null=True)
@@ -97,6 +115,20 @@ class CitationSerializer(serializers.Serializer):
     quote_translation = serializers.CharField(allow_blank=True)
     url = serializers.CharField(allow_blank=True)
     archived_url = serializers.CharField(allow_blank=True)
+
+
+class TombstoneSerializer(serializers.Serializer):
+    """A record that stopped being public: a mirror removes it (a merged one lives on as `merged_into`)."""
+
+    id = serializers.CharField()
+    type = serializers.ChoiceField(choices=registry.KEYS)
+    status = serializers.ChoiceField(choices=TOMBSTONE_STATUSES)
+    removed_at = serializers.DateTimeField()
+    reason = serializers.CharField(allow_blank=True, help_text=_("The public reason, for a withdrawal."))
+    merged_into = serializers.CharField(
+        allow_null=True,
+        help_text=_("For a merged record: the public id of the published record it was merged into."),
+    )
 
 
 # --- the fields ----------------------------------------------------------------------------------
@@ -204,11 +236,11 @@ class CitationsField(RowsField):
 
 
 class ChoiceValueField(ReadField):
-    """A choice's stored value; the schema lists the values inline (`ChoiceValueSchema`), since named enum
-    components would collide between the read and write serializers of one type."""
+    """A choice's stored value; the schema names its enum once for the read and write shapes (the choices'
+    class in `ENUM_NAME_OVERRIDES`: `ProtestKind`, not `ProtestKindEnum` and `ProtestWriteKindEnum`)."""
 
     def __init__(self, choices, **kwargs):
-        self.values = [value for value, _label in choices]
+        self.choices = list(choices)
         super().__init__(**kwargs)
 
     def to_representation(self, value):
@@ -219,7 +251,8 @@ class ChoiceValueSchema(OpenApiSerializerFieldExtension):
     target_class = ChoiceValueField
 
     def map_serializer_field(self, auto_schema, direction):
-        return {"type": "string", "enum": self.target.values}
+        # As a ChoiceField of the same choices, so the enum carries the hash its named override is found by.
+        return build_choice_field(serializers.ChoiceField(choices=self.target.choices))
 
 
 @extend_schema_field({"type": "string"})
@@ -256,9 +289,8 @@ def value_field(spec) -> serializers.Field:
         return ChoiceValueField(model_field.choices, **common)
     if spec.kind == Kind.INTEGER:
         return serializers.IntegerField(read_only=True, **nullable, **common)
-    if spec.kind == Kind.NUMBER:
-        digits = {"max_digits": model_field.max_digits, "decimal_places": model_field.decimal_places}
-        return serializers.DecimalField(read_only=True, **digits, **nullable, **common)
+    if spec.kind == Kind.NUMBER:  # a JSON number, as a summary's coordinates
+        return serializers.FloatField(read_only=True, **nullable, **common)
     if spec.kind == Kind.DAY:
         return serializers.DateField(read_only=True, **nullable, **common)
     if spec.kind == Kind.BOOLEAN:

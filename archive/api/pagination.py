@@ -11,24 +11,10 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from archive import paging, registry
+from archive import paging
 
-TOMBSTONE = {
-    "type": "object",
-    "required": ["id", "type", "status", "removed_at", "reason"],
-    "properties": {
-        "id": {"type": "string"},
-        "type": {"type": "string", "enum": list(registry.KEYS)},
-        "status": {"type": "string", "description": "withdrawn, unpublished, deleted, renamed or merged"},
-        "removed_at": {"type": "string", "format": "date-time"},
-        "reason": {"type": "string", "description": "The public reason, for a withdrawal."},
-        "merged_into": {
-            "type": "string",
-            "nullable": True,
-            "description": "For a merged record: the public id of the published record it was merged into.",
-        },
-    },
-}
+# The shared component (archive.api.fields.TombstoneSerializer), which archive.api.docs registers with each list.
+TOMBSTONE = {"$ref": "#/components/schemas/Tombstone"}
 
 
 class ArchiveCursorPagination(BasePagination):
@@ -79,7 +65,7 @@ class ArchiveCursorPagination(BasePagination):
         )
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
-        link = {"type": "string", "format": "uri", "nullable": True}
+        link = {"type": ["string", "null"], "format": "uri"}
         return {
             "type": "object",
             "required": ["next", "previous", "results", "page_size"],
@@ -87,7 +73,12 @@ class ArchiveCursorPagination(BasePagination):
                 "next": {**link, "description": _("The next page; null on the last.")},
                 "previous": {**link, "description": _("The page before; null on the first.")},
                 "results": schema,
-                "page_size": {"type": "integer", "minimum": 1, "maximum": paging.MAX_PAGE_SIZE},
+                "page_size": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": paging.MAX_PAGE_SIZE,
+                    "description": _("Records per page, as asked for (or the default)."),
+                },
                 "tombstones": {
                     "type": "array",
                     "items": TOMBSTONE,

@@ -3,6 +3,8 @@ registry entry (`archive.api.fields.record_fields`). Related records appear as c
 only if they pass the public gate; hidden ones leave no trace."""
 
 from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from archive import models, registry
@@ -28,9 +30,11 @@ class RecordSerializer(serializers.Serializer):
         own = {k: v for k, v in fields.record_fields(cls.record_type).items() if k not in cls._declared_fields}
         cls._declared_fields = {**cls._declared_fields, **own}
 
+    @extend_schema_field(serializers.ChoiceField(choices=registry.KEYS))
     def get_type(self, obj) -> str:
         return registry.key_of(obj)
 
+    @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj) -> str:
         return values.api_url(obj, self.context.get("request"))
 

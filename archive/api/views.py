@@ -60,9 +60,12 @@ class StrictOrderingFilter(filters.OrderingFilter):
                 "name": self.ordering_param,
                 "in": "query",
                 "required": False,
-                "description": "Order by one or two of: %s, comma-separated (prefix - to reverse); by pk unless given."
+                "description": _(
+                    "Order by %s (prefix - to reverse; by pk unless given). Two, comma-separated, also work: "
+                    "the second breaks ties."
+                )
                 % ", ".join(view.ordering_fields),
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "enum": [f"{s}{f}" for f in view.ordering_fields for s in ("", "-")]},
             }
         ]
 
