@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "archive.middleware.ContentSecurityPolicyMiddleware",
     "archive.middleware.ReplicaPinMiddleware",
     "archive.middleware.PublicApiCorsMiddleware",
+    # RateLimit and RateLimit-Policy headers on every answer a throttle counted (archive/api/ratelimit.py).
+    "archive.api.ratelimit.RateLimitHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -237,8 +239,8 @@ REST_FRAMEWORK = {
     # `?format=` picks json, csv or geojson in the views themselves; unknown formats are a 400.
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "archive.api.errors.SignedInRateThrottle",
+        "archive.api.ratelimit.AnonymousRateThrottle",
+        "archive.api.ratelimit.SignedInRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),
@@ -266,6 +268,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Errors are application/problem+json (RFC 9457), as the API sends them.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "archive.api.problems.problem_media_types",
+    ],
 }
 
 # Publishing needs a second person: whoever last changed a record cannot publish it.
