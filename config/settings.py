@@ -236,8 +236,10 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    # `?format=` picks json, csv or geojson in the views themselves; unknown formats are a 400.
+    # `?format=` picks json, csv or geojson in the record views themselves, a renderer elsewhere
+    # (archive/api/negotiation.py); unknown formats are a 400, an Accept nothing satisfies a 406 naming the types.
     "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "archive.api.negotiation.ArchiveContentNegotiation",
     "DEFAULT_THROTTLE_CLASSES": [
         "archive.api.ratelimit.AnonymousRateThrottle",
         "archive.api.ratelimit.SignedInRateThrottle",

@@ -73,6 +73,31 @@ def test_a_detail_asked_for_by_accept_text_csv_is_a_406(client, protest):
     assert response.json()["code"] == "not_acceptable"
 
 
+OTHER_ENDPOINTS = ["/api/v1/", "/api/v1/search/?q=Tabriz", "/api/v1/problems/", "/api/v1/problems/invalid/"]
+
+
+@pytest.mark.parametrize("path", [*OTHER_ENDPOINTS, "/api/schema/", "/api/docs/"])
+def test_every_other_endpoint_refuses_a_format_it_lacks_naming_those_it_has(client, path):
+    response = client.get(path + ("&" if "?" in path else "?") + "format=csv")
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    error = response.json()["errors"][0]
+    assert error["parameter"] == "format" and error["code"] == "unsupported_format"
+    assert "csv" not in error["message"] and ("json" in error["message"] or "html" in error["message"])
+
+
+@pytest.mark.parametrize("path", OTHER_ENDPOINTS)
+def test_every_other_endpoint_honours_format_json_and_refuses_accept_csv_naming_its_types(client, path):
+    with_format = path + ("&" if "?" in path else "?") + "format=json"
+    assert client.get(with_format)["Content-Type"] == "application/json"
+    refused = client.get(path, HTTP_ACCEPT="text/csv")
+    assert refused.status_code == 406 and "application/json" in refused.json()["detail"]
+
+
+def test_the_schema_as_json_by_format(client):
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200 and response.json()["openapi"]
+
+
 # --- methods ---------------------------------------------------------------------------------------
 
 
