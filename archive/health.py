@@ -6,7 +6,8 @@ now: the database answers `SELECT 1` (or the probe is a 503 with Retry-After, an
 visitors elsewhere); the cache is reported, never a reason to fail the probe.
 
 While the database restarts or is unreachable, a request gets a 503 with Retry-After
-(`database_unavailable`): the site's 503 page, made without the database, or JSON under /api/.
+(`database_unavailable`): the site's 503 page, made without the database, or a problem
+(application/problem+json) under /api/.
 
 The probes go through neither the response cache (archive/cache.py) nor a session, CSRF or DRF's
 throttles, and answer GET and HEAD only.
@@ -26,6 +27,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from psycopg.errors import QueryCanceled
+
+from archive.api.problems import problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +69,7 @@ def database_unavailable(request, exception):
         request._archive_outage_logged = True
     if request.path.startswith("/api/"):
         message = _("The database is briefly unavailable. Please try again in a few seconds.")
-        response = JsonResponse({"detail": message, "code": "database_unavailable"}, status=503)
+        response = problem_response(request, status=503, code="database_unavailable", detail=message)
     else:
         response = render(request, "503.html", status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -3,15 +3,18 @@ timeouts, a 503 while the database is away, and one change of the write path per
 
 from django.conf import settings
 from django.db import OperationalError, transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.utils.translation import gettext as _
 from psycopg.errors import QueryCanceled
 
 from archive import changes, health, routers
+from archive.api.problems import problem_response
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 PUBLIC_PREFIXES = ("/api/", "/data/")
+# What a script on another site may read of an answer (beside the CORS-safelisted headers).
+EXPOSED_HEADERS = "ETag, Last-Modified, Retry-After, Link, RateLimit, RateLimit-Policy"
 READS = {"GET", "HEAD"}
 
 
@@ -55,7 +58,7 @@ class PublicApiCorsMiddleware:
         if request.method in {"GET", "HEAD", "OPTIONS"}:
             # Public data only, never with credentials: a wildcard is safe here.
             response["Access-Control-Allow-Origin"] = "*"
-            response["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Retry-After"
+            response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
         return response
 
 
@@ -155,5 +158,5 @@ def _query_canceled(exception) -> bool:
 def too_expensive(request):
     message = _("This request took too long to answer. Narrow the filters or the search and try again.")
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message, "code": "too_expensive"}, status=400)
+        return problem_response(request, status=400, code="too_expensive", detail=message)
     return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "archive.middleware.ContentSecurityPolicyMiddleware",
     "archive.middleware.ReplicaPinMiddleware",
     "archive.middleware.PublicApiCorsMiddleware",
+    # RateLimit and RateLimit-Policy headers on every answer a throttle counted (archive/api/ratelimit.py).
+    "archive.api.ratelimit.RateLimitHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -234,11 +236,13 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    # `?format=` picks json, csv or geojson in the views themselves; unknown formats are a 400.
+    # `?format=` picks json, csv or geojson in the record views themselves, a renderer elsewhere
+    # (archive/api/negotiation.py); unknown formats are a 400, an Accept nothing satisfies a 406 naming the types.
     "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "archive.api.negotiation.ArchiveContentNegotiation",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "archive.api.errors.SignedInRateThrottle",
+        "archive.api.ratelimit.AnonymousRateThrottle",
+        "archive.api.ratelimit.SignedInRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),
@@ -289,8 +293,10 @@ SPECTACULAR_SETTINGS = {
         "PlaceKind": "archive.models.PlaceKind",
         "SourceKind": "archive.models.SourceKind",
     },
+    # Errors are application/problem+json (RFC 9457), as the API sends them.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "archive.api.problems.problem_media_types",
         "archive.api.docs.postprocess_schema",
     ],
 }

@@ -49,7 +49,7 @@ def test_json_stays_the_default_and_lists_vary_on_accept(client, protest):
 
 def test_a_bad_filter_asked_for_as_csv_is_a_json_400(client, protest):
     response = client.get("/api/v1/protests/?kind=nonsense", HTTP_ACCEPT="text/csv")
-    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
     assert response.json()["errors"][0]["parameter"] == "kind"
 
 
@@ -69,8 +69,33 @@ def test_a_detail_as_json_still_works_by_format_or_accept(client, protest):
 
 def test_a_detail_asked_for_by_accept_text_csv_is_a_406(client, protest):
     response = client.get("/api/v1/protests/p1/", HTTP_ACCEPT="text/csv")
-    assert response.status_code == 406 and response["Content-Type"] == "application/json"
+    assert response.status_code == 406 and response["Content-Type"] == "application/problem+json"
     assert response.json()["code"] == "not_acceptable"
+
+
+OTHER_ENDPOINTS = ["/api/v1/", "/api/v1/search/?q=Tabriz", "/api/v1/problems/", "/api/v1/problems/invalid/"]
+
+
+@pytest.mark.parametrize("path", [*OTHER_ENDPOINTS, "/api/schema/", "/api/docs/"])
+def test_every_other_endpoint_refuses_a_format_it_lacks_naming_those_it_has(client, path):
+    response = client.get(path + ("&" if "?" in path else "?") + "format=csv")
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    error = response.json()["errors"][0]
+    assert error["parameter"] == "format" and error["code"] == "unsupported_format"
+    assert "csv" not in error["message"] and ("json" in error["message"] or "html" in error["message"])
+
+
+@pytest.mark.parametrize("path", OTHER_ENDPOINTS)
+def test_every_other_endpoint_honours_format_json_and_refuses_accept_csv_naming_its_types(client, path):
+    with_format = path + ("&" if "?" in path else "?") + "format=json"
+    assert client.get(with_format)["Content-Type"] == "application/json"
+    refused = client.get(path, HTTP_ACCEPT="text/csv")
+    assert refused.status_code == 406 and "application/json" in refused.json()["detail"]
+
+
+def test_the_schema_as_json_by_format(client):
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200 and response.json()["openapi"]
 
 
 # --- methods ---------------------------------------------------------------------------------------
@@ -116,7 +141,13 @@ def test_an_unknown_parameter_is_about_the_request_as_a_whole(client):
 
 def test_not_found_has_a_code_from_drf_and_from_django(client):
     assert client.get("/api/v1/protests/nothing/").json()["code"] == "not_found"
-    assert client.get("/api/v1/no-such-thing/").json() == {"detail": "Not found.", "code": "not_found"}
+    assert client.get("/api/v1/no-such-thing/").json() == {
+        "type": "http://testserver/api/v1/problems/not_found/",
+        "title": "Not found",
+        "status": 404,
+        "detail": "Not found.",
+        "code": "not_found",
+    }
 
 
 def test_nested_write_errors_name_the_item_and_field(db):

@@ -44,7 +44,9 @@ def openapi() -> dict:
     return SchemaGenerator().get_schema(request=None, public=True)
 
 
-def check(body, path: str, method: str, status: int, media: str = "application/json") -> None:
+def check(body, path: str, method: str, status: int, media: str | None = None) -> None:
+    """`body` validates against the schema of the answer; errors are problems (RFC 9457)."""
+    media = media or ("application/problem+json" if status >= 400 else "application/json")
     operation = openapi()["paths"][path][method]
     schema = operation["responses"][str(status)]["content"][media]["schema"]
     document = {**strict(schema), "components": strict(openapi()["components"])}
@@ -93,7 +95,9 @@ def test_answers_to_writes_match_the_schema():
 
 def test_a_withdrawn_record_matches_the_schema(client):
     factories.ProtestFactory(public_id="gone", status=Status.WITHDRAWN, withdrawn_reason="Duplicate")
-    check(client.get("/api/v1/protests/gone/").json(), "/api/v1/protests/{public_id}/", "get", 410)
+    response = client.get("/api/v1/protests/gone/")
+    assert response["Content-Type"] == "application/problem+json"
+    check(response.json(), "/api/v1/protests/{public_id}/", "get", 410)
 
 
 def test_the_strict_check_refuses_an_undocumented_key(client):

@@ -89,7 +89,11 @@ def test_the_api_answers_503_json_with_a_code(client):
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert response["Cache-Control"] == "no-store"
+    assert response["Content-Type"] == "application/problem+json"
     assert response.json() == {
+        "type": "http://testserver/api/v1/problems/database_unavailable/",
+        "title": "Database unavailable",
+        "status": 503,
         "detail": "The database is briefly unavailable. Please try again in a few seconds.",
         "code": "database_unavailable",
     }

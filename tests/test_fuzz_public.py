@@ -84,7 +84,7 @@ def fetch(client: Client, path: str, raw_query: str = "", **headers):
         if path.startswith("/api/") and response["Content-Type"].startswith("text/html"):
             assert response.data["detail"], label  # the browsable API, for a client that asked for HTML
         elif path.startswith("/api/"):
-            assert response["Content-Type"].startswith("application/json"), label
+            assert response["Content-Type"] == "application/problem+json", label
             assert json.loads(body)["detail"], label
         else:
             page = body.decode()

@@ -112,14 +112,14 @@ def test_unpublishing_takes_the_record_out_of_search(records):
 
 def test_snippet_highlights_the_match(records):
     result = search.search("bazaar", types=["protests"])[0]
-    assert "<mark>bazaar</mark>" in result.snippet
+    assert "<mark>bazaar</mark>" in result.snippet.html
 
 
 def test_snippet_escapes_html(db):
     factories.ProtestFactory(title="Escaping", description="<script>alert(1)</script> bazaarx")
     result = search.search("bazaarx")[0]
-    assert "<script>" not in result.snippet
-    assert "&lt;script&gt;" in result.snippet
+    assert "<script>" not in result.snippet.html
+    assert "&lt;script&gt;" in result.snippet.html
 
 
 def test_rebuild_recreates_every_entry(records):

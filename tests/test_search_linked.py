@@ -88,7 +88,7 @@ def test_an_at_risk_persons_name_finds_nothing_about_them(world):
     for query in ["Sakit Gizli", "Səkit Gizli", "Gizli"]:
         assert ids(query) == []
     held = next(r for r in search.search("Marand") if r.record.public_id == "held")
-    assert "Gizli" not in held.title and "Gizli" not in held.snippet
+    assert "Gizli" not in held.title and "Gizli" not in held.snippet.text
 
 
 def test_a_partial_name_does_not_reach_through(world):

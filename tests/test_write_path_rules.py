@@ -39,7 +39,7 @@ def found(query: str) -> set[str]:
 
 
 def snippets(query: str) -> str:
-    return " ".join(result.snippet for result in search.search(query))
+    return " ".join(result.snippet.text for result in search.search(query))
 
 
 # --- Deleting and hiding reach every record that showed the name ------------------------------------

@@ -1,5 +1,6 @@
 """GET /api/v1/search/?q=…&type=…: the search module over HTTP."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -21,8 +22,19 @@ class SearchParams(serializers.Serializer):
 class SearchResult(serializers.Serializer):
     type = serializers.CharField()
     id = serializers.CharField()
+    url = serializers.URLField(help_text="The record in the API.")
+    html_url = serializers.URLField(help_text="The record's public page, in the language the request asked for.")
     title = serializers.CharField()
-    snippet = serializers.CharField(help_text="HTML-escaped excerpt; matches in <mark>.")
+    snippet = serializers.CharField(help_text="Plain-text excerpt around the first match (… where it is cut).")
+    matches = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField(min_value=0), min_length=2, max_length=2),
+        help_text=(
+            "Where the matched words are in `snippet`: [start, end) pairs of character offsets, counted in "
+            "Unicode code points (Python string indices; the same as JavaScript's UTF-16 units for every "
+            "character outside the astral planes), in order, not overlapping."
+        ),
+    )
+    snippet_html = serializers.CharField(help_text="The same excerpt as HTML: escaped, matches in <mark>.")
     exact_name_match = serializers.BooleanField()
     date = serializers.CharField(help_text='The record\'s date as it reads ("October 2020"); empty if it has none.')
 
@@ -53,17 +65,23 @@ class SearchView(APIView):
             {
                 "query": data["q"],
                 "count": len(results),
-                "results": [
-                    {
-                        "type": result.record_type,
-                        "id": result.record.public_id,
-                        "title": result.title,
-                        "snippet": result.snippet,
-                        "exact_name_match": result.exact,
-                        "date": result.date,
-                    }
-                    for result in results
-                ],
+                "results": [self.result(request, result) for result in results],
                 "detail": "" if data["q"] else _("Type something to search for."),
             }
         )
+
+    @staticmethod
+    def result(request, result: search.Result) -> dict:
+        api_url = reverse(f"api:{result.record_type}-detail", args=[result.record.public_id])
+        return {
+            "type": result.record_type,
+            "id": result.record.public_id,
+            "url": request.build_absolute_uri(api_url),
+            "html_url": request.build_absolute_uri(result.record.get_absolute_url()),
+            "title": result.title,
+            "snippet": result.snippet.text,
+            "matches": [list(span) for span in result.snippet.matches],
+            "snippet_html": result.snippet.html,
+            "exact_name_match": result.exact,
+            "date": result.date,
+        }

@@ -2,7 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from archive import registry
-from archive.api import views
+from archive.api import errors, views
 from archive.api.search import SearchView
 
 app_name = "api"
@@ -14,5 +14,8 @@ for record_type in registry.TYPES:
 
 urlpatterns = [
     path("search/", SearchView.as_view(), name="search"),
+    # What each kind of error means: the `type` of every error (RFC 9457) points here.
+    path("problems/", errors.ProblemTypeList.as_view(), name="problem-list"),
+    path("problems/<slug:code>/", errors.ProblemTypeDetail.as_view(), name="problem"),
     *router.urls,
 ]

@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from archive import cache, merge, models, paging, registry, workflow
-from archive.api import conditional, docs, export, serializers, writes
+from archive.api import conditional, docs, errors, export, serializers, writes
 from archive.api.export import STREAM_REQUESTS, StreamRequest
 from archive.api.jsonstream import json_stream
 from archive.api.pagination import ArchiveCursorPagination
@@ -228,8 +228,7 @@ class RecordViewSet(viewsets.ModelViewSet):
                     raise
                 url = reverse(f"api:{self.record_type.key}-detail", args=[survivor.public_id])
                 return HttpResponsePermanentRedirect(request.build_absolute_uri(url))
-            body = {"detail": _("This record was withdrawn."), "id": withdrawn.public_id}
-            return Response({**body, "reason": withdrawn.withdrawn_reason}, status=status.HTTP_410_GONE)
+            raise errors.Withdrawn(public_id=withdrawn.public_id, reason=withdrawn.withdrawn_reason) from None
 
     # --- writes ------------------------------------------------------------------------------------
 

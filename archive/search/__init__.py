@@ -8,7 +8,7 @@
   above text), an indexed array of folded names and trigram similarity of names, searched tier by
   tier (`postgres`); on any other database the same word-prefix semantics on the folded columns
   (`portable`);
-- `snippets`: the excerpt shown with each result.
+- `snippets`: the excerpt shown with each result (plain text with the matches' offsets, or HTML).
 
 - `linked`: what a query reaches through the thing it names (a place's protests, a person's
   statements), from the registry's page sections, through the public gate.
@@ -27,7 +27,7 @@ from archive import dialect, models, registry
 from archive.search import linked, portable, postgres
 from archive.search.documents import rebuild, reindex_records, remove_records
 from archive.search.query import MAX_QUERY_LENGTH, MAX_TERMS, ParsedQuery, SearchQueryError, parse
-from archive.search.snippets import snippet
+from archive.search.snippets import Snippet, snippet
 
 MAX_RESULTS = 100
 MAX_MATCHING_IDS = 1000
@@ -43,7 +43,7 @@ class Result:
     record_type: str
     record: object
     title: str
-    snippet: str
+    snippet: Snippet  # .text with .matches, or .html
     exact: bool
     date: str = ""  # how the record's date reads ("October 2020"); "" if undated or its type has none
 
@@ -147,6 +147,7 @@ __all__ = [
     "ParsedQuery",
     "Result",
     "SearchQueryError",
+    "Snippet",
     "backend",
     "matching",
     "matching_ids",
