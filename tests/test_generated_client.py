@@ -43,12 +43,14 @@ def generator() -> str:
 
 
 @pytest.fixture(scope="module")
-def client_package(live_server, tmp_path_factory):
+def client_package(live_server, tmp_path_factory, django_db_blocker):
     """The generated package, imported: what a data journalist gets from `openapi-python-client generate`."""
     command = generator()
     where = tmp_path_factory.mktemp("generated")
     schema = where / "schema.json"
-    served = httpx.get(f"{live_server.url}/api/schema/", headers={"Accept": "application/vnd.oai.openapi+json"})
+    # The server's thread opens a connection for the request: a module fixture is outside any test's database access.
+    with django_db_blocker.unblock():
+        served = httpx.get(f"{live_server.url}/api/schema/", headers={"Accept": "application/vnd.oai.openapi+json"})
     assert served.status_code == 200 and served.json()["openapi"].startswith("3.1"), served.text[:500]
     schema.write_bytes(served.content)
     config = where / "config.yaml"

@@ -11,16 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
 from drf_spectacular.extensions import OpenApiSerializerExtension
-from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
-from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer
-from rest_framework.response import Response
-from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from archive import health
-from archive.api.problems import PROBLEM_JSON, PROBLEM_TYPES, ProblemJSONRenderer, describe, problem, problem_response
+from archive.api.problems import PROBLEM_JSON, PROBLEM_TYPES, ProblemJSONRenderer, problem, problem_response
 
 NON_FIELD = {"__all__", "non_field_errors"}
 
@@ -181,42 +177,3 @@ def server_error(request):
         message = _("Something went wrong on our side. It has been logged; please try again later.")
         return problem_response(request, status=500, code="server_error", detail=message)
     return defaults.server_error(request)
-
-
-# --- the documents the `type` URIs point to ------------------------------------------------------------
-
-
-class ProblemTypeDoc(serializers.Serializer):
-    type = serializers.URLField()
-    code = serializers.CharField()
-    status = serializers.IntegerField()
-    title = serializers.CharField()
-    description = serializers.CharField()
-
-
-class ProblemTypeList(APIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(
-        operation_id="problem_type_list",
-        description="What each kind of error means (an error's `type` points to one of these).",
-        responses={200: ProblemTypeDoc(many=True), 429: ErrorResponse},
-    )
-    def get(self, request):
-        return Response([describe(request, kind) for kind in PROBLEM_TYPES.values()])
-
-
-class ProblemTypeDetail(APIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(
-        operation_id="problem_type_retrieve",
-        description="What one kind of error means: an error's `type` points here.",
-        parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH, enum=sorted(PROBLEM_TYPES))],
-        responses={200: ProblemTypeDoc, 404: ErrorResponse, 429: ErrorResponse},
-    )
-    def get(self, request, code: str):
-        kind = PROBLEM_TYPES.get(code)
-        if kind is None:
-            raise exceptions.NotFound(_("No kind of error has this code."))
-        return Response(describe(request, kind))

@@ -2,7 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from archive import registry
-from archive.api import errors, views
+from archive.api import problem_views, views
 from archive.api.search import SearchView
 
 app_name = "api"
@@ -15,7 +15,7 @@ for record_type in registry.TYPES:
 urlpatterns = [
     path("search/", SearchView.as_view(), name="search"),
     # What each kind of error means: the `type` of every error (RFC 9457) points here.
-    path("problems/", errors.ProblemTypeList.as_view(), name="problem-list"),
-    path("problems/<slug:code>/", errors.ProblemTypeDetail.as_view(), name="problem"),
+    path("problems/", problem_views.ProblemTypeList.as_view(), name="problem-list"),
+    path("problems/<slug:code>/", problem_views.ProblemTypeDetail.as_view(), name="problem"),
     *router.urls,
 ]
