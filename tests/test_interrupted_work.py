@@ -415,10 +415,10 @@ def test_a_write_refused_for_space_is_one_line_and_leaves_the_package(archive, t
     files = {path.name: path.read_bytes() for path in served.iterdir() if path.is_file()}
     real = writer.write_table
 
-    def full_at_people(table, directory):
+    def full_at_people(table, directory, digests=None):
         if table.name == "people":
             raise OSError(code, os.strerror(code))
-        return real(table, directory)
+        return real(table, directory, digests)
 
     monkeypatch.setattr(writer, "write_table", full_at_people)
     with pytest.raises(CommandError) as refused:
