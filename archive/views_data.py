@@ -1,6 +1,9 @@
 """Downloads of the whole published archive, as built by ``manage.py build_datapackage``.
 
-A CSV asked for with ``?bom=1`` starts with a UTF-8 byte-order mark, for Excel.
+Two variants of every table: ``/data/<table>.csv`` (the package's resources, text exactly as recorded,
+for data tools) and ``/data/excel/<table>.csv`` (formula-escaped, with a byte-order mark, for
+spreadsheets); ``datapackage.zip`` and ``datapackage-excel.zip`` hold each. Dated releases are served
+from ``/data/releases/`` (archive.datapackage.releases).
 
 Each response opens the file first and takes its ETag and Last-Modified from
 that open file, so a build swapped in mid-request cannot mix two versions.
@@ -20,16 +23,20 @@ import logging
 import os
 import threading
 from functools import lru_cache
+from pathlib import Path
 
 from django.db import connections
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotFound
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotFound, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive import datapackage
-from archive.datapackage import writer
+from archive.datapackage import changes, releases, writer
 from archive.models import ArchiveState
 
 logger = logging.getLogger(__name__)
@@ -68,25 +75,8 @@ def _outdated() -> bool:
     return taken is None or (changed is not None and changed >= taken)
 
 
-BOM = "\ufeff".encode()
-
-
-class _Prefixed:
-    """A file read after a few bytes (a byte-order mark); closing it closes the file."""
-
-    def __init__(self, prefix: bytes, handle):
-        self.prefix, self.handle = prefix, handle
-
-    def read(self, size: int = -1) -> bytes:
-        prefix, self.prefix = self.prefix, b""
-        return prefix + self.handle.read(size if size < 0 else max(size - len(prefix), 1))
-
-    def close(self) -> None:
-        self.handle.close()
-
-
 def wants_bom(request) -> bool:
-    """`?bom=1`: a UTF-8 byte-order mark before a CSV, so that Excel reads it as UTF-8."""
+    """`?bom=1`: asked for a table to open in a spreadsheet."""
     return request.GET.get("bom") == "1"
 
 
@@ -125,19 +115,23 @@ def rebuild() -> None:
         raise
 
 
-def _serve(request, name: str, content_type: str, download_name: str | None = None, bom: bool = False):
+def _refused():
+    rebuild()
+    response = HttpResponse(stale(), status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = RETRY_AFTER
+    return response
+
+
+def _serve(request, path: Path, content_type: str, download_name: str | None = None, missing=not_built):
     if _outdated():
-        rebuild()
-        response = HttpResponse(stale(), status=503, content_type="text/plain; charset=utf-8")
-        response["Retry-After"] = RETRY_AFTER
-        return response
+        return _refused()
     try:
-        handle = datapackage.current_file(name).open("rb")
-    except FileNotFoundError:
-        return HttpResponseNotFound(not_built(), content_type="text/plain; charset=utf-8")
+        handle = path.open("rb")
+    except (FileNotFoundError, NotADirectoryError):
+        return HttpResponseNotFound(missing(), content_type="text/plain; charset=utf-8")
     stat = os.fstat(handle.fileno())
     headers = {
-        "ETag": quote_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}" + ("-bom" if bom else "")),
+        "ETag": quote_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}"),
         "Last-Modified": http_date(stat.st_mtime),
         "Cache-Control": "public, no-cache",  # caches may keep it, but must ask whether it changed
     }
@@ -147,31 +141,92 @@ def _serve(request, name: str, content_type: str, download_name: str | None = No
         response = not_modified
     else:
         response = FileResponse(
-            _Prefixed(BOM, handle) if bom else handle,
-            content_type=content_type,
-            as_attachment=download_name is not None,
-            filename=download_name or "",
+            handle, content_type=content_type, as_attachment=download_name is not None, filename=download_name or ""
         )
     for header, value in headers.items():
         response[header] = value
     return response
 
 
+CSV = "text/csv; charset=utf-8"
+
+
 @require_safe
 def datapackage_download(request):
-    """The latest package as a zip: datapackage.json and every CSV."""
-    return _serve(request, datapackage.ZIP_NAME, "application/zip", f"{datapackage.NAME}.zip")
+    """The latest package as a zip: datapackage.json and every CSV, text exactly as recorded."""
+    return _serve(request, datapackage.current_file(datapackage.ZIP_NAME), "application/zip", f"{datapackage.NAME}.zip")
+
+
+@require_safe
+def excel_download(request):
+    """The latest package's tables for spreadsheets: formula-escaped, with a byte-order mark."""
+    name = f"{datapackage.NAME}-excel.zip"
+    return _serve(request, datapackage.current_file(writer.EXCEL_ZIP), "application/zip", name)
 
 
 @require_safe
 def datapackage_json(request):
-    """The latest package's descriptor: tables, schemas, foreign keys, source."""
-    return _serve(request, datapackage.DESCRIPTOR, "application/json")
+    """The latest package's descriptor: tables, schemas, foreign keys, source, the Excel variant."""
+    return _serve(request, datapackage.current_file(datapackage.DESCRIPTOR), "application/json")
 
 
 @require_safe
 def datapackage_file(request, filename: str):
-    """One CSV of the latest package, by the path its descriptor gives it."""
+    """One CSV of the latest package, by the path its descriptor gives it: text exactly as recorded.
+    `?bom=1` (how a spreadsheet user asked for a table before there were two variants) is sent to the
+    Excel variant, so that a link made for a spreadsheet stays safe to open in one."""
     if filename not in datapackage.file_names():
         raise Http404("No such table.")
-    return _serve(request, filename, "text/csv; charset=utf-8", bom=wants_bom(request))
+    if wants_bom(request):
+        return HttpResponsePermanentRedirect(reverse("datapackage-excel-file", args=[filename]))
+    return _serve(request, datapackage.current_file(filename), CSV)
+
+
+@require_safe
+def excel_file(request, filename: str):
+    """One CSV of the latest package for spreadsheets: formula-escaped, with a byte-order mark."""
+    if filename not in datapackage.file_names():
+        raise Http404("No such table.")
+    return _serve(request, datapackage.current_file(f"{writer.EXCEL}/{filename}"), CSV)
+
+
+# --- Dated releases ---------------------------------------------------------------------------------
+
+
+def no_release() -> str:
+    return _("There is no release of that day, or it is no longer served.") + "\n"
+
+
+RELEASE_TYPES = {releases.ZIP: "application/zip", changes.CHANGES: CSV, releases.INFO: "application/json"}
+
+
+@require_safe
+def releases_json(request):
+    """Every kept release, newest first: date, version, size, sha256, changes, withheld."""
+    path = releases.directory(datapackage.output_dir()) / releases.INDEX
+    return _serve(request, path, "application/json", missing=no_release)
+
+
+@require_safe
+def releases_page(request):
+    """The kept releases as a page, with their downloads."""
+    if _outdated():
+        return _refused()
+    listed = releases.index(datapackage.output_dir())
+    for release in listed:
+        release["size"] = filesizeformat(release["bytes"])
+    return render(request, "archive/releases.html", {"releases": listed, "keep": releases.keep()})
+
+
+@require_safe
+def release_file(request, day: str, name: str):
+    """A file of one day's release; 404 for a day without one or a file a release does not serve."""
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        raise Http404("No such day.") from None
+    if not releases.DATE.fullmatch(day) or name not in releases.SERVED:
+        raise Http404("No such file.")
+    path = releases.directory(datapackage.output_dir()) / day / name
+    download = f"{datapackage.NAME}-{day}.zip" if name == releases.ZIP else None
+    return _serve(request, path, RELEASE_TYPES[name], download, missing=no_release)

@@ -198,6 +198,10 @@ USE_TZ = True
 
 # Where `manage.py build_datapackage` writes the downloadable Frictionless Data Package.
 ARCHIVE_DATA_DIR = Path(env_str("ARCHIVE_DATA_DIR", str(BASE_DIR / "var" / "datapackage")))
+# How many dated releases (/data/releases/<YYYY-MM-DD>/) to keep, one per day a package was built.
+ARCHIVE_DATA_RELEASES = env_int("ARCHIVE_DATA_RELEASES", 30)
+if ARCHIVE_DATA_RELEASES < 1:
+    raise ImproperlyConfigured("ARCHIVE_DATA_RELEASES must be at least 1 (the newest release is the served package)")
 # The licence the archive's records are published under: named on the about page and in the data package.
 ARCHIVE_LICENCE_NAME = env_str("ARCHIVE_LICENCE_NAME", "CC-BY-4.0")
 ARCHIVE_LICENCE_URL = env_str("ARCHIVE_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -36,6 +36,16 @@ urlpatterns = [
     ),
     path("data/datapackage.zip", views_data.datapackage_download, name="datapackage-download"),
     path("data/datapackage.json", views_data.datapackage_json, name="datapackage-json"),
+    path("data/datapackage-excel.zip", views_data.excel_download, name="datapackage-excel-download"),
+    path("data/excel/<str:filename>", views_data.excel_file, name="datapackage-excel-file"),
+    path("data/releases/", views_data.releases_page, name="datapackage-releases"),
+    path("data/releases/index.json", views_data.releases_json, name="datapackage-releases-json"),
+    # A day and a file name, nothing else: no path reaches outside the release's folder.
+    re_path(
+        r"^data/releases/(?P<day>[0-9]{4}-[0-9]{2}-[0-9]{2})/(?P<name>[a-z.]+)$",
+        views_data.release_file,
+        name="datapackage-release-file",
+    ),
     path("data/<str:filename>", views_data.datapackage_file, name="datapackage-file"),
 ]
 urlpatterns += i18n_patterns(path("", include("archive.urls")))

@@ -54,6 +54,10 @@ SINGLE_ROUTES = {
     "api-docs": ["/api/docs/"],
     "datapackage-download": ["/data/datapackage.zip"],
     "datapackage-json": ["/data/datapackage.json"],
+    "datapackage-excel-download": ["/data/datapackage-excel.zip"],
+    "datapackage-releases": ["/data/releases/"],
+    "datapackage-releases-json": ["/data/releases/index.json"],
+    "datapackage-release-file": ["/data/releases/2020-10-18/changes.csv"],
     "healthz": ["/healthz"],
     "readyz": ["/readyz"],
     "robots": ["/robots.txt"],
@@ -177,8 +181,9 @@ def public_paths(world, variants: bool = True) -> list[str]:
             queries = ["Public", *hidden_names(world, m.Arrest)] if variants else ["Public"]
             paths += ["/api/v1/search/", *(f"/api/v1/search/?{urlencode({'q': q})}" for q in queries)]
             paths += ["/api/v1/search/?q=Public&type=person&type=arrest"]
-        elif name == "datapackage-file":
-            paths += [f"/data/{table.name}.csv" for table in datapackage.tables()] + ["/data/no-such-table.csv"]
+        elif name in ("datapackage-file", "datapackage-excel-file"):
+            folder = "/data/excel" if name == "datapackage-excel-file" else "/data"
+            paths += [f"{folder}/{table.name}.csv" for table in datapackage.tables()] + [f"{folder}/no-such.csv"]
         elif name == "archive:home":  # the four i18n routes, in every language
             paths += site_paths(world, variants)
         elif name not in SITE_ROUTES:

@@ -1,7 +1,9 @@
 """The bulk download: a valid Frictionless Data Package of the published archive, swapped in atomically."""
 
+import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import shutil
@@ -209,11 +211,21 @@ def test_descriptor_names_the_archive_the_article_and_every_table(package):
     assert expected | {"protest_places", "protest_organizers", "statement_speaker_people", "citations"} <= names
     assert {"other_names", "count_claims", "statement_texts", "languages"} <= names
     for resource in descriptor["resources"]:
-        assert "apostrophe" in resource["schema"]["description"]
         if resource["name"] in expected:
+            assert "exactly as recorded" in resource["schema"]["description"]
             assert resource["schema"]["primaryKey"] == ["id"]
     with zipfile.ZipFile(package / "datapackage.zip") as archive:
         assert set(archive.namelist()) == {"datapackage.json"} | {f"{name}.csv" for name in names}
+    assert "changes" in names  # what changed since the previous release: a table of its own
+    tables = names - {"changes"}
+    excel = descriptor["excel"]
+    assert excel["path"] == "datapackage-excel.zip" and "apostrophe" in excel["description"]
+    assert {entry["path"] for entry in excel["files"]} == {f"excel/{name}.csv" for name in tables}
+    with zipfile.ZipFile(package / "datapackage-excel.zip") as archive:
+        assert set(archive.namelist()) == {f"excel/{name}.csv" for name in tables}
+    for entry in excel["files"]:
+        body = (package / entry["path"]).read_bytes()
+        assert entry["bytes"] == len(body) and entry["hash"] == "sha256:" + hashlib.sha256(body).hexdigest()
 
 
 def test_descriptor_carries_the_licence_and_a_version(package, settings):
@@ -260,7 +272,8 @@ def test_hidden_records_names_and_notes_are_absent(package):
     with zipfile.ZipFile(package / "datapackage.zip") as archive:
         texts = {name: archive.read(name).decode("utf-8") for name in archive.namelist()}
     texts.update({path.name: path.read_text(encoding="utf-8") for path in package.glob("*.csv")})
-    assert len(texts) > 20
+    texts.update({f"excel/{path.name}": path.read_text(encoding="utf-8-sig") for path in package.glob("excel/*.csv")})
+    assert len(texts) > 40
     for name, text in texts.items():
         for canary in CANARIES:
             assert canary not in text, f"{canary} in {name}"
@@ -326,15 +339,32 @@ def test_citations_only_tie_public_records_to_public_sources(package, data):
 # --- Cells ----------------------------------------------------------------------------------------
 
 
-def test_formula_cells_are_escaped_and_numbers_are_not(package, data):
-    protest = read(package, "protests")[0]
-    assert protest["title"] == "'+Rally in Tabriz"
-    assert protest["description"] == "'-says\nmore"
+def excel(package: Path, table: str) -> list[dict]:
+    with (package / "excel" / f"{table}.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_package_cells_hold_the_text_exactly_and_the_excel_variant_escapes_formulas(package, data):
+    protest, excel_protest = read(package, "protests")[0], excel(package, "protests")[0]
+    assert (protest["title"], excel_protest["title"]) == ("+Rally in Tabriz", "'+Rally in Tabriz")
+    assert (protest["description"], excel_protest["description"]) == ("-says\nmore", "'-says\nmore")
     org = {row["id"]: row for row in read(package, "organizations")}[data["org"].public_id]
-    assert (org["name"], org["description"]) == ("'@GAMAC", '\'=HYPERLINK("http://x")')
-    assert "'\tWe are with you" in column(package, "statement_texts", "text")
-    south = {row["id"]: row for row in read(package, "places")}[data["south"].public_id]
-    assert (south["latitude"], south["longitude"]) == ("-12.500000", "-73.900000")
+    assert (org["name"], org["description"]) == ("@GAMAC", '=HYPERLINK("http://x")')
+    excel_org = {row["id"]: row for row in excel(package, "organizations")}[data["org"].public_id]
+    assert (excel_org["name"], excel_org["description"]) == ("'@GAMAC", '\'=HYPERLINK("http://x")')
+    assert "\tWe are with you" in column(package, "statement_texts", "text")
+    assert "'\tWe are with you" in [row["text"] for row in excel(package, "statement_texts")]
+    for variant in (read, excel):  # numbers are never escaped
+        south = {row["id"]: row for row in variant(package, "places")}[data["south"].public_id]
+        assert (south["latitude"], south["longitude"]) == ("-12.500000", "-73.900000")
+
+
+def test_only_the_excel_variant_starts_with_a_byte_order_mark(package):
+    for table in ("protests", "citations", "languages"):
+        exact, marked = (package / f"{table}.csv").read_bytes(), (package / "excel" / f"{table}.csv").read_bytes()
+        assert not exact.startswith(codecs.BOM_UTF8) and marked.startswith(codecs.BOM_UTF8)
+        assert exact.splitlines()[0] == marked.removeprefix(codecs.BOM_UTF8).splitlines()[0]  # the same columns
+        assert len(exact.splitlines()) == len(marked.splitlines())
 
 
 def test_dropping_one_leading_apostrophe_gives_every_text_back(tmp_path):
@@ -342,11 +372,16 @@ def test_dropping_one_leading_apostrophe_gives_every_text_back(tmp_path):
     for n, name in enumerate(tricky):
         f.PlaceFactory(public_id=f"place-{n}", name=name)
     build(tmp_path / "out")
-    names = {row["id"]: row["name"] for row in read(tmp_path / "out" / "current", "places")}
+    package = tmp_path / "out" / "current"
+    exact = {row["id"]: row["name"] for row in read(package, "places")}
+    assert [exact[f"place-{n}"] for n in range(len(tricky))] == tricky  # nine cells began with ' : kept whole
+    names = {row["id"]: row["name"] for row in excel(package, "places")}
     assert names["place-0"] == "''quoted" and names["place-5"] == "it's"
     assert [writer.unescape_text(names[f"place-{n}"]) for n in range(len(tricky))] == tricky
-    description = json.loads((tmp_path / "out" / "current" / "datapackage.json").read_text())["description"]
-    assert "or an apostrophe" in description and "drop one leading apostrophe" in description
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    assert "exactly as recorded" in descriptor["description"]
+    assert "or an apostrophe" in descriptor["excel"]["description"]
+    assert "drop one leading apostrophe" in descriptor["excel"]["description"]
 
 
 def test_partial_dates_and_counts_have_their_columns(package, data):
@@ -398,19 +433,19 @@ def test_a_failed_build_leaves_the_served_package_alone(data, tmp_path, monkeypa
     out = tmp_path / "out"
     build(out)
     served = (out / "current").resolve()
-    before = {path.name: path.read_bytes() for path in served.iterdir()}
+    before = {path.name: path.read_bytes() for path in served.rglob("*") if path.is_file()}
     real = writer.write_table
 
-    def fail_on_people(table, directory):
+    def fail_on_people(table, directory, digests=None):
         if table.name == "people":
             raise RuntimeError("disk full")
-        return real(table, directory)
+        return real(table, directory, digests)
 
     monkeypatch.setattr(writer, "write_table", fail_on_people)
     with pytest.raises(RuntimeError, match="disk full"):
         build(out)
     assert (out / "current").resolve() == served
-    assert {path.name: path.read_bytes() for path in served.iterdir()} == before
+    assert {path.name: path.read_bytes() for path in served.rglob("*") if path.is_file()} == before
     assert [path.name for path in (out / "builds").iterdir()] == [served.name]
 
 
@@ -475,17 +510,25 @@ def test_descriptor_and_tables_are_served(data, served):
         views_data.datapackage_file(request, "../settings.py")
 
 
-def test_a_table_with_bom_1_starts_with_a_byte_order_mark(data, served):
+def test_tables_are_served_in_both_variants_and_bom_1_is_sent_to_the_excel_one(data, served):
     build(served)
-    plain = views_data.datapackage_file(RequestFactory().get("/data/protests.csv"), "protests.csv")
-    marked = views_data.datapackage_file(RequestFactory().get("/data/protests.csv", {"bom": "1"}), "protests.csv")
-    plain_body, marked_body = b"".join(plain.streaming_content), b"".join(marked.streaming_content)
-    assert not plain_body.startswith(b"\xef\xbb\xbf")
-    assert marked_body == b"\xef\xbb\xbf" + plain_body
-    assert marked_body.decode("utf-8-sig") == plain_body.decode("utf-8")
-    assert marked["ETag"] != plain["ETag"]  # a cache must not answer one with the other
-    other = views_data.datapackage_file(RequestFactory().get("/data/protests.csv", {"bom": "yes"}), "protests.csv")
-    assert b"".join(other.streaming_content) == plain_body  # only bom=1 asks for it
+    request = RequestFactory().get("/data/protests.csv")
+    exact = views_data.datapackage_file(request, "protests.csv")
+    marked = views_data.excel_file(RequestFactory().get("/data/excel/protests.csv"), "protests.csv")
+    exact_body, marked_body = b"".join(exact.streaming_content), b"".join(marked.streaming_content)
+    assert exact_body == (served / "current" / "protests.csv").read_bytes() and b",+Rally" in exact_body
+    assert marked_body.startswith(codecs.BOM_UTF8) and b",'+Rally" in marked_body
+    assert marked["Content-Type"] == exact["Content-Type"] == "text/csv; charset=utf-8"
+    assert marked["ETag"] != exact["ETag"]
+    # ?bom=1 is how a spreadsheet user asked for a table before: it now leads to the escaped variant.
+    redirect = views_data.datapackage_file(RequestFactory().get("/data/protests.csv", {"bom": "1"}), "protests.csv")
+    assert redirect.status_code == 301 and redirect["Location"] == "/data/excel/protests.csv"
+    with pytest.raises(views_data.Http404):
+        views_data.excel_file(request, "../datapackage.json")
+    zipped = views_data.excel_download(RequestFactory().get("/data/datapackage-excel.zip"))
+    assert zipped.status_code == 200 and "excel.zip" in zipped["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(b"".join(zipped.streaming_content))) as archive:
+        assert archive.read("excel/protests.csv") == marked_body
 
 
 # --- The article's own records -------------------------------------------------------------------
@@ -516,7 +559,15 @@ def package_texts(package: Path) -> dict[str, str]:
     """Every file the package serves, and every file inside its zip."""
     with zipfile.ZipFile(package / "datapackage.zip") as archive:
         texts = {f"zip:{name}": archive.read(name).decode("utf-8") for name in archive.namelist()}
-    texts.update({path.name: path.read_text(encoding="utf-8") for path in package.iterdir() if path.suffix != ".zip"})
+    texts.update(
+        {
+            str(path): path.read_text(encoding="utf-8")
+            for path in package.rglob("*")
+            if path.is_file() and path.suffix != ".zip"
+        }
+    )
+    with zipfile.ZipFile(package / "datapackage-excel.zip") as archive:
+        texts.update({f"excel-zip:{name}": archive.read(name).decode("utf-8") for name in archive.namelist()})
     return texts
 
 
@@ -537,7 +588,8 @@ def test_records_in_review_restricted_people_old_names_and_staff_stay_out(data, 
     renamed.save()
     build(tmp_path / "out")
     texts = package_texts(tmp_path / "out" / "current")
-    assert "Current Public Name" in texts["people.csv"] and "Public Speaker" in texts["zip:people.csv"]
+    assert "Current Public Name" in texts[str(tmp_path / "out" / "current" / "people.csv")]
+    assert "Public Speaker" in texts["zip:people.csv"] and "Public Speaker" in texts["excel-zip:excel/people.csv"]
     canaries = [*CANARIES, "CANARY-IN-REVIEW-PROTEST", "CANARY-RESTRICTED-PERSON", "CANARY-RESTRICTED-BIO"]
     canaries += ["CANARY-OLD-NAME", "CANARY-EDITOR-NAME", "canary-editor@example.org", editor.password, token.key]
     for name, text in texts.items():

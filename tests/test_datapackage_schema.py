@@ -17,7 +17,7 @@ from archive.datapackage import writer
 from archive.registry import Computed, Kind
 from tests import factories as f
 
-DATE_COLUMNS = ["date_start", "date_end", "date_precision", "date_display", "date_note"]
+DATE_COLUMNS = ["date_start", "date_end", "date_precision", "date_display", "date_note", "date_earliest", "date_latest"]
 RECORD_COLUMNS = ["public_note", "wikidata_qid", "updated"]
 
 
@@ -68,7 +68,7 @@ def test_record_tables_are_named_by_registry_key_and_every_name_is_unique():
     tables = datapackage.tables()
     assert [t.name for t in tables[: len(registry.TYPES)]] == list(registry.KEYS)
     assert len({t.name for t in tables}) == len(tables)
-    assert datapackage.file_names() == {f"{t.name}.csv" for t in tables}
+    assert datapackage.file_names() == {f"{t.name}.csv" for t in tables} | {"changes.csv"}
 
 
 def test_record_type_columns_and_foreign_keys_use_registry_keys():

@@ -310,6 +310,8 @@ DATES_REMEMBERED = 100_000
 # (a maker of the function of the row, annotations it needs, fields it reads).
 ROW_VALUES = {
     dp.render_date: (date_display, {}, ("date_start", "date_end", "date_precision")),
+    dp.date_earliest: (lambda: dp.date_earliest, {}, ("date_start", "date_precision")),
+    dp.date_latest: (lambda: dp.date_latest, {}, ("date_start", "date_end", "date_precision")),
     detainee_label: (
         lambda: detainee,
         {"detainee_name": dp.public_id_of(m.Person, "person_id", "name")},

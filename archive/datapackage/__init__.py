@@ -20,7 +20,18 @@ from pathlib import Path
 from django.conf import settings
 
 from archive import registry
-from archive.datapackage.columns import CHUNK, Column, Table, passes, public, public_id_of, render_date
+from archive.datapackage.changes import CHANGES
+from archive.datapackage.columns import (
+    CHUNK,
+    Column,
+    Table,
+    date_earliest,
+    date_latest,
+    passes,
+    public,
+    public_id_of,
+    render_date,
+)
 from archive.datapackage.records import record_table
 from archive.datapackage.related import link_tables, part_tables
 
@@ -39,8 +50,8 @@ def tables() -> list[Table]:
 
 @cache
 def file_names() -> frozenset[str]:
-    """The CSV files a package holds."""
-    return frozenset(f"{table.name}.csv" for table in tables())
+    """The CSV files a package holds: its tables and the changes since the previous release."""
+    return frozenset({*(f"{table.name}.csv" for table in tables()), CHANGES})
 
 
 # --- Where the served package lives ---------------------------------------------------------------
@@ -63,6 +74,8 @@ __all__ = [
     "Column",
     "Table",
     "current_file",
+    "date_earliest",
+    "date_latest",
     "file_names",
     "output_dir",
     "passes",

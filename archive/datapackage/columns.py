@@ -162,8 +162,37 @@ def _render_date(start, end, precision, language) -> str:
     return dates.render(start, end, precision)  # slow, and a few days recur across thousands of records
 
 
+def date_earliest(row):
+    """The first day the partial date may stand for: the start of the period its start day stands for at
+    its precision (archive.dates, as the archive's date filters read it); None when undated."""
+    if row.date_start is None or row.date_precision == dates.DatePrecision.UNDATED:
+        return None
+    return dates.period_start(row.date_start, row.date_precision)
+
+
+def date_latest(row):
+    """The last day the partial date may stand for: the end of the period its end day (else its start day)
+    stands for at its precision; None when undated."""
+    if row.date_start is None or row.date_precision == dates.DatePrecision.UNDATED:
+        return None
+    return dates.period_end(row.date_end or row.date_start, row.date_precision)
+
+
+BOUNDS_RULE = (
+    "day: the day itself; early-month, mid-month, late-month and month: the whole month; year: the whole year; "
+    "decade: the whole decade; approximate: {days} days either side; undated: empty. Dates entered in the "
+    "Solar Hijri calendar are stored as Gregorian days. A record matches a date range when "
+    "[date_earliest, date_latest] overlaps it, as the archive's own date filters decide."
+)
+
+
+def bounds_rule() -> str:
+    return BOUNDS_RULE.format(days=dates.APPROXIMATE_SLACK.days)
+
+
 def date_columns(model) -> tuple[Column, ...]:
-    """A partial date as five columns: start, end, precision, as the archive shows it, how it is known."""
+    """A partial date as seven columns: start, end, precision, as the archive shows it, how it is known,
+    and the first and last day it may stand for."""
     return (
         column(model, "date_start"),
         column(model, "date_end"),
@@ -172,4 +201,23 @@ def date_columns(model) -> tuple[Column, ...]:
             "date_display", description="The date as the archive shows it, e.g. “mid-October 2020”.", source=render_date
         ),
         column(model, "date_note"),
+        Column(
+            "date_earliest",
+            "date",
+            description=format_lazy(
+                "First day the date may stand for: the start of the period of date_start at date_precision. {}",
+                bounds_rule(),
+            ),
+            source=date_earliest,
+        ),
+        Column(
+            "date_latest",
+            "date",
+            description=format_lazy(
+                "Last day the date may stand for: the end of the period of date_end (else date_start) at "
+                "date_precision. {}",
+                bounds_rule(),
+            ),
+            source=date_latest,
+        ),
     )

@@ -11,6 +11,12 @@ deletes them before it starts. A full disk abandons the build the same way and s
 
 The whole package reads one snapshot of the database, and its descriptor's ``created`` is the time
 of that snapshot: archive.views_data compares it with the last change to a public record.
+
+Every table is written twice in one pass: ``<name>.csv``, the package's resource, with text exactly as
+recorded (for data tools), and ``excel/<name>.csv``, formula-escaped and with a byte-order mark (for
+spreadsheets; zipped as ``datapackage-excel.zip`` and described under the descriptor's ``excel``). The
+build is then kept as its day's release (archive.datapackage.releases), with ``changes.csv``: what
+changed since the previous release (archive.datapackage.changes).
 """
 
 import csv
@@ -24,6 +30,7 @@ import shutil
 import tempfile
 import zipfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,6 +39,8 @@ from django.utils import timezone, translation
 
 from archive import datapackage as dp
 from archive import dialect
+from archive.datapackage import changes, releases
+from archive.datapackage.changes import Digests
 
 TITLE = "Karabakh 2020 response archive"
 ARTICLE = (
@@ -47,12 +56,22 @@ ESCAPE_NOTE = (
     "apostrophe (') so that spreadsheets do not run them as formulas; to get the text as recorded, drop one "
     "leading apostrophe from every text cell that begins with one."
 )
+EXACT_NOTE = (
+    "Cells hold the text exactly as recorded: a spreadsheet may run a cell that begins with =, +, - or @ as a "
+    "formula, so open these files with a data tool, or use the Excel variant (see `excel`)."
+)
+EXCEL = "excel"  # the folder of the Excel variant beside the package's CSVs
+EXCEL_ZIP = "datapackage-excel.zip"
+EXCEL_NOTE = (
+    "The same tables for spreadsheets (Excel, LibreOffice, Numbers): UTF-8 with a byte-order mark, and " + ESCAPE_NOTE
+)
 DESCRIPTION = (
     "Every published record of the archive of Southern Azerbaijanis' response to Iran's stance in the 2020 "
     "Karabakh war: protests, arrests, statements, organizations, media outlets, people, places and sources, with "
     "the tables that link them. Records the public may not see are left out, and so is every row that would "
-    "name one; an at-risk detainee of a public arrest reads “a detainee, name withheld”. " + ESCAPE_NOTE
+    "name one; an at-risk detainee of a public arrest reads “a detainee, name withheld”. " + EXACT_NOTE
 )
+BOM = "\ufeff"
 
 
 class BuildInProgress(RuntimeError):
@@ -77,8 +96,8 @@ def unescape_text(value: str) -> str:
     return value[1:] if value.startswith("'") else value
 
 
-def cell(value, type_: str) -> str:
-    """A value as Table Schema reads it; text that a spreadsheet would run as a formula is escaped."""
+def _typed(value) -> str | None:
+    """A value that is not text as Table Schema reads it; None for text."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -87,6 +106,20 @@ def cell(value, type_: str) -> str:
         return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, dt.date | Decimal | int):
         return str(value)
+    return None
+
+
+def exact_cell(value, type_: str) -> str:
+    """A value as Table Schema reads it, text exactly as recorded."""
+    typed = _typed(value)
+    return str(value) if typed is None else typed
+
+
+def cell(value, type_: str) -> str:
+    """A value as Table Schema reads it; text that a spreadsheet would run as a formula is escaped."""
+    typed = _typed(value)
+    if typed is not None:
+        return typed
     return escape_text(str(value)) if type_ == "string" else str(value)
 
 
@@ -100,7 +133,7 @@ def schema(table: dp.Table) -> dict:
             constraints["unique"] = True
         field = {"name": column.name, "type": column.type, "description": str(column.description)}
         fields.append({**field, "constraints": constraints} if constraints else field)
-    described = {"description": ESCAPE_NOTE, "fields": fields, "missingValues": [""]}
+    described = {"description": EXACT_NOTE, "fields": fields, "missingValues": [""]}
     if table.primary_key:
         described["primaryKey"] = list(table.primary_key)
     keys = [
@@ -109,20 +142,34 @@ def schema(table: dp.Table) -> dict:
     return {**described, "foreignKeys": keys} if keys else described
 
 
-def write_table(table: dp.Table, directory: Path) -> tuple[dict, int]:
-    """Stream the table's rows into <name>.csv; return its resource descriptor and row count."""
-    path = directory / f"{table.name}.csv"
+def write_table(table: dp.Table, directory: Path, digests: Digests | None = None) -> tuple[dict, int]:
+    """Stream the table's rows into <name>.csv (exact text) and excel/<name>.csv (escaped, with a
+    byte-order mark), crediting each row to its record in `digests`; return the resource descriptor
+    of <name>.csv and the row count."""
+    path, excel = directory / f"{table.name}.csv", directory / EXCEL / f"{table.name}.csv"
+    excel.parent.mkdir(exist_ok=True)
+    owners = changes.owner_columns(table)
     count = 0
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([column.name for column in table.columns])
+    with (
+        path.open("w", encoding="utf-8", newline="") as exact_handle,
+        excel.open("w", encoding="utf-8", newline="") as excel_handle,
+    ):
+        exact_writer, excel_writer = csv.writer(exact_handle), csv.writer(excel_handle)
+        excel_handle.write(BOM)
+        header = [column.name for column in table.columns]
+        exact_writer.writerow(header)
+        excel_writer.writerow(header)
         for row in table.rows():
-            writer.writerow([cell(column.value(row), column.type) for column in table.columns])
+            values = [(column.value(row), column.type) for column in table.columns]
+            cells = [exact_cell(value, type_) for value, type_ in values]
+            exact_writer.writerow(cells)
+            excel_writer.writerow([cell(value, type_) for value, type_ in values])
+            if digests is not None:
+                digests.add(table.name, owners, cells)
             count += 1
-        handle.flush()
-        os.fsync(handle.fileno())
-    with path.open("rb") as handle:
-        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        for handle in (exact_handle, excel_handle):
+            handle.flush()
+            os.fsync(handle.fileno())
     resource = {
         "name": table.name,
         "title": str(table.title),
@@ -132,14 +179,37 @@ def write_table(table: dp.Table, directory: Path) -> tuple[dict, int]:
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "bytes": path.stat().st_size,
-        "hash": f"sha256:{digest}",
+        **measured(path),
         "schema": schema(table),
     }
     return resource, count
 
 
-def descriptor(resources: list[dict], created: dt.datetime) -> dict:
+def measured(path: Path) -> dict:
+    """A file's size and sha256, as a resource descriptor gives them."""
+    with path.open("rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    return {"bytes": path.stat().st_size, "hash": f"sha256:{digest}"}
+
+
+def excel_variant(resources: list[dict], directory: Path) -> dict:
+    """The descriptor's `excel` entry: where the spreadsheet files are, how they differ, their sizes."""
+    files = [
+        {"resource": r["name"], "path": f"{EXCEL}/{r['path']}", **measured(directory / EXCEL / r["path"])}
+        for r in resources
+        if (directory / EXCEL / r["path"]).exists()
+    ]
+    return {
+        "title": "Excel variant",
+        "description": EXCEL_NOTE + " Not a resource of this package: served beside this descriptor, one file per "
+        f"table under {EXCEL}/ and all of them in {EXCEL_ZIP}; columns and meanings as in the resources.",
+        "path": EXCEL_ZIP,
+        "encoding": "utf-8-sig",
+        "files": files,
+    }
+
+
+def descriptor(resources: list[dict], created: dt.datetime, excel: dict | None = None) -> dict:
     return {
         "profile": "tabular-data-package",
         "name": dp.NAME,
@@ -152,25 +222,46 @@ def descriptor(resources: list[dict], created: dt.datetime) -> dict:
         "licenses": [{"name": settings.ARCHIVE_LICENCE_NAME, "path": settings.ARCHIVE_LICENCE_URL}],
         "version": created.astimezone(dt.UTC).strftime("%Y.%m.%d-%H%M%S"),
         "resources": resources,
+        **({"excel": excel} if excel else {}),
     }
 
 
-def write_package(directory: Path) -> dict[str, int]:
-    """datapackage.json, the CSVs and a zip of them into `directory`; returns rows per table."""
-    resources, counts = [], {}
+@dataclass(frozen=True)
+class Written:
+    descriptor: dict
+    rows: dict[str, int]  # per table
+    changes: dict[str, int]  # records added, changed, removed since the previous release
+
+
+def write_package(directory: Path, output: Path | None = None) -> Written:
+    """datapackage.json, the CSVs, the changes since the release before (from `output`'s releases), the
+    record digests and the two zips into `directory`."""
+    resources, counts, digests = [], {}, Digests()
     with translation.override("en"), dialect.snapshot():
         created = timezone.now()
         for table in dp.tables():
-            resource, counts[table.name] = write_table(table, directory)
+            resource, counts[table.name] = write_table(table, directory, digests)
             resources.append(resource)
-    text = json.dumps(descriptor(resources, created), ensure_ascii=False, indent=2)
+        prior = releases.previous(output, created.astimezone(dt.UTC).date().isoformat()) if output else None
+        current = digests.as_dict()
+        changed = changes.compare(releases.previous_digests(output, prior), current) if prior else []
+    changes.write_digests(current, directory / changes.RECORDS)
+    counts_of_changes = changes.write_changes(changed, directory / changes.CHANGES)
+    resources.append({**changes.resource(prior), **measured(directory / changes.CHANGES)})
+    described = descriptor(resources, created, excel_variant(resources, directory))
+    described["previous_release"] = {"date": prior["date"], "version": prior["version"]} if prior else None
+    text = json.dumps(described, ensure_ascii=False, indent=2)
     (directory / dp.DESCRIPTOR).write_text(text, encoding="utf-8")
     with zipfile.ZipFile(directory / dp.ZIP_NAME, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in [dp.DESCRIPTOR, *(resource["path"] for resource in resources)]:
             archive.write(directory / name, name)
-    for name in (dp.DESCRIPTOR, dp.ZIP_NAME):
+    with zipfile.ZipFile(directory / EXCEL_ZIP, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in described["excel"]["files"]:
+            archive.write(directory / entry["path"], entry["path"])
+    for name in (dp.DESCRIPTOR, dp.ZIP_NAME, EXCEL_ZIP, changes.RECORDS, changes.CHANGES):
         fsync(directory / name)
-    return counts
+    fsync(directory / EXCEL)
+    return Written(described, counts, counts_of_changes)
 
 
 def fsync(path: Path) -> None:
@@ -227,10 +318,11 @@ def build(output: Path) -> tuple[Path, dict[str, int]]:
             work = Path(tempfile.mkdtemp(prefix=timezone.now().strftime("%Y%m%dT%H%M%SZ-"), dir=builds))
             try:
                 work.chmod(0o755)
-                rows = write_package(work)
+                written = write_package(work, output)
                 fsync(work)  # the files' names are on disk before anyone is sent to them
                 fsync(builds)
                 swap_in(output, work)
+                releases.publish(output, work, written.descriptor, written.changes)
             except BaseException:
                 if served_build(output) != work.resolve():  # not yet swapped in: nobody reads it
                     shutil.rmtree(work, ignore_errors=True)
@@ -244,4 +336,4 @@ def build(output: Path) -> tuple[Path, dict[str, int]]:
                 "one, if any, is still served"
             ) from error
         raise
-    return work, rows
+    return work, written.rows

@@ -12,7 +12,10 @@ from archive.datapackage import writer
 
 
 class Command(BaseCommand):
-    help = "Write the published archive as a Frictionless Data Package (CSVs, datapackage.json, zip)."
+    help = (
+        "Write the published archive as a Frictionless Data Package (CSVs, datapackage.json, zip), its Excel "
+        "variant, and keep it as the day's release (releases/<YYYY-MM-DD>/, the last ARCHIVE_DATA_RELEASES days)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
