@@ -22,26 +22,43 @@ def _save(obj, user, reason: str) -> None:
     obj.save()
 
 
-def _move_other_names(survivor, duplicate, user, reason: str) -> None:
-    taken = set(survivor.other_names.values_list("name", "language_id"))
+def _alias_steps(survivor, duplicate, taken: set) -> list[tuple[str, object, str, str]]:
+    """What becomes of a duplicate's names, as (step, alias, name, language): each other name `move`s to the
+    kept record, or is `drop`ped when the kept record already has it; its own name is `add`ed as an alias
+    unless the kept record has it. `taken` (the kept record's (name, language) pairs) grows as it goes, so
+    the preview of several duplicates says what the merge will do."""
+    steps = []
     for alias in duplicate.other_names.all():
-        if (alias.name, alias.language_id) in taken or (alias.name == survivor.name):
-            alias._history_user = user
-            alias.delete()
+        key = (alias.name, alias.language_id)
+        if key in taken or alias.name == survivor.name:
+            steps.append(("drop", alias, *key))
             continue
-        alias.owner = survivor
-        _save(alias, user, reason)
-        taken.add((alias.name, alias.language_id))
+        steps.append(("move", alias, *key))
+        taken.add(key)
     language_id = duplicate.name_language_id or survivor.name_language_id or "en"
     if duplicate.name != survivor.name and (duplicate.name, language_id) not in taken:
-        alias_model = survivor.other_names.model
-        alias = alias_model(
-            owner=survivor,
-            name=duplicate.name,
-            language=Language.objects.get_or_create(code=language_id, defaults={"name": language_id})[0],
-            note=_("Name of merged record %(id)s") % {"id": duplicate.public_id},
-        )
-        _save(alias, user, reason)
+        steps.append(("add", None, duplicate.name, language_id))
+        taken.add((duplicate.name, language_id))
+    return steps
+
+
+def _move_other_names(survivor, duplicate, user, reason: str) -> None:
+    taken = set(survivor.other_names.values_list("name", "language_id"))
+    for step, alias, name, language_id in _alias_steps(survivor, duplicate, taken):
+        if step == "drop":
+            alias._history_user = user
+            alias.delete()
+        elif step == "move":
+            alias.owner = survivor
+            _save(alias, user, reason)
+        else:
+            alias = survivor.other_names.model(
+                owner=survivor,
+                name=name,
+                language=Language.objects.get_or_create(code=language_id, defaults={"name": language_id})[0],
+                note=_("Name of merged record %(id)s") % {"id": duplicate.public_id},
+            )
+            _save(alias, user, reason)
 
 
 def _move_references(survivor, duplicate, user, reason: str) -> None:
@@ -81,15 +98,25 @@ def _same_passage(a: Citation, b: Citation) -> bool:
     return quote_a in quote_b or quote_b in quote_a
 
 
-def _merge_same_citations(survivor, content_type, user, reason: str) -> None:
-    """The two records each cited the same passage: keep one citation, with the fuller quote and note."""
+def _same_citation_pairs(citations) -> list[tuple[Citation, Citation, dict]]:
+    """Of citations in order, each that repeats an earlier one's passage, as (kept, repeat, fuller fields of
+    the repeat the kept one takes)."""
     kept: list[Citation] = []
-    for citation in Citation.objects.filter(content_type=content_type, object_id=survivor.pk).order_by("pk"):
+    pairs = []
+    for citation in citations:
         same = next((k for k in kept if _same_passage(k, citation)), None)
         if same is None:
             kept.append(citation)
             continue
         fuller = {f: getattr(citation, f) for f in FULLER if len(getattr(citation, f)) > len(getattr(same, f))}
+        pairs.append((same, citation, fuller))
+    return pairs
+
+
+def _merge_same_citations(survivor, content_type, user, reason: str) -> None:
+    """The two records each cited the same passage: keep one citation, with the fuller quote and note."""
+    citations = Citation.objects.filter(content_type=content_type, object_id=survivor.pk).order_by("pk")
+    for same, citation, fuller in _same_citation_pairs(list(citations)):
         citation._history_user = user
         citation._change_reason = reason[:100]
         citation.delete()
@@ -123,14 +150,103 @@ def _references(record):
     yield _("other names"), record.other_names.count()
     content_type = ContentType.objects.get_for_model(record)
     yield _("citations"), Citation.objects.filter(content_type=content_type, object_id=record.pk).count()
+    for relation in _moving_relations(record):
+        yield (
+            _relation_label(relation),
+            relation.related_model._base_manager.filter(**{relation.field.name: record}).count(),
+        )
+
+
+FILLED = ("description", "wikidata_qid", "public_note")  # the kept record takes a duplicate's when it has none
+SHOWN = 20  # records listed per relation on the preview; the rest are counted
+
+
+@dataclass(frozen=True)
+class Moving:
+    """Records of one relation that will point at the kept record instead of a duplicate."""
+
+    what: str
+    records: tuple
+    more: int  # how many beyond those listed
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """What merging `duplicates` into `survivor` will do, computed by the steps the merge itself takes
+    (`_alias_steps`, `_same_citation_pairs`), before anything is written."""
+
+    survivor: Record
+    duplicates: tuple
+    moving: tuple[Moving, ...]
+    aliases: tuple[tuple[str, str, str], ...]  # (step, name, language): add / move / drop
+    merged_citations: tuple[tuple[Citation, Citation], ...]  # (kept, repeat made one with it)
+    filled: tuple[tuple[str, str], ...]  # (field's label, value taken from a duplicate)
+    flags: tuple[tuple[str, tuple], ...]  # (flag, records carrying it): the kept record will carry it
+
+
+def merge_plan(survivor, duplicates) -> MergePlan:
+    duplicates = [d for d in duplicates if d.pk != survivor.pk]
+    moving = []
+    for duplicate in duplicates:
+        for relation in _moving_relations(duplicate):
+            found = relation.related_model._base_manager.filter(**{relation.field.name: duplicate})
+            if type(survivor) is relation.related_model:
+                found = found.exclude(pk=survivor.pk)
+            listed = list(found.order_by("pk")[:SHOWN])
+            if listed:
+                more = found.count() - len(listed) if len(listed) == SHOWN else 0
+                moving.append(Moving(_relation_label(relation), tuple(listed), more))
+    content_type = ContentType.objects.get_for_model(survivor)
+    citations = list(
+        Citation.objects.filter(content_type=content_type, object_id__in=[survivor.pk, *(d.pk for d in duplicates)])
+        .select_related("source")
+        .order_by("pk")
+    )
+    moved_citations = [c for c in citations if c.object_id != survivor.pk]
+    if moved_citations:
+        moving.append(Moving(_("citations"), tuple(moved_citations), 0))
+    # The merge moves each duplicate's citations to the kept record, then finds repeats in pk order.
+    pairs = _same_citation_pairs(citations)
+    taken = set(survivor.other_names.values_list("name", "language_id"))
+    aliases = tuple(
+        (step, name, language_id)
+        for duplicate in duplicates
+        for step, _alias, name, language_id in _alias_steps(survivor, duplicate, taken)
+    )
+    filled, have = [], {f: getattr(survivor, f, "") for f in FILLED if hasattr(survivor, f)}
+    for duplicate in duplicates:
+        for field, value in have.items():
+            if not value and getattr(duplicate, field, ""):
+                have[field] = getattr(duplicate, field)
+                filled.append((str(survivor._meta.get_field(field).verbose_name), have[field]))
+    flags = tuple(
+        (flag, tuple(r for r in [survivor, *duplicates] if getattr(r, flag, False)))
+        for flag in protective_flags([survivor, *duplicates])
+    )
+    return MergePlan(
+        survivor,
+        tuple(duplicates),
+        tuple(moving),
+        aliases,
+        tuple((kept, repeat) for kept, repeat, _fuller in pairs),
+        tuple(filled),
+        flags,
+    )
+
+
+def _moving_relations(record):
+    """The relations a merge moves (other names apart: they become aliases)."""
     for relation in record._meta.related_objects:
         if relation.related_model is record.other_names.model or not (relation.one_to_many or relation.many_to_many):
             continue
-        what = _("%(records)s — %(relation)s") % {
-            "records": relation.related_model._meta.verbose_name_plural,
-            "relation": relation.field.verbose_name,
-        }
-        yield what, relation.related_model._base_manager.filter(**{relation.field.name: record}).count()
+        yield relation
+
+
+def _relation_label(relation) -> str:
+    return _("%(records)s — %(relation)s") % {
+        "records": relation.related_model._meta.verbose_name_plural,
+        "relation": relation.field.verbose_name,
+    }
 
 
 def protective_flags(records) -> list[str]:
@@ -162,7 +278,7 @@ def _merge(*, survivor: Record, duplicates: list[Record], user, reason: str) -> 
         why = reason or _("Merged %(dup)s into %(keep)s") % {"dup": duplicate.public_id, "keep": survivor.public_id}
         _move_other_names(survivor, duplicate, user, why)
         _move_references(survivor, duplicate, user, why)
-        for field in ("description", "wikidata_qid", "public_note"):
+        for field in FILLED:
             if hasattr(survivor, field) and not getattr(survivor, field) and getattr(duplicate, field, ""):
                 setattr(survivor, field, getattr(duplicate, field))
         duplicate._history_user = user

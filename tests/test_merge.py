@@ -209,3 +209,50 @@ def test_citations_of_other_sources_or_pages_are_not_merged(editor):
     CitationFactory(record=dup, footnote=None, page="12")  # another source
     entity_merge(survivor=keep, duplicates=[dup], user=editor)
     assert Citation.objects.filter(object_id=keep.pk, content_type__model="person").count() == 3
+
+
+def test_merge_preview_lists_every_reference_alias_and_repeated_citation_and_the_merge_does_just_that(
+    editor_client, az
+):
+    """The preview is computed by the merge's own steps: what it lists is what then happens."""
+    keep = factories.PersonFactory(name="Ahmad Obali")
+    PersonName.objects.create(owner=keep, name="Əhməd Obalı", language=az)
+    dup = factories.PersonFactory(name="Ahmed Obali", at_risk=True, description="Activist in exile.")
+    PersonName.objects.create(owner=dup, name="Əhməd Obalı", language=az)  # the kept record has it already
+    PersonName.objects.create(owner=dup, name="@AhmadObali", language=az)
+    arrests = factories.ArrestFactory.create_batch(2, person=dup, group_description="")
+    statement = factories.StatementFactory()
+    statement.speaker_people.add(dup)
+    source = factories.SourceFactory()
+    CitationFactory(record=keep, source=source, footnote=13, page="", quote="Obali spoke")
+    CitationFactory(record=dup, source=source, footnote=13, page="", quote="Obali spoke at the rally")
+    url = reverse("admin:archive_person_changelist")
+    selected = {"action": "merge_selected", "_selected_action": [keep.pk, dup.pk], "survivor": keep.pk}
+    page = editor_client.post(url, {**selected, "preview": "1"})
+    assert page.status_code == 200
+    plan = page.context["plan"]
+    moving = {m.what: {r.pk for r in m.records} for m in plan.moving}
+    assert moving["arrests — detainee"] == {a.pk for a in arrests}
+    assert any(what.startswith("statements") and pks == {statement.pk} for what, pks in moving.items()), moving
+    assert set(plan.aliases) == {
+        ("drop", "Əhməd Obalı", "az-Latn"),
+        ("move", "@AhmadObali", "az-Latn"),
+        ("add", "Ahmed Obali", dup.name_language_id or keep.name_language_id or "en"),
+    }
+    assert len(plan.merged_citations) == 1
+    assert [label for label, _value in plan.filled] == [str(Person._meta.get_field("description").verbose_name)]
+    html = page.content.decode()
+    assert "Ahmed Obali" in html and "@AhmadObali" in html and "at risk" in html and 'name="apply"' in html
+    for language in ("az", "fa", "tr"):
+        translated = editor_client.post(url, {**selected, "preview": "1"}, HTTP_ACCEPT_LANGUAGE=language)
+        assert f'lang="{language}"' in translated.content.decode() and "@AhmadObali" in translated.content.decode()
+    assert Person.objects.filter(pk=dup.pk).exists()  # a preview writes nothing
+
+    done = editor_client.post(url, {**selected, "apply": "1"})
+    assert done.status_code == 302
+    keep.refresh_from_db()
+    names = set(keep.other_names.values_list("name", flat=True))
+    assert names == {"Əhməd Obalı", "@AhmadObali", "Ahmed Obali"}
+    assert keep.at_risk and keep.description == "Activist in exile."
+    assert set(keep.arrests.values_list("pk", flat=True)) >= {a.pk for a in arrests}
+    assert Citation.objects.filter(object_id=keep.pk, content_type__model="person").count() == 1

@@ -1,4 +1,7 @@
-"""The merge action: pick the record to keep, see what would move and what the kept record will be."""
+"""The merge action: pick the record to keep (a page listing what each selected record has), then a preview of
+everything the merge will do — every reference that moves, every alias made, citations of one passage made one,
+fields filled in, protective flags kept — and only then confirm (archive.merge computes the preview with the
+steps the merge takes)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -6,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive.merge import MergeError, entity_merge, merge_preview, protective_flags
+from archive.merge import MergeError, entity_merge, merge_plan, merge_preview, protective_flags
 
 # What the confirmation says when a selected record carries a protective flag: the kept record keeps it.
 FLAG_WARNINGS = {
@@ -20,6 +23,11 @@ FLAG_WARNINGS = {
     ),
 }
 FLAG_LABELS = {"at_risk": gettext_lazy("at risk"), "restricted": gettext_lazy("restricted")}
+ALIAS_STEPS = {
+    "add": gettext_lazy("becomes an alias of the record you keep"),
+    "move": gettext_lazy("moves to the record you keep"),
+    "drop": gettext_lazy("dropped: the record you keep already has it"),
+}
 
 
 class MergeForm(forms.Form):
@@ -43,7 +51,10 @@ class MergeMixin:
         if queryset.count() < 2:
             self.message_user(request, _("Select at least two records to merge."), messages.ERROR)
             return None
-        form = MergeForm(request.POST if "apply" in request.POST else None, queryset=queryset)
+        submitted = "apply" in request.POST or "preview" in request.POST
+        form = MergeForm(request.POST if submitted else None, queryset=queryset)
+        if form.is_valid() and "apply" not in request.POST:
+            return self._merge_preview(request, form, queryset)
         if form.is_valid():
             survivor = form.cleaned_data["survivor"]
             try:
@@ -59,6 +70,23 @@ class MergeMixin:
             self.message_user(request, _("Merged into %(record)s.") % {"record": survivor}, messages.SUCCESS)
             return None
         return self._merge_confirmation(request, form, queryset)
+
+    def _merge_preview(self, request, form, queryset):
+        """The chosen record to keep, and everything the merge will do to it and the others, before it is done."""
+        survivor = form.cleaned_data["survivor"]
+        plan = merge_plan(survivor, [r for r in queryset if r.pk != survivor.pk])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Merge preview"),
+            "form": form,
+            "queryset": list(queryset),
+            "plan": plan,
+            "alias_steps": ALIAS_STEPS,
+            "flags": [(FLAG_LABELS[flag], FLAG_WARNINGS[flag], records) for flag, records in plan.flags],
+            "action": "merge_selected",
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/archive/merge_preview.html", context)
 
     def _merge_confirmation(self, request, form, queryset):
         records = list(queryset)
