@@ -97,6 +97,15 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
+def import_jobs_in_place(monkeypatch):
+    """The admin's import jobs run on a thread of their own; in tests that thread would read another
+    connection's database, so they run in place (tests/test_import_jobs.py runs one on its thread)."""
+    from archive.admin import importjobs
+
+    monkeypatch.setattr(importjobs, "spawn", lambda target: target())
+
+
+@pytest.fixture(autouse=True)
 def no_background_rebuilds(monkeypatch):
     """A request that finds the data package out of date starts a rebuild on a thread; in tests the
     thread would read another connection's database. Tests that want the rebuild run it themselves."""

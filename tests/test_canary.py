@@ -24,6 +24,7 @@ from rest_framework.authtoken.models import Token
 
 from archive import datapackage, registry
 from archive import models as m
+from archive.api.problems import PROBLEM_TYPES
 from archive.filters import PeriodFilter, PublicIdFilter, UtcDateTimeFilter, filterset_for
 from archive.registry import KEY_OF as SLUG_OF
 from archive.registry import MODELS as SLUGS
@@ -175,6 +176,11 @@ def public_paths(world, variants: bool = True) -> list[str]:
             continue
         if name in SINGLE_ROUTES:
             paths += SINGLE_ROUTES[name]
+        elif name in ("api:problem-list", "api:problem"):  # what each kind of API error means
+            if name == "api:problem-list":
+                paths.append(reverse(name))
+            else:
+                paths += [reverse(name, args=[code]) for code in [*PROBLEM_TYPES, "no-such-problem"]]
         elif match := API_ROUTE.match(name):
             paths += api_paths(world, match["slug"], match["action"], variants)
         elif name == "api:search":
@@ -242,7 +248,7 @@ def admin_paths(world) -> list[str]:
         record = sensitive.get(model) or curator
         history_id = record.history.first().history_id if hasattr(record, "history") else 1
         values = {"object_id": record.pk, "id": curator.pk, "history_id": history_id, "url": "archive/person/"}
-        values |= {"content_type_id": 1, "app_label": "archive"}
+        values |= {"content_type_id": 1, "app_label": "archive", "job": "0" * 32}  # an import job nobody started
         paths.append(fill_route(route, values, [record.pk, history_id]))
     autocomplete = reverse("admin:autocomplete")
     for model, model_admin in admin.site._registry.items():

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -31,6 +31,7 @@ from import_export.forms import ImportForm
 from import_export.signals import post_import
 from import_export.tmp_storages import TempFolderStorage
 
+from archive.admin import importjobs
 from archive.imports import ImportFileError, Limits, import_records
 from archive.resources import resource_for
 from archive.resources.files import FORMAT_CLASSES, CSVFormat, JSONFormat, XLSXFormat
@@ -99,7 +100,8 @@ class RecordImportExportMixin(ImportExportMixin):
         ]
 
     def import_action(self, request, **kwargs):
-        """Upload a file and preview a dry run; a clean dry run offers “Confirm import”."""
+        """Upload a file and preview a dry run (a background job, archive.admin.importjobs); a clean dry run
+        offers “Confirm import”, which runs the import as a job too."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = self.create_import_form(request)
@@ -114,40 +116,13 @@ class RecordImportExportMixin(ImportExportMixin):
                         % {"max": max_bytes / 1048576}
                     )
                 data = b"".join(upload.chunks())
-                create_duplicates = form.cleaned_data["create_duplicates"]
-                id_seed = secrets.token_hex(16)
-                report = import_records(
-                    self.model,
-                    data,
-                    file_name=upload.name,
-                    user=request.user,
-                    fmt=self._format_key(form.cleaned_data["format"]),
-                    dry_run=True,
-                    max_bytes=max_bytes,
-                    limits=Limits.for_upload(),
-                    preview=True,
-                    create_duplicates=create_duplicates,
-                    id_seed=id_seed,
-                )
             except ImportFileError as error:
                 form.add_error("import_file", str(error))
             else:
-                context.update({"result": report.result, "report": report})
-                if report.ok:
-                    storage = self._tmp_storage()
-                    storage.save(data)
-                    # The confirm form carries the stored file's name and the preview's choices, signed: nobody can
-                    # point it at another file, and the import does what the preview showed (the same new ids).
-                    upload.tmp_storage_name = signing.dumps(
-                        {
-                            "file": storage.name,
-                            "user": request.user.pk,
-                            "create_duplicates": create_duplicates,
-                            "id_seed": id_seed,
-                        },
-                        salt=SALT,
-                    )
-                    context["confirm_form"] = self.create_confirm_form(request, import_form=form)
+                try:
+                    return self._start_preview(request, form, upload.name, data)
+                except ImportFileError as error:
+                    form.add_error("format", str(error))
         return self._render_import(request, form, context)
 
     @method_decorator(require_POST)
@@ -170,29 +145,155 @@ class RecordImportExportMixin(ImportExportMixin):
             messages.error(request, _("The uploaded file is no longer available; upload it again."))
             return HttpResponseRedirect(import_url)
         try:
-            report = import_records(
-                self.model,
-                data,
-                file_name=confirm_form.cleaned_data["original_file_name"],
-                user=request.user,
-                fmt=self._format_key(confirm_form.cleaned_data["format"]),
-                dry_run=False,
-                max_bytes=settings.ARCHIVE_IMPORT_MAX_BYTES,
-                limits=Limits.for_upload(),
-                retain_instances=True,
-                create_duplicates=bool(signed.get("create_duplicates")),
-                id_seed=signed.get("id_seed"),
-            )
+            fmt = self._format_key(confirm_form.cleaned_data["format"])
         except ImportFileError as error:
+            storage.remove()
             messages.error(request, str(error))
             return HttpResponseRedirect(import_url)
-        finally:
-            storage.remove()
+        user, model = request.user, self.model
+
+        def work(progress):
+            try:
+                return import_records(
+                    model,
+                    data,
+                    file_name=confirm_form.cleaned_data["original_file_name"],
+                    user=user,
+                    fmt=fmt,
+                    dry_run=False,
+                    max_bytes=settings.ARCHIVE_IMPORT_MAX_BYTES,
+                    limits=Limits.for_upload(),
+                    retain_instances=True,
+                    create_duplicates=bool(signed.get("create_duplicates")),
+                    id_seed=signed.get("id_seed"),
+                    progress=progress,
+                )
+            finally:
+                storage.remove()
+
+        job = importjobs.start(user=user, kind="import", work=work)
+        return self._job_answer(request, job)
+
+    # --- jobs ----------------------------------------------------------------------------------------
+
+    def _start_preview(self, request, form, file_name: str, data: bytes):
+        """Store the upload (the confirmed import reads it again) and preview it as a job."""
+        fmt = self._format_key(form.cleaned_data["format"])
+        create_duplicates = form.cleaned_data["create_duplicates"]
+        id_seed = secrets.token_hex(16)
+        storage = self._tmp_storage()
+        storage.save(data)
+        user, model = request.user, self.model
+
+        def work(progress):
+            return import_records(
+                model,
+                data,
+                file_name=file_name,
+                user=user,
+                fmt=fmt,
+                dry_run=True,
+                max_bytes=settings.ARCHIVE_IMPORT_MAX_BYTES,
+                limits=Limits.for_upload(),
+                preview=True,
+                create_duplicates=create_duplicates,
+                id_seed=id_seed,
+                progress=progress,
+            )
+
+        # The confirm form carries the stored file's name and the preview's choices, signed: nobody can point
+        # it at another file, and the import does what the preview showed (the same new ids).
+        signed = signing.dumps(
+            {"file": storage.name, "user": user.pk, "create_duplicates": create_duplicates, "id_seed": id_seed},
+            salt=SALT,
+        )
+        job = importjobs.start(
+            user=user, kind="preview", work=work, signed=signed, original=file_name, format=form.cleaned_data["format"]
+        )
+        return self._job_answer(request, job)
+
+    def _job_answer(self, request, job: str):
+        """A job that is done within a moment is answered at once; a longer one by its progress page."""
+        importjobs.wait(job)
+        return self._job_result(request, job) or HttpResponseRedirect(self._job_url(job))
+
+    def _job_url(self, job: str) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import_job", args=[job])
+
+    def import_job_view(self, request, job: str):
+        """A job's progress page (its state as JSON with `?state`), or its result once it is done."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        state = importjobs.owned(job, request.user)
+        if state is None:
+            messages.error(request, _("This import is not known (or not yours); upload the file again."))
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
+        if "state" in request.GET:
+            keys = ("status", "rows", "total")
+            return JsonResponse({key: state.get(key) for key in keys}, headers={"Cache-Control": "no-store"})
+        answer = self._job_result(request, job)
+        if answer is not None:
+            return answer
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Importing %(kind)s") % {"kind": self.model._meta.verbose_name_plural},
+            "opts": self.model._meta,
+            "state": state,
+            "preview": state["kind"] == "preview",
+            "state_url": f"{self._job_url(job)}?state",
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/import_export/archive_import_job.html", context)
+
+    def _job_result(self, request, job: str):
+        """The finished job's page: a preview with “Confirm import”, the errors, or the list after an import;
+        None while it runs."""
+        state = importjobs.owned(job, request.user)
+        if state is None or state["status"] == "running":
+            return None
+        form = self._blank_import_form(request)
+        form.cleaned_data = {}  # unbound, yet it says what was wrong with the file
+        context = self.get_import_context_data()
+        if state["status"] == "failed":
+            importjobs.discard(job)
+            form.add_error("import_file", state.get("message") or _("The import failed; nothing was written."))
+            return self._render_import(request, form, context)
+        report = importjobs.report(job)
+        if report is None:
+            form.add_error("import_file", _("The import's result is no longer available; upload the file again."))
+            return self._render_import(request, form, context)
+        context.update({"result": report.result, "report": report})
+        if state["kind"] == "preview":
+            if report.ok:
+                context["confirm_form"] = self.get_confirm_form_class(request)(
+                    initial={
+                        "import_file_name": state["signed"],
+                        "original_file_name": state["original"],
+                        "format": state["format"],
+                    }
+                )
+            return self._render_import(request, form, context)
         if not report.ok:  # the archive changed since the preview
-            form_class = self.get_import_form_class(request)
-            form = form_class(self.get_import_formats(), self.get_import_resource_classes(request))
-            return self._render_import(request, form, {"result": report.result, "report": report})
+            return self._render_import(request, form, context)
+        importjobs.discard(job)
         self.generate_log_entries(report.result, request)
         messages.success(request, report.summary())
         post_import.send(sender=None, model=self.model)
         return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+
+    def _blank_import_form(self, request):
+        form_class = self.get_import_form_class(request)
+        return form_class(self.get_import_formats(), self.get_import_resource_classes(request))
+
+    def get_urls(self):
+        from django.urls import path
+
+        opts = self.model._meta
+        jobs = [
+            path(
+                "import/job/<str:job>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name=f"{opts.app_label}_{opts.model_name}_import_job",
+            )
+        ]
+        return jobs + super().get_urls()
