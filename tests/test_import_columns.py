@@ -37,20 +37,20 @@ FILE_COLUMNS = {
     "protests": [
         "public_id", "title", "kind", "event_status", "date", "date_note", "places", "about_place", "organizers",
         "slogans", "description", "size_as_written", "size_low", "size_high", "size_claimed_by",
-        "size_claimant_kind", "size_source", "size_footnote", "size_note",
+        "size_claimant_kind", "size_source", "size_footnote", "size_note", "size_claims",
     ],
     "arrests": [
         "public_id", "person", "group_description", "date", "date_note", "place", "protest", "authority",
         "accusation", "formal_charge", "outcome", "outcome_date", "outcome_note", "description",
         "number_as_written", "number_low", "number_high", "number_claimed_by",
-        "number_claimant_kind", "number_source", "number_footnote", "number_note",
+        "number_claimant_kind", "number_source", "number_footnote", "number_note", "number_claims",
     ],
     "statements": [
         "public_id", "title", "form", "date", "date_note", "speaker_people", "speaker_organizations",
         "speaker_description", "place", "summary", "reported_in", "about_protests", "about_arrests",
         "about_statements", "text", "text_language", "text_en", "signatories", "signatories_as_written",
         "signatories_low", "signatories_high", "signatories_claimed_by", "signatories_claimant_kind",
-        "signatories_source", "signatories_footnote", "signatories_note",
+        "signatories_source", "signatories_footnote", "signatories_note", "signatories_claims",
     ],
     "organizations": [
         *NAMED, "kind", "country", "based_in", "parent", "founded_year", "dissolved_year", "description",

@@ -85,6 +85,7 @@ class BatchWriter:
         self._ids: set[str] = set()
         self._keys: set[str] = set()
         self._new: list = []
+        self._removed: list = []  # (part, its pk) deleted by the batch being written
         self._last_date = None
 
     # --- buffering -----------------------------------------------------------------------------
@@ -128,7 +129,7 @@ class BatchWriter:
     # --- writing -------------------------------------------------------------------------------
 
     def _attempt(self, entries: list[Entry]) -> None:
-        self._new = []
+        self._new, self._removed = [], []
         try:
             with transaction.atomic():
                 self._write(entries)
@@ -136,6 +137,8 @@ class BatchWriter:
             for obj in self._new:  # rolled back: they must be inserted again
                 obj.pk = None
                 obj._state.adding = True
+            for obj, pk in self._removed:  # rolled back: they are there to delete again
+                obj.pk = pk
             raise
 
     def _write(self, entries: list[Entry]) -> None:
@@ -223,13 +226,22 @@ class BatchWriter:
 
     def _parts(self, entries: list[Entry], now) -> None:
         by_model: dict[type, tuple[list, list]] = {}
+        removed = []
         for entry in entries:
             for part in entry.pending.parts:
                 if not part.changed:
                     continue
+                if part.delete:
+                    removed.append(part.obj)
+                    continue
                 setattr(part.obj, part.owner_field, entry.instance)
                 creates, updates = by_model.setdefault(type(part.obj), ([], []))
                 (creates if part.obj.pk is None else updates).append(part.obj)
+        for obj in removed:  # rare (a claim a row's list leaves out): deleted one by one, as the admin does,
+            # so that the history row simple-history writes has the importing user and reason
+            obj._history_user, obj._change_reason, obj._history_date = self.user, self.reason, now
+            self._removed.append((obj, obj.pk))
+            obj.delete()
         for model, (creates, updates) in by_model.items():
             self._save(model, creates, updates, now)
 

@@ -2,9 +2,9 @@
 
 A type's file is, in order: `public_id`; a column per field of its field spec (`RecordType.fields`,
 the `date` pseudo-field giving `date` and `date_note`), read and written by the field's `Kind`; the
-columns of its parts (count claims, other names, a statement's texts); and the columns every record
-has (`wikidata_qid`, `public_note`, `private_note` on import only, `status` and `restricted` on
-export only). Adding a field to a type's spec adds its column here, with nothing else to edit.
+columns of its parts (count claims, flat and as a JSON list; other names; a statement's texts); and the
+columns every record has (`wikidata_qid`, `public_note`, `private_note` on import only, `status` and
+`restricted` on export only). Adding a field to a type's spec adds its column here, with nothing else to edit.
 """
 
 from django.db.models import NOT_PROVIDED
@@ -19,9 +19,9 @@ from archive.resources.cells import (
     LanguageWidget,
     TextWidget,
 )
+from archive.resources.claims import ClaimPart
 from archive.resources.fields import (
     CitationsPart,
-    ClaimPart,
     Column,
     DateColumn,
     ExportColumn,

@@ -4,7 +4,7 @@
 - `RelationColumn`: a many-to-many relation, items separated by |.
 - `DateColumn`: the one `date` column, read by archive.date_input.
 - `ExportColumn`: shown on export (status, restricted), never imported.
-- Parts (`ClaimPart`, `OtherNamesPart`, `StatementTextPart`) read several
+- Parts (`ClaimPart` in archive.resources.claims, `OtherNamesPart`, `StatementTextPart`) read several
   columns into parts of the record (count claims, other names, texts) and
   write them back on export through `PartColumn`s.
 
@@ -21,12 +21,10 @@ from django.db.models import NOT_PROVIDED
 from django.utils.translation import gettext as _
 from import_export.fields import Field
 
-from archive import claimants
 from archive.date_input import DateInputError, format_partial_date_input, parse_partial_date
-from archive.models import ClaimantKind, Source
+from archive.models import Source
 from archive.resources.cells import (
     JOINER,
-    ChoiceWidget,
     IntegerWidget,
     TextWidget,
     cell_text,
@@ -47,15 +45,22 @@ class PendingPart:
     columns: dict[str, str]  # model field -> column
     changed: bool
     unset: tuple[str, ...] = ()  # fields set with the owner, besides owner_field (a citation's object_id)
+    delete: bool = False  # a part the row removes (a claim missing from a `size_claims` list)
+    label: str = ""  # which item of a list cell this part is (“Claim 2 (…)”), put before its errors
 
     def validate(self, present=()) -> dict[str, list[str]]:
+        if self.delete:
+            return {}
         fallback = next(iter(self.columns.values()))
-        return model_errors(
+        errors = model_errors(
             self.obj,
             lambda name: self.columns.get(name, fallback),
             exclude={self.owner_field, *self.unset},
             present=present,
         )
+        if self.label:
+            errors = {column: [f"{self.label}: {m}" for m in messages] for column, messages in errors.items()}
+        return errors
 
 
 @dataclass
@@ -162,98 +167,6 @@ class Part:
 
     def owner_field(self, model) -> str:
         return model._meta.get_field(self.relation).field.name
-
-
-class ClaimPart(Part):
-    """One count claim per row (size, number detained, signatories), created or updated.
-
-    The row updates the record's first claim by the same claimant (or, for
-    signatories, the same group), or adds a claim; exports show the first claim.
-    """
-
-    def __init__(self, relation: str, prefix: str, group: bool = False):
-        self.relation = relation
-        self.match = "group" if group else "claimant"  # which claim a row updates: the same group or claimant
-        self.columns = {"words": f"{prefix}_as_written", "low": f"{prefix}_low", "high": f"{prefix}_high"}
-        if group:  # the group that signed is the `prefix` column itself (`signatories`)
-            self.columns = {"group": prefix, **self.columns}
-        # Who gives the figure and where it comes from; a blank kind is “unknown”, as in the admin.
-        self.columns |= {
-            "claimant": f"{prefix}_claimed_by",
-            "claimant_kind": f"{prefix}_claimant_kind",
-            "source": f"{prefix}_source",
-            "footnote": f"{prefix}_footnote",
-            "note": f"{prefix}_note",
-        }
-
-    @property
-    def prefetch(self) -> tuple[str, ...]:
-        return (self.relation, f"{self.relation}__source")
-
-    def _clean(self, key, raw):
-        if key in ("low", "high", "footnote"):
-            return IntegerWidget().clean(raw)
-        if key == "claimant_kind":
-            return ChoiceWidget(ClaimantKind.choices).clean(raw) or ClaimantKind.UNKNOWN
-        if key == "source":
-            return RecordWidget(Source).clean(raw)
-        return cell_text(raw)
-
-    def _described(self, values) -> str | None:
-        """The first column saying something about a claim beyond its figure (who, where from)."""
-        for key in dict.fromkeys((self.match, "claimant", "claimant_kind", "source", "footnote", "note")):
-            value = values.get(key)
-            if value not in (None, "", ClaimantKind.UNKNOWN):
-                return self.columns[key]
-        return None
-
-    def plan(self, instance, row) -> list[PendingPart]:
-        given = {key: row[column] for key, column in self.columns.items() if column in row}
-        if not given:
-            return []
-        values, errors = {}, {}
-        for key, raw in given.items():
-            try:
-                values[key] = self._clean(key, raw)
-            except ValueError as error:
-                errors[self.columns[key]] = [str(error)]
-        if errors:
-            raise ValidationError(errors)
-        if not values.get("words") and values.get("low") is None and values.get("high") is None:
-            column = self._described(values)
-            if column:
-                raise ValidationError(
-                    {
-                        column: _("Give the figure as written (%(words)s) or a low figure (%(low)s).")
-                        % {"words": self.columns["words"], "low": self.columns["low"]}
-                    }
-                )
-            return []
-        claims = _related(instance, self.relation)
-        if self.match in values:
-            wanted = values[self.match].casefold()
-            existing = next((c for c in claims if getattr(c, self.match).casefold() == wanted), None)
-        else:
-            existing = claims[0] if claims else None
-        claim = existing or self.part_model(type(instance))()
-        changed = existing is None
-        for key, value in values.items():
-            if getattr(claim, key) != value:
-                setattr(claim, key, value)
-                changed = True
-        if claim.claimant and claim.claimant_kind == ClaimantKind.UNKNOWN and not cell_text(given.get("claimant_kind")):
-            # No kind in the file: the claimant's words suggest one, as in the admin (archive.claimants).
-            suggested = claimants.suggest(claim.claimant)
-            if suggested:
-                claim.claimant_kind, changed = suggested, True
-        return [PendingPart(claim, self.owner_field(type(instance)), dict(self.columns), changed)]
-
-    def export(self, instance, key):
-        claims = _related(instance, self.relation)
-        value = getattr(claims[0], key) if claims else None
-        if key == "source":
-            return value.public_id if value is not None else ""
-        return "" if value is None else str(value)
 
 
 class OtherNamesPart(Part):
