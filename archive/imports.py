@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from import_export.results import RowResult
 
 from archive import changes, registry
@@ -115,15 +116,20 @@ class ImportReport:
             "kind": self.model._meta.verbose_name_plural,
         }
         if not self.ok:
-            return _("Nothing was imported: %(n)s errors.") % {"n": len(self.issues)}
+            return ngettext(
+                "Nothing was imported: %(n)s error.", "Nothing was imported: %(n)s errors.", len(self.issues)
+            ) % {"n": len(self.issues)}
         if self.dry_run:
             text = _("Dry run: would add %(new)s and update %(updated)s %(kind)s; %(unchanged)s unchanged.") % values
         else:
             text = _("Imported: added %(new)s and updated %(updated)s %(kind)s; %(unchanged)s unchanged.") % values
         if self.duplicates:
-            text += " " + _(
+            text += " " + ngettext(
+                "%(n)s row skipped as a probable duplicate of an existing record (“Create rows that look like "
+                "duplicates anyway” in the admin, or manage.py import_records --create-duplicates, adds it).",
                 "%(n)s rows skipped as probable duplicates of existing records (“Create rows that look like "
-                "duplicates anyway” in the admin, or manage.py import_records --create-duplicates, adds them)."
+                "duplicates anyway” in the admin, or manage.py import_records --create-duplicates, adds them).",
+                len(self.duplicates),
             ) % {"n": len(self.duplicates)}
         return text
 

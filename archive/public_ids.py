@@ -1,7 +1,9 @@
 """Readable public ids for new records, and the rule that keeps them permanent.
 
 A record made in the admin or through the API without an id gets one read from its type, its date and its
-title or name, as the article's records have: `protest-2020-10-18-tabriz-rally`, `person-yegana-haciyeva`.
+title or name, as the article's records have: `protest-2020-10-18-tabriz-rally`, `person-yegana-haciyeva` — but
+never a name that may have to be withheld: an arrest's id does not name the detainee, and a person marked at
+risk gets a random tail instead of their name.
 The date is written as precisely as it is known (a day, a month, else the year). Letters are folded as
 search folds them (Təbriz → tabriz); a title with no Latin letters (a Persian one) gives the type and
 date with a short random tail. An id is never one another record has, or one the public once knew (a
@@ -25,19 +27,24 @@ SLUG_WORDS = 8
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 
 
-def readable(record) -> str:
-    """A free readable id for a record about to be created."""
+def readable(record, also_taken: set[str] | frozenset = frozenset()) -> str:
+    """A free readable id for a record about to be created (not one of `also_taken` either: ids an import
+    gave earlier rows of its file)."""
     from archive import registry
 
     record_type = registry.of(record)
     head = [record_type.id_prefix, *_date_parts(record)]
-    words = _LATIN_WORD.findall(folding.fold(str(record_type.label_of(record) or "")))[:SLUG_WORDS]
+    words = []
+    # An id is public and permanent: it never carries a name that may have to be withheld (an arrest's
+    # detainee, a person at risk).
+    if record_type.id_words and not getattr(record, "at_risk", False):
+        words = _LATIN_WORD.findall(folding.fold(str(record_type.label_of(record) or "")))[:SLUG_WORDS]
     if not words:
         from archive.models.base import new_public_id
 
         words = [new_public_id()[:6]]
     stem = _fit("-".join(head), words)
-    return _free(record_type, stem)
+    return _free(record_type, stem, also_taken)
 
 
 def _date_parts(record) -> list[str]:
@@ -71,7 +78,7 @@ def _fit(head: str, words: list[str]) -> str:
     return stem
 
 
-def _free(record_type, stem: str) -> str:
+def _free(record_type, stem: str, also_taken=frozenset()) -> str:
     from archive.models import Tombstone
 
     taken = set(record_type.model.objects.filter(public_id__startswith=stem).values_list("public_id", flat=True))
@@ -80,6 +87,7 @@ def _free(record_type, stem: str) -> str:
             "public_id", flat=True
         )
     )
+    taken |= {public_id for public_id in also_taken if public_id.startswith(stem)}
     if stem not in taken:
         return stem
     number = 2

@@ -86,15 +86,20 @@ def test_the_preview_shows_the_public_ids_the_import_writes(world, archivist, cl
     client.force_login(archivist)
     response = preview(client)
     shown = previewed_ids(response)
-    assert len(shown) == 2 and all(re.fullmatch(r"[0-9a-z]{10}", public_id) for public_id in shown)
+    assert shown == ["protest-2020-10-04-rally-in-urmia", "protest-2020-10-march-in-tabriz"]  # readable ids
     assert not models.Protest.objects.filter(public_id__in=shown).exists()  # still a preview
     confirm(client, response)
     assert [titled(t).get().public_id for t in ("Rally in Urmia", "March in Tabriz")] == shown
 
 
-def test_each_preview_draws_new_ids(world, archivist, client):
-    """Ids come from a seed drawn per preview, so the same file previewed twice does not reuse them."""
+def test_rows_that_repeat_records_on_purpose_get_the_next_free_ids(world, archivist, client):
+    """Created anyway as duplicates, the same rows get ids of their own: the readable id and a number."""
     client.force_login(archivist)
-    first = previewed_ids(preview(client, create_duplicates="on"))
-    second = previewed_ids(preview(client, create_duplicates="on"))
-    assert not set(first) & set(second)
+    confirm(client, preview(client))
+    again = preview(client, create_duplicates="on")
+    assert previewed_ids(again) == ["protest-2020-10-04-rally-in-urmia-2", "protest-2020-10-march-in-tabriz-2"]
+    confirm(client, again)
+    assert set(titled("Rally in Urmia").values_list("public_id", flat=True)) == {
+        "protest-2020-10-04-rally-in-urmia",
+        "protest-2020-10-04-rally-in-urmia-2",
+    }

@@ -235,7 +235,7 @@ def test_a_row_the_database_refuses_is_reported_on_its_row_and_nothing_is_writte
     index refuses the batch, which is written again row by row to name the row."""
     taken = models.Person.objects.create(public_id="drawn-twice", name="Already There").public_id
     drawn = iter(["fresh-one", taken, "fresh-two"])
-    monkeypatch.setattr(base, "quick_public_id", lambda: next(drawn))
+    monkeypatch.setattr(base.public_ids, "readable", lambda record, also_taken=(): next(drawn))
     monkeypatch.setattr(batch.BatchWriter, "_unique_public_ids", lambda self, creates: None)  # the race
     before = row_counts()
     report = run(models.Person, [{"name": "One"}, {"name": "Two"}, {"name": "Three"}])
@@ -244,10 +244,10 @@ def test_a_row_the_database_refuses_is_reported_on_its_row_and_nothing_is_writte
     assert "could not be saved" in report.issues[0].message
 
 
-def test_a_generated_public_id_already_taken_is_drawn_again(world, monkeypatch):
+def test_a_generated_public_id_taken_meanwhile_gets_another(world, monkeypatch):
     taken = models.Person.objects.create(public_id="drawn-twice", name="Already There").public_id
-    drawn = iter([taken, taken])
-    monkeypatch.setattr(base, "quick_public_id", lambda: next(drawn))
+    drawn = iter([taken, taken, "fresh-one", "fresh-two"])  # as the rows are read, then as the batch is written
+    monkeypatch.setattr(base.public_ids, "readable", lambda record, also_taken=(): next(drawn))
     report = run(models.Person, [{"name": "One"}, {"name": "Two"}])
     assert report.ok, report.messages
     ids = list(models.Person.objects.filter(name__in=["One", "Two"]).values_list("public_id", flat=True))

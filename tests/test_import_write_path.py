@@ -44,7 +44,7 @@ def test_a_refused_row_is_reported_as_invalid_not_as_written(world):
     user = user_with("import_person", "view_person")
     report = run(models.Person, [{"name": "Someone New"}], user=user)
     assert not report.ok and report.new == 0
-    assert report.summary() == "Nothing was imported: 1 errors."
+    assert report.summary() == "Nothing was imported: 1 error."
 
 
 def test_an_archivists_row_lifting_at_risk_is_refused_by_the_write_path_too(world, archivist, monkeypatch):

@@ -112,3 +112,12 @@ def test_the_admin_names_a_new_record_and_shows_a_published_id_read_only(client)
     m.Person.objects.filter(pk=person.pk).update(status=m.Status.PUBLISHED)
     page = client.get(reverse("admin:archive_person_change", args=[person.pk])).content.decode()
     assert 'name="public_id"' not in page and "person-abulfaz-elcibay" in page
+
+
+def test_an_id_never_names_someone_who_may_have_to_be_withheld():
+    at_risk = m.Person.objects.create(name="Secret Person", at_risk=True)
+    assert at_risk.public_id.startswith("person-") and "secret" not in at_risk.public_id
+    arrest = m.Arrest.objects.create(
+        person=m.Person.objects.create(name="Named Detainee"), date_start=dt.date(2020, 10, 18), outcome="unknown"
+    )
+    assert arrest.public_id.startswith("arrest-2020-10-18-") and "named" not in arrest.public_id

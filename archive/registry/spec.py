@@ -247,6 +247,7 @@ class RecordType:
     mergeable: bool = False
     identity: Identity | None = None  # when an imported row probably repeats a record (archive.resources.identity)
     id_prefix: str = ""  # how a new record's readable public id begins (archive.public_ids)
+    id_words: bool = True  # whether it goes on with the record's label (not an arrest's: it names the detainee)
 
     def __post_init__(self):
         self.fields = tuple((f if isinstance(f, Field) else Field(f)).bind(self.model) for f in self.fields)

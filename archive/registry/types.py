@@ -61,6 +61,7 @@ PROTESTS = RecordType(
 ARRESTS = RecordType(
     key="arrests",
     id_prefix="arrest",
+    id_words=False,  # an arrest's label names the detainee, who may come to be at risk
     identity=Identity("group_description", ("person_id", "place_id", "date")),
     model=m.Arrest,
     fields=(

@@ -32,7 +32,7 @@ from import_export.declarative import ModelDeclarativeMetaclass
 from import_export.resources import Diff, ModelResource
 from import_export.results import RowResult
 
-from archive import changes, registry
+from archive import changes, public_ids, registry
 from archive.models import Status
 from archive.models.base import PUBLIC_ID_ALPHABET
 from archive.resources import batch
@@ -158,6 +158,7 @@ class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
         self._dataset = None
         self._instances: dict = {}
         self._first_rows: dict[str, int] = {}  # public id → the number of the first row naming it
+        self._new_ids: set[str] = set()  # ids given to new rows so far
         self._fmt = "csv"
         self._entry: Entry | None = None
         self._self_refs = []
@@ -289,6 +290,11 @@ class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
                     errors.setdefault(column, []).extend(messages)
         if errors:
             raise ValidationError(errors)
+        if instance.pk is None and not cell_text(row.get("public_id")):
+            # A new record gets a readable id, as in the admin: the same for the preview and the import that
+            # follows (same rows, same archive), never one an earlier row of the file took.
+            instance.public_id = public_ids.readable(instance, also_taken=self._new_ids | self._first_rows.keys())
+            self._new_ids.add(instance.public_id)
 
     def _repeated_public_id(self, row, row_number) -> str | None:
         """An error if an earlier row of the file has this row's public id: the later row would silently
@@ -436,6 +442,7 @@ class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
         self.total_rows = len(dataset)
         self._dataset = dataset
         self._first_rows = {}
+        self._new_ids = set()
         self._fmt = kwargs.get("fmt") or "csv"
         self.writer = BatchWriter(
             self._meta.model,

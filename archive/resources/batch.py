@@ -34,8 +34,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from archive import changes
-from archive.models.base import new_public_id
+from archive import changes, public_ids
 from archive.resources.sql import copy_history, in_params, insert_objects, insert_rows, update_objects, where_in
 
 logger = logging.getLogger(__name__)
@@ -170,8 +169,8 @@ class BatchWriter:
         return now
 
     def _unique_public_ids(self, creates: list) -> None:
-        """Generated public ids are random: draw again the rare one already taken (a public id a
-        row gives is never taken: the row would have updated that record)."""
+        """A generated public id that another writer took since the row was read gets the next free one (a
+        public id a row gives is never taken: the row would have updated that record)."""
         if not creates:
             return
         ids = [obj.public_id for obj in creates]
@@ -185,7 +184,7 @@ class BatchWriter:
             taken = {row[0] for row in cursor.fetchall()}
         for obj in creates:
             while obj.public_id in taken:
-                obj.public_id = new_public_id()
+                obj.public_id = public_ids.readable(obj, also_taken=taken)
             taken.add(obj.public_id)
 
     def _save(self, model, creates: list, updates: list, now, history: bool = True) -> None:
