@@ -32,7 +32,10 @@ pytestmark = pytest.mark.django_db
 
 KINDS = list(SLUGS)
 VIEWSETS = {prefix: viewset for prefix, viewset, _basename in router.registry}
-TIME_LIMIT = 2.0  # seconds per request in-process; PostgreSQL's statement_timeout backs this in production
+# Seconds per request in-process: a guard against a pathological input (a quadratic filter, a runaway regex),
+# not a speed target — speed is the benchmark's (make bench). Loose enough for CI's two suites sharing two cores,
+# where ordinary requests were seen at 2.2 s; PostgreSQL's statement_timeout backs it in production.
+TIME_LIMIT = 6.0
 SMALL_PAGE = "page_size=2"  # where paging is not the point, keep pages (and so each request) small
 
 
