@@ -278,3 +278,9 @@ def test_change_form_shows_both_calendars(archivist_client):
     protest = factories.ProtestFactory(status=Status.DRAFT, date_start="2020-11-04")
     page = archivist_client.get(change_url(protest)).content.decode()
     assert "14 Aban 1399" in page and "۱۴ آبان ۱۳۹۹" in page
+
+
+def test_the_add_form_does_not_call_a_record_undated_before_it_is_saved(archivist_client):
+    page = archivist_client.get(reverse("admin:archive_protest_add")).content.decode()
+    stored = page.split("field-date_calendars", 1)[1].split("</div>", 3)
+    assert "undated" not in "".join(stored[:3])

@@ -160,9 +160,10 @@ class DatedInlineForm(PartialDateFormMixin, forms.ModelForm):
 
 
 def calendars_display(record) -> str:
-    """The stored date in Gregorian and Solar Hijri, for the admin form."""
-    if record is None:
-        return _("undated")
+    """The stored date in Gregorian and Solar Hijri, for the admin form; nothing before the first save (not
+    "undated": the live preview under the date box says what a save will store)."""
+    if record is None or record.pk is None:
+        return ""
     return calendars_of(record.date_start, record.date_end, record.date_precision)
 
 
