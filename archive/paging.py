@@ -44,7 +44,7 @@ def page_size(raw: str | None, default: int = DEFAULT_PAGE_SIZE) -> int:
     """The page size a client asked for (capped), or CursorError."""
     if raw is None:
         return default
-    if not re.fullmatch(r"[0-9]{1,6}", raw) or int(raw) < 1:
+    if not re.fullmatch(r"[0-9]{1,18}", raw) or int(raw) < 1:  # any larger whole number gets the maximum
         raise CursorError(_("Give a whole number from 1 to %d.") % MAX_PAGE_SIZE, "page_size")
     return min(int(raw), MAX_PAGE_SIZE)
 

@@ -15,6 +15,7 @@ cited): `check_permanent` refuses the change, for every form and API write (they
 
 import datetime as dt
 import re
+from collections.abc import Container
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -24,10 +25,11 @@ from archive.dates import MONTH_PRECISIONS, DatePrecision
 
 MAX_LENGTH = 64
 SLUG_WORDS = 8
+CANDIDATES = 50  # numbered ids tried after the stem
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 
 
-def readable(record, also_taken: set[str] | frozenset = frozenset()) -> str:
+def readable(record, also_taken: Container[str] = frozenset()) -> str:
     """A free readable id for a record about to be created (not one of `also_taken` either: ids an import
     gave earlier rows of its file)."""
     from archive import registry
@@ -78,22 +80,23 @@ def _fit(head: str, words: list[str]) -> str:
     return stem
 
 
-def _free(record_type, stem: str, also_taken=frozenset()) -> str:
+def _free(record_type, stem: str, also_taken: Container[str] = frozenset()) -> str:
+    """The stem, or the stem and the first free number: exact lookups on the unique indexes (a prefix search
+    cannot use them, and an import asks once per new row)."""
     from archive.models import Tombstone
+    from archive.models.base import new_public_id
 
-    taken = set(record_type.model.objects.filter(public_id__startswith=stem).values_list("public_id", flat=True))
+    candidates = [stem, *(f"{stem}-{number}" for number in range(2, CANDIDATES + 1))]
+    taken = set(record_type.model.objects.filter(public_id__in=candidates).values_list("public_id", flat=True))
     taken |= set(
-        Tombstone.objects.filter(record_type=record_type.key, public_id__startswith=stem).values_list(
+        Tombstone.objects.filter(record_type=record_type.key, public_id__in=candidates).values_list(
             "public_id", flat=True
         )
     )
-    taken |= {public_id for public_id in also_taken if public_id.startswith(stem)}
-    if stem not in taken:
-        return stem
-    number = 2
-    while f"{stem}-{number}" in taken:
-        number += 1
-    return f"{stem}-{number}"
+    free = next((c for c in candidates if c not in taken and c not in also_taken), None)
+    if free is None:  # the same title and date fifty times over: a random tail instead of a number
+        free = f"{stem[: MAX_LENGTH - 11].rstrip('-')}-{new_public_id()}"
+    return free
 
 
 def was_published(record) -> bool:

@@ -123,3 +123,18 @@ def test_a_single_record_is_not_json_all(client, many_protests):
 def test_the_site_list_links_its_json_download_to_the_whole_list(client, many_protests):
     page = client.get("/en/protests/?kind=strike&sort=-date").content.decode()
     assert "/api/v1/protests/?kind=strike&amp;ordering=-date_start%2C-pk&amp;format=json-all" in page
+
+
+@pytest.mark.parametrize("fmt", ["json", "json-all"])
+def test_a_page_size_beyond_the_maximum_gets_the_maximum_and_nonsense_is_a_400(client, fmt):
+    """Schemathesis found json-all answering 500 to page_size=327887953 (the paged list answered 400)."""
+    factories.ProtestFactory(status=models.Status.PUBLISHED)
+    huge = client.get(f"/api/v1/protests/?format={fmt}&page_size=327887953")
+    assert huge.status_code == 200
+    body = json.loads(b"".join(huge.streaming_content) if huge.streaming else huge.content)
+    assert body["page_size"] == paging.MAX_PAGE_SIZE
+    for nonsense in ("0", "-1", "ten", "9" * 40):
+        answer = client.get(f"/api/v1/protests/?format={fmt}&page_size={nonsense}")
+        assert answer.status_code == 400, nonsense
+        assert answer["Content-Type"].startswith("application/problem+json")
+        assert answer.json()["errors"][0]["parameter"] == "page_size"

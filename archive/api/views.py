@@ -196,12 +196,16 @@ class RecordViewSet(viewsets.ModelViewSet):
         params = self.request.query_params
         tombstones = self.tombstones(self.filterset_class(params).form) if params.get("updated_since") else None
         ordering = tuple(self.paginator.get_ordering(self.request, queryset, self))
+        try:
+            page_size = paging.page_size(params.get("page_size"))
+        except paging.CursorError as error:  # as the paged list answers it: a 400 naming the parameter
+            raise ValidationError({error.parameter: [str(error)]}) from None
         chunks = json_stream(
             queryset,
             ordering=ordering,
             serialize=lambda records: self.get_serializer(records, many=True).data,
             tombstones=tombstones,
-            page_size=paging.page_size(params.get("page_size")),
+            page_size=page_size,
         )
         response = StreamingHttpResponse(chunks, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.record_type.key}.json"'

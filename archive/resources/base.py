@@ -60,6 +60,17 @@ def seeded_public_id(seed: str, row_number: int) -> str:
     return "".join(PUBLIC_ID_ALPHABET[byte & 31] for byte in digest)
 
 
+class _InFile:
+    """Ids the file has used so far (new rows' and the ones it names), asked without copying them: an import
+    asks once per new row."""
+
+    def __init__(self, *containers):
+        self.containers = containers
+
+    def __contains__(self, public_id) -> bool:
+        return any(public_id in container for container in self.containers)
+
+
 class PreviewDiff(Diff):
     """The admin preview's diff of a row, taken once the row's batch is written."""
 
@@ -293,7 +304,7 @@ class RecordResource(ModelResource, metaclass=RecordResourceMetaclass):
         if instance.pk is None and not cell_text(row.get("public_id")):
             # A new record gets a readable id, as in the admin: the same for the preview and the import that
             # follows (same rows, same archive), never one an earlier row of the file took.
-            instance.public_id = public_ids.readable(instance, also_taken=self._new_ids | self._first_rows.keys())
+            instance.public_id = public_ids.readable(instance, also_taken=_InFile(self._new_ids, self._first_rows))
             self._new_ids.add(instance.public_id)
 
     def _repeated_public_id(self, row, row_number) -> str | None:
