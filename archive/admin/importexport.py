@@ -150,24 +150,21 @@ class RecordImportExportMixin(ImportExportMixin):
             storage.remove()
             messages.error(request, str(error))
             return HttpResponseRedirect(import_url)
-        user, model = request.user, self.model
+        user = request.user
+        upload = self._upload_work(
+            data,
+            file_name=confirm_form.cleaned_data["original_file_name"],
+            user=user,
+            fmt=fmt,
+            dry_run=False,
+            retain_instances=True,
+            create_duplicates=bool(signed.get("create_duplicates")),
+            id_seed=signed.get("id_seed"),
+        )
 
         def work(progress):
             try:
-                return import_records(
-                    model,
-                    data,
-                    file_name=confirm_form.cleaned_data["original_file_name"],
-                    user=user,
-                    fmt=fmt,
-                    dry_run=False,
-                    max_bytes=settings.ARCHIVE_IMPORT_MAX_BYTES,
-                    limits=Limits.for_upload(),
-                    retain_instances=True,
-                    create_duplicates=bool(signed.get("create_duplicates")),
-                    id_seed=signed.get("id_seed"),
-                    progress=progress,
-                )
+                return upload(progress)
             finally:
                 storage.remove()
 
@@ -183,23 +180,17 @@ class RecordImportExportMixin(ImportExportMixin):
         id_seed = secrets.token_hex(16)
         storage = self._tmp_storage()
         storage.save(data)
-        user, model = request.user, self.model
-
-        def work(progress):
-            return import_records(
-                model,
-                data,
-                file_name=file_name,
-                user=user,
-                fmt=fmt,
-                dry_run=True,
-                max_bytes=settings.ARCHIVE_IMPORT_MAX_BYTES,
-                limits=Limits.for_upload(),
-                preview=True,
-                create_duplicates=create_duplicates,
-                id_seed=id_seed,
-                progress=progress,
-            )
+        user = request.user
+        work = self._upload_work(
+            data,
+            file_name=file_name,
+            user=user,
+            fmt=fmt,
+            dry_run=True,
+            preview=True,
+            create_duplicates=create_duplicates,
+            id_seed=id_seed,
+        )
 
         # The confirm form carries the stored file's name and the preview's choices, signed: nobody can point
         # it at another file, and the import does what the preview showed (the same new ids).
@@ -211,6 +202,22 @@ class RecordImportExportMixin(ImportExportMixin):
             user=user, kind="preview", work=work, signed=signed, original=file_name, format=form.cleaned_data["format"]
         )
         return self._job_answer(request, job)
+
+    def _upload_work(self, data: bytes, **options):
+        """An upload's import (or dry run) as a job's work: `work(progress)`, under the upload's limits."""
+        model = self.model
+
+        def work(progress):
+            return import_records(
+                model,
+                data,
+                max_bytes=settings.ARCHIVE_IMPORT_MAX_BYTES,
+                limits=Limits.for_upload(),
+                progress=progress,
+                **options,
+            )
+
+        return work
 
     def _job_answer(self, request, job: str):
         """A job that is done within a moment is answered at once; a longer one by its progress page."""
