@@ -191,3 +191,14 @@ def test_a_row_belongs_to_the_first_record_it_names_not_to_those_it_points_at():
     links = tables["protest_places"]
     digests.add("protest_places", changes.owner_columns(links), ["p1", "tabriz"])
     assert set(digests.as_dict()) == {("protests", "p1")}
+
+
+@pytest.mark.parametrize(("language", "direction"), [("en", "ltr"), ("az", "ltr"), ("fa", "rtl"), ("tr", "ltr")])
+def test_the_releases_page_speaks_each_language(output, monkeypatch, client, language, direction):
+    f.ProtestFactory(public_id="p1", status=m.Status.PUBLISHED)
+    build_on(monkeypatch, "2024-05-01")
+    page = client.get("/data/releases/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'lang="{language}"' in page and f'dir="{direction}"' in page
+    assert 'href="/data/releases/2024-05-01/datapackage.zip"' in page
+    if language != "en":
+        assert "Data package releases" not in page  # the heading is translated

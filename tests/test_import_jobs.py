@@ -112,3 +112,27 @@ def test_an_unknown_or_malformed_job_id_goes_back_to_the_import_page(archivist, 
     for job in ("0" * 32, "../../etc/passwd", "x"):
         response = client.get(f"/admin/archive/protest/import/job/{job}/")
         assert response.status_code in (302, 404)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "direction"), [("az", "ltr"), ("fa", "rtl"), ("tr", "ltr")])
+def test_the_progress_page_speaks_each_language(world, archivist, client, monkeypatch, language, direction):
+    release = threading.Event()
+    monkeypatch.setattr(importjobs, "spawn", lambda target: threading.Thread(target=target).start())
+
+    def slow(progress):
+        progress(3, 10)
+        release.wait(10)
+        raise RuntimeError("never finishes here")
+
+    client.force_login(archivist)
+    job = importjobs.start(user=archivist, kind="preview", work=slow)
+    try:
+        time.sleep(0.2)
+        page = client.get(
+            reverse("admin:archive_protest_import_job", args=[job]), HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+        assert f'lang="{language}"' in page and f'dir="{direction}"' in page
+        assert "<progress" in page and "Checking the file" not in page  # translated
+    finally:
+        release.set()
