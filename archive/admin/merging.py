@@ -81,7 +81,7 @@ class MergeMixin:
             "form": form,
             "queryset": list(queryset),
             "plan": plan,
-            "alias_steps": ALIAS_STEPS,
+            "aliases": [(name, language, ALIAS_STEPS[step]) for step, name, language in plan.aliases],
             "flags": [(FLAG_LABELS[flag], FLAG_WARNINGS[flag], records) for flag, records in plan.flags],
             "action": "merge_selected",
             "opts": self.model._meta,
