@@ -21,7 +21,11 @@ from archive.models import Place
 
 @cache_public
 def home(request):
-    return render(request, "archive/home.html", charts.cached_home_context())
+    context = charts.cached_home_context()
+    # Each count is a card linking to its list (the counts come in the registry's order).
+    counts = zip(registry.TYPES, context["counts"], strict=True)
+    context["count_cards"] = [(t.key, label, n) for t, (label, n) in counts]
+    return render(request, "archive/home.html", context)
 
 
 @cache_public

@@ -181,11 +181,14 @@ def test_home_page_renders_the_archive_at_a_glance(page: Page):
     response = page.goto("/en/")
     assert response is not None and response.status == 200
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    counts = page.locator("table.counts")
+    counts = page.locator(".counts-grid")
     expect(counts).to_be_visible()
-    protests = counts.get_by_role("row").filter(has_text="Protests")
+    protests = counts.get_by_role("link").filter(has_text="Protests")
     expect(protests).to_have_count(1)
-    assert int(protests.get_by_role("cell").inner_text()) > 0
+    assert int(protests.locator(".count").inner_text()) > 0
+    protests.click()
+    expect(page).to_have_url(re.compile(r"/en/protests/$"))
+    page.go_back()
 
     charts = page.locator("main svg[role=img]")
     if charts.count():
