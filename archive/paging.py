@@ -3,8 +3,11 @@ as fast on page 10,000 as on page 1, and never a COUNT(*).
 
 A page is read after (or before) the position of the last (first) record of the page before, on
 the list's ordering plus the primary key, through the ordering's index. The cursor is that
-position and the ordering it belongs to, in an opaque token; a cursor that is not one this module
-made, or made for another ordering, is a `CursorError` (a 400 with a message).
+position and the ordering it belongs to, sealed into an opaque token (`seal`): encrypted and
+authenticated with a key derived from SECRET_KEY, so a client can neither read a position (a
+primary key would tell how many hidden records were made between two public ones) nor forge one.
+A cursor that is not one this module made, or made for another ordering, is a `CursorError` (a 400
+with a message); so is every cursor after SECRET_KEY changes (clients start again from page one).
 
 Undated records sort last either way round: a cursor cannot point at NULL, so a nullable date is
 paged by a stand-in past every real date (the models' `undated_last_indexes` serve it).
@@ -13,10 +16,14 @@ paged by a stand-in past every real date (the models' `undated_last_indexes` ser
 import base64
 import binascii
 import datetime as dt
+import hashlib
+import hmac
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import DateField, Q, Value
@@ -114,20 +121,59 @@ def _encode(ordering: tuple, position: list, backwards: bool) -> str:
     payload = {"o": list(ordering), "p": [v.isoformat() if hasattr(v, "isoformat") else v for v in position]}
     if backwards:
         payload["b"] = 1
-    raw = json.dumps(payload, separators=(",", ":"), default=str).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return seal(json.dumps(payload, separators=(",", ":"), default=str).encode())
 
 
 def _decode(cursor: str, ordering: tuple, keys: list[Key]) -> tuple[list, bool]:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        payload = json.loads(raw)
+        payload = json.loads(unseal(cursor))
         if payload.get("o") != list(ordering) or len(payload.get("p", ())) != len(keys):
             raise ValueError(cursor)
         position = [key.parse(text) for key, text in zip(keys, payload["p"], strict=True)]
     except (ValueError, TypeError, AttributeError, binascii.Error, UnicodeError, RecursionError):
         raise invalid_cursor() from None
     return position, bool(payload.get("b"))
+
+
+# --- sealing: deterministic authenticated encryption (SIV with HMAC-SHA256) -------------------------
+# The tag is an HMAC of the plain text and doubles as the nonce of an HMAC-SHA256 counter-mode key
+# stream; opening decrypts and recomputes the tag. The same position always seals to the same cursor
+# (pages stay cacheable); nothing but "these two cursors are equal" can be learned from one.
+
+TAG_BYTES = 16
+
+
+@cache
+def _seal_keys(secret: str) -> tuple[bytes, bytes]:
+    root = hashlib.sha256(b"archive.paging.cursor\x00" + secret.encode()).digest()
+    return hmac.digest(root, b"tag", "sha256"), hmac.digest(root, b"stream", "sha256")
+
+
+def _stream(key: bytes, tag: bytes, length: int) -> bytes:
+    blocks = (hmac.digest(key, tag + n.to_bytes(4, "big"), "sha256") for n in range((length + 31) // 32))
+    return b"".join(blocks)[:length]
+
+
+def seal(plain: bytes) -> str:
+    tag_key, stream_key = _seal_keys(settings.SECRET_KEY)
+    tag = hmac.digest(tag_key, plain, "sha256")[:TAG_BYTES]
+    hidden = bytes(a ^ b for a, b in zip(plain, _stream(stream_key, tag, len(plain)), strict=True))
+    return base64.urlsafe_b64encode(tag + hidden).decode().rstrip("=")
+
+
+def unseal(token: str) -> bytes:
+    """The plain text `seal` sealed, or ValueError for anything else (a forged or altered token)."""
+    if not isinstance(token, str) or len(token) > 4096:
+        raise ValueError("not a cursor")
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    tag, hidden = raw[:TAG_BYTES], raw[TAG_BYTES:]
+    if len(tag) < TAG_BYTES:
+        raise ValueError("not a cursor")
+    tag_key, stream_key = _seal_keys(settings.SECRET_KEY)
+    plain = bytes(a ^ b for a, b in zip(hidden, _stream(stream_key, tag, len(hidden)), strict=True))
+    if not hmac.compare_digest(hmac.digest(tag_key, plain, "sha256")[:TAG_BYTES], tag):
+        raise ValueError("not a cursor")
+    return plain
 
 
 def paginate(queryset, *, ordering: tuple[str, ...], cursor: str | None, size: int) -> Page:

@@ -29,6 +29,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from django.utils import translation
 from rest_framework.throttling import SimpleRateThrottle
 
+from archive import paging
 from archive.folding import fold as archive_fold
 
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
@@ -133,10 +134,17 @@ def body_bytes(response) -> bytes:
 
 
 def _cursors(text: str) -> list[str]:
-    """Pagination cursors are base64: decode them, a position could carry a value."""
+    """Pagination cursors are sealed (archive.paging): open them, a position could carry a value.
+
+    Other cursors (DRF's are base64) are decoded as base64."""
     decoded = []
     for match in re.finditer(r"cursor=([A-Za-z0-9%_=\-+/]+)", text):
         raw = unquote_plus(match.group(1))
+        try:
+            decoded.append(paging.unseal(raw).decode("utf-8", "replace"))
+            continue
+        except ValueError:
+            pass
         try:
             decoded.append(base64.b64decode(raw + "=" * (-len(raw) % 4)).decode("utf-8", "replace"))
         except ValueError:

@@ -189,7 +189,15 @@ def encode_cursor(**tokens: str) -> str:
 
 
 def encode_keyset(payload) -> str:
-    """A cursor built the way archive.paging builds one (URL-safe base64 of JSON, unpadded), holding anything."""
+    """A cursor sealed the way archive.paging seals one (its key is the server's), holding anything: what
+    the server does with a well-formed cursor whose contents are hostile."""
+    from archive import paging
+
+    return paging.seal(json.dumps(payload, separators=(",", ":")).encode())
+
+
+def encode_unsealed_keyset(payload) -> str:
+    """The JSON a cursor holds as plain URL-safe base64, not sealed: a forged cursor."""
     raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -219,6 +227,7 @@ CURSORS = {
     "all_tokens_bad": encode_cursor(o="x", r="y", p="z"),
     # archive.paging's own shape, tampered with
     "keyset_not_an_object": encode_keyset([1, 2, 3]),
+    "keyset_forged": encode_unsealed_keyset({"o": ["pk"], "p": [1]}),
     "keyset_no_position": encode_keyset({"o": ["pk"]}),
     "keyset_other_ordering": encode_keyset({"o": ["-pk"], "p": [1]}),
     "keyset_position_too_long": encode_keyset({"o": ["pk"], "p": [1, 2, 3]}),

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from archive import workflow
+from archive import paging, workflow
 from tests import factories
 from tests.factories import user_in_role
 
@@ -79,7 +79,7 @@ def test_tombstones_are_on_the_first_page_of_an_updated_since_list_only(client, 
 
 
 def _keyset(payload) -> str:
-    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+    return paging.seal(json.dumps(payload).encode())
 
 
 @pytest.mark.parametrize(
@@ -117,3 +117,27 @@ def test_link_headers_match_the_body(client, seven_places):
     again = client.get(body["next"])  # a cached answer keeps its header
     assert link_header(again) == link_header(last)
     assert "Link" not in client.get("/api/v1/places/?page_size=10")
+
+
+def test_a_cursor_is_opaque_and_cannot_be_forged(client, seven_places):
+    """A cursor shows no position (a primary key would tell how many hidden records were made between two
+    public ones), and a position written by a client, or a cursor changed in one character, is a 400."""
+    first = client.get("/api/v1/places/", {"page_size": 2}).json()
+    cursor = first["next"].split("cursor=")[1].split("&")[0]
+    raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    assert b'"p"' not in raw and b"pk" not in raw
+    assert json.loads(paging.unseal(cursor))["o"][-1] == "pk"
+    assert client.get(first["next"]).status_code == 200
+
+    forged = base64.urlsafe_b64encode(json.dumps({"o": ["pk"], "p": [1]}).encode()).decode().rstrip("=")
+    flipped = cursor[:-2] + ("A" if cursor[-2] != "A" else "B") + cursor[-1]
+    for bad in (forged, flipped):
+        response = client.get("/api/v1/places/", {"page_size": 2, "cursor": bad})
+        assert response.status_code == 400, bad
+        assert "cursor" in response.json()["detail"].lower() or "cursor" in str(response.json())
+
+
+def test_the_same_position_seals_to_the_same_cursor():
+    """Deterministic: a page's next link is the same on every request (caches and ETags keep working)."""
+    assert paging.seal(b'{"o":["pk"],"p":[3]}') == paging.seal(b'{"o":["pk"],"p":[3]}')
+    assert paging.seal(b'{"o":["pk"],"p":[3]}') != paging.seal(b'{"o":["pk"],"p":[4]}')
