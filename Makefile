@@ -24,8 +24,19 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# axe-core, the accessibility checker the browser tests run in each page (tests/test_browser_a11y.py), from the
+# npm registry at a pinned version, into the virtualenv (removed with it by `make clean`). The stamp names the
+# version, so changing AXE_CORE_VERSION installs the new one.
+AXE_CORE_VERSION := 4.14.1
+AXE_CORE_STAMP := $(VENV)/node_modules/.axe-core-$(AXE_CORE_VERSION)
+
+$(AXE_CORE_STAMP): | $(BIN)/activate
+	npm install --prefix $(VENV) --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_CORE_VERSION)
+	test -f $(VENV)/node_modules/axe-core/axe.min.js
+	touch $@
+
 install: $(VENV)/.runtime
-install-dev: $(VENV)/.dev
+install-dev: $(VENV)/.dev $(AXE_CORE_STAMP)
 
 # A local demo on the embedded database unless DATABASE_URL says otherwise. Set-up runs with DEBUG on;
 # the site is served with DEBUG off (SERVE_DEBUG=1 to debug), so a mistyped address gets the archive's own
