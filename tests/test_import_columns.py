@@ -32,7 +32,8 @@ NAMED = ["public_id", "name", "name_language"]
 
 # The columns files had before they were derived from the registry, in file order (type → columns an
 # import reads; an export writes the same without private_note, plus status and restricted) — and
-# since then a protest's `about_place` (one line in the registry, the model field and migration 0011).
+# since then a protest's `about_place` (one line in the registry, the model field and migration 0011), and
+# the JSON list columns of other names (`other_names_list`) and a statement's texts (`texts`).
 FILE_COLUMNS = {
     "protests": [
         "public_id", "title", "kind", "event_status", "date", "date_note", "places", "about_place", "organizers",
@@ -48,20 +49,20 @@ FILE_COLUMNS = {
     "statements": [
         "public_id", "title", "form", "date", "date_note", "speaker_people", "speaker_organizations",
         "speaker_description", "place", "summary", "reported_in", "about_protests", "about_arrests",
-        "about_statements", "text", "text_language", "text_en", "signatories", "signatories_as_written",
+        "about_statements", "text", "text_language", "text_en", "texts", "signatories", "signatories_as_written",
         "signatories_low", "signatories_high", "signatories_claimed_by", "signatories_claimant_kind",
         "signatories_source", "signatories_footnote", "signatories_note", "signatories_claims",
     ],
     "organizations": [
         *NAMED, "kind", "country", "based_in", "parent", "founded_year", "dissolved_year", "description",
-        "other_names",
+        "other_names", "other_names_list",
     ],
     "media-outlets": [
         *NAMED, "kind", "languages", "country", "base", "affiliation", "owner", "active_from", "active_until",
-        "url", "description", "other_names",
+        "url", "description", "other_names", "other_names_list",
     ],
-    "people": [*NAMED, "description", "at_risk", "other_names"],
-    "places": [*NAMED, "kind", "parent", "latitude", "longitude", "description", "other_names"],
+    "people": [*NAMED, "description", "at_risk", "other_names", "other_names_list"],
+    "places": [*NAMED, "kind", "parent", "latitude", "longitude", "description", "other_names", "other_names_list"],
     "sources": [
         "public_id", "kind", "title", "title_translation", "authors", "author_people", "outlet", "publisher",
         "language", "date", "date_note", "url", "accessed", "archived_url", "pages", "reference_text",

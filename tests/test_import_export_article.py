@@ -29,15 +29,10 @@ WORKFLOW = {"id", "created", "updated", "status", "restricted", "withdrawn_reaso
 PART_SKIPPED = {"id", "content_type", "object_id"}
 # Parts edited in the admin only, never in a file (see archive.resources.columns.part_columns).
 NOT_IN_FILES = {"affiliations"}
-# What a file carries of the parts it writes in one cell: other names as “name [language]” (not their kind
-# or note), a statement's original text and its English translation (not who translated, nor other
-# languages). Claims and citations are compared field by field.
-CARRIED = {
-    "other_names": lambda names: sorted((n["name"], n["language"]) for n in names),
-    "texts": lambda texts: [
-        (t["language"], t["text"], t["is_original"]) for t in texts if t["is_original"] or t["language"] == "en"
-    ],
-}
+# Parts whose order means nothing (the admin lists other names by language and name, a statement's texts
+# the original first), compared as sets of whole items; claims in the order they were entered (the flat
+# columns show the first), citations as sets too. Every field of every part is compared.
+UNORDERED = {"other_names", "texts"}
 
 
 def shown(value):
@@ -66,7 +61,9 @@ def parts_of(record) -> dict:
             continue
         owner = record._meta.get_field(part.accessor).field.name
         items = [fields_of(obj, {*PART_SKIPPED, owner}) for obj in getattr(record, part.accessor).order_by("pk")]
-        found[part.accessor] = CARRIED.get(part.accessor, list)(items)
+        if part.accessor in UNORDERED:
+            items.sort(key=lambda item: json.dumps(item, default=str))
+        found[part.accessor] = items
     found["citations"] = sorted(
         (fields_of(c, PART_SKIPPED) for c in record.citations.all()), key=lambda c: json.dumps(c, default=str)
     )
@@ -149,4 +146,12 @@ def test_the_articles_archive_exported_and_imported_into_an_empty_archive_comes_
     assert [(c["words"], c["claimant_kind"], c["footnote"]) for c in claims] == [
         ("hundreds", "researcher", None),
         ("about a hundred", "media", 25),
+    ]
+    # Urmia's former name keeps its kind and note; a statement keeps its Russian translation and who made it.
+    assert {"name": "Rezaiyeh", "language": "en", "kind": "former", "note": "Name in use 1926–1979."} in after[
+        ("Place", "place-urmia")
+    ]["other_names"]
+    texts = after[("Statement", "statement-2022-graparak-iran-haste")]["texts"]
+    assert [(t["language"], t["translator"]) for t in texts if t["language"] == "ru"] == [
+        ("ru", "news.am (Russian edition), headline quoting Graparak (fn. 24)")
     ]

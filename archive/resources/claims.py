@@ -8,9 +8,9 @@ Two ways to write them, one part (`ClaimPart`) reading both:
   claim, for spreadsheet users: a row updates the record's claim by the same claimant (or group), or
   adds one; an export writes the first claim there;
 - the list column (`size_claims`, `number_claims`, `signatories_claims`) holds every claim as a JSON
-  list of objects with the same fields. A non-empty list cell is authoritative: the record's claims
-  become exactly that list (claims kept where they match, updated by claimant or group, added, and
-  removed when the list leaves them out, each change in the record's history). An export writes it, so
+  list of objects with the same fields, authoritative when filled in (archive.resources.lists): the
+  record's claims become exactly that list (a claim equal in every field is kept, one by the same claimant
+  or group updated, others added, and those the list leaves out removed). An export writes it, so
   export → import gives back every claim of a record.
 
 A row giving both must have them agree: the flat columns then describe the list's claim by the same
@@ -25,13 +25,14 @@ from django.utils.translation import gettext as _
 from archive import claimants
 from archive.models import ClaimantKind, Source
 from archive.resources.cells import ChoiceWidget, IntegerWidget, as_written, cell_text
-from archive.resources.fields import Part, PartColumn, PendingPart, _related
+from archive.resources.fields import PendingPart, _related
+from archive.resources.lists import ListPart, pair_up, shown, written
 from archive.resources.refs import RecordWidget
 
 NUMBERS = ("low", "high", "footnote")
 
 
-class ClaimPart(Part):
+class ClaimPart(ListPart):
     """A record's count claims: one in flat columns, all of them in a JSON list column."""
 
     def __init__(self, relation: str, prefix: str, group: bool = False):
@@ -49,20 +50,18 @@ class ClaimPart(Part):
             "note": f"{prefix}_note",
         }
         self.list_column = f"{prefix}_claims"
+        self.keys = tuple(self.columns)
 
     @property
     def prefetch(self) -> tuple[str, ...]:
         return (self.relation, f"{self.relation}__source")
 
-    def column_fields(self) -> dict[str, PartColumn]:
-        return {**super().column_fields(), self.list_column: PartColumn(self, None, self.list_column)}
-
     # --- reading -------------------------------------------------------------------------------
 
     def plan(self, instance, row) -> list[PendingPart]:
-        text = cell_text(row.get(self.list_column)) if self.list_column in row else ""
+        text = self.list_cell(row)
         if text:
-            return self._plan_list(instance, row, text)
+            return self.plan_list(instance, row, text)
         return self._plan_one(instance, row)
 
     def _clean(self, key, raw):
@@ -136,29 +135,21 @@ class ClaimPart(Part):
                 claim.claimant_kind, changed = suggested, True
         return changed
 
-    # --- the list column -----------------------------------------------------------------------
+    # --- the list column (archive.resources.lists) ----------------------------------------------
 
-    def _example(self) -> str:
+    def not_a_list(self, text: str) -> str:
         example = {"words": "about a hundred", "low": 80, "high": 120, "claimant": "Erk", "source": "…"}
         if self.match == "group":
             example = {"group": "musicians", **example}
-        return json.dumps([example], ensure_ascii=False)
+        return _("“%(cell)s” is not a JSON list of claims; write e.g. %(example)s.") % {
+            "cell": as_written(text),
+            "example": json.dumps([example], ensure_ascii=False),
+        }
 
-    def _items(self, text: str) -> list:
-        try:
-            items = json.loads(text)
-        except ValueError:
-            items = None
-        if not isinstance(items, list):
-            raise ValidationError(
-                {
-                    self.list_column: _("“%(cell)s” is not a JSON list of claims; write e.g. %(example)s.")
-                    % {"cell": as_written(text), "example": self._example()}
-                }
-            )
-        return items
+    def label(self, number: int, item) -> str:
+        return _("Claim %(number)s (%(item)s)") % {"number": number, "item": shown(item)}
 
-    def _item(self, item) -> tuple[dict, bool]:
+    def item_values(self, item) -> tuple[dict, bool]:
         """One object of the list as model values, and whether it gives a claimant kind."""
         if not isinstance(item, dict) or set(item) - set(self.columns):
             raise ValueError(
@@ -180,53 +171,22 @@ class ClaimPart(Part):
             raise ValueError(" ".join(problems))
         return values, bool(cell_text(item.get("claimant_kind")))
 
-    def _plan_list(self, instance, row, text: str) -> list[PendingPart]:
-        items, wanted, problems = self._items(text), [], []
-        for number, item in enumerate(items, 1):
-            try:
-                wanted.append(self._item(item))
-            except ValueError as error:
-                problems.append(f"{self._label(number, item)}: {error}")
-        if problems:
-            raise ValidationError({self.list_column: problems})
+    def check_agreement(self, row, wanted: list) -> None:
         self._check_agreement(row, [values for values, _kind in wanted])
-        owner, model = self.owner_field(type(instance)), self.part_model(type(instance))
-        columns = dict.fromkeys(self.columns, self.list_column)
-        unused = _related(instance, self.relation)
-        matches = self._matches(unused, [values for values, _kind in wanted])
-        pending = []
-        for number, ((values, kind_given), existing) in enumerate(zip(wanted, matches, strict=True), 1):
-            claim = existing or model()
-            changed = self._assign(claim, values, kind_given) or existing is None
-            label = self._label(number, items[number - 1])
-            pending.append(PendingPart(claim, owner, columns, changed, label=label))
-        kept = {id(part.obj) for part in pending}
-        pending += [PendingPart(c, owner, columns, True, delete=True) for c in unused if id(c) not in kept]
-        return pending
 
-    def _matches(self, claims: list, wanted: list[dict]) -> list:
-        """For each wanted claim, the existing claim it updates (None: a new one): first a claim equal
-        in every field, then one by the same claimant (or group); each existing claim serves once."""
-        free, found = list(claims), [None] * len(wanted)
+    def matches(self, parts: list, wanted: list) -> list:
+        """First a claim equal in every field, then one by the same claimant (or group)."""
 
-        def same_values(claim, values):
-            return all(getattr(claim, key) == value for key, value in values.items())
+        def same_values(claim, item):
+            return all(getattr(claim, key) == value for key, value in item[0].items())
 
-        def same_match(claim, values):
-            return _same(getattr(claim, self.match), values.get(self.match))
+        def same_match(claim, item):
+            return _same(getattr(claim, self.match), item[0].get(self.match))
 
-        for test in (same_values, same_match):
-            for index, values in enumerate(wanted):
-                if found[index] is None:
-                    claim = next((c for c in free if test(c, values)), None)
-                    if claim is not None:
-                        found[index] = claim
-                        free.remove(claim)
-        return found
+        return pair_up(parts, wanted, (same_values, same_match))
 
-    def _label(self, number: int, item) -> str:
-        shown = json.dumps(item, ensure_ascii=False) if isinstance(item, dict | list) else str(item)
-        return _("Claim %(number)s (%(item)s)") % {"number": number, "item": as_written(shown)}
+    def assign(self, obj, values) -> bool:
+        return self._assign(obj, *values)
 
     def _check_agreement(self, row, wanted: list[dict]) -> None:
         """Flat columns beside a list must describe one of its claims: the one by the same claimant (or
@@ -272,8 +232,7 @@ class ClaimPart(Part):
     def export(self, instance, key):
         claims = _related(instance, self.relation)
         if key is None:  # the list column: every claim, every field
-            listed = [{k: self._exported(claim, k) for k in self.columns} for claim in claims]
-            return json.dumps(listed, ensure_ascii=False) if listed else ""
+            return written([{k: self._exported(claim, k) for k in self.columns} for claim in claims])
         value = self._exported(claims[0], key) if claims else None
         return "" if value is None else str(value)
 

@@ -2,7 +2,7 @@
 
 A type's file is, in order: `public_id`; a column per field of its field spec (`RecordType.fields`,
 the `date` pseudo-field giving `date` and `date_note`), read and written by the field's `Kind`; the
-columns of its parts (count claims, flat and as a JSON list; other names; a statement's texts); and the
+columns of its parts (count claims, other names and a statement's texts, each flat and as a JSON list); and the
 columns every record has (`wikidata_qid`, `public_note`, `private_note` on import only, `status` and
 `restricted` on export only). Adding a field to a type's spec adds its column here, with nothing else to edit.
 """
@@ -25,13 +25,13 @@ from archive.resources.fields import (
     Column,
     DateColumn,
     ExportColumn,
-    OtherNamesPart,
     Part,
     RaiseOnlyColumn,
     RelationColumn,
-    StatementTextPart,
 )
+from archive.resources.names import OtherNamesPart
 from archive.resources.refs import LanguagesWidget, RecordsWidget, RecordWidget, SlogansWidget
+from archive.resources.texts import StatementTextPart
 
 # The widget of a one-value field, by kind (choices and relations are built from the field).
 WIDGETS = {

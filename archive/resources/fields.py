@@ -4,9 +4,10 @@
 - `RelationColumn`: a many-to-many relation, items separated by |.
 - `DateColumn`: the one `date` column, read by archive.date_input.
 - `ExportColumn`: shown on export (status, restricted), never imported.
-- Parts (`ClaimPart` in archive.resources.claims, `OtherNamesPart`, `StatementTextPart`) read several
-  columns into parts of the record (count claims, other names, texts) and
-  write them back on export through `PartColumn`s.
+- Parts (`ClaimPart` in archive.resources.claims, `OtherNamesPart` in .names, `StatementTextPart` in
+  .texts, `CitationsPart`) read several columns into parts of the record (count claims, other names,
+  texts, citations) and write them back on export through `PartColumn`s; a part with a JSON list
+  column of all its items is a `ListPart` (archive.resources.lists).
 
 Import happens in two steps so that nothing is written before the whole row
 is known to be valid: `apply()` sets fields on the unsaved instance and
@@ -23,15 +24,7 @@ from import_export.fields import Field
 
 from archive.date_input import DateInputError, format_partial_date_input, parse_partial_date
 from archive.models import Source
-from archive.resources.cells import (
-    JOINER,
-    IntegerWidget,
-    TextWidget,
-    cell_text,
-    language_for,
-    split_items,
-    split_tagged,
-)
+from archive.resources.cells import IntegerWidget, TextWidget, cell_text
 from archive.resources.refs import RecordWidget
 from archive.resources.validation import model_errors
 
@@ -167,104 +160,6 @@ class Part:
 
     def owner_field(self, model) -> str:
         return model._meta.get_field(self.relation).field.name
-
-
-class OtherNamesPart(Part):
-    """`other_names`: “Urmu [az-Latn] | ارومیه [fa]”; names the record lacks are added."""
-
-    def __init__(self, relation="other_names"):
-        self.relation = self.column = relation
-        self.columns = {"name": relation}
-
-    def plan(self, instance, row) -> list[PendingPart]:
-        if self.column not in row:
-            return []
-        known = {(n.name, n.language_id) for n in _related(instance, self.relation)}
-        pending, problems = [], []
-        model = self.part_model(type(instance))
-        for item in split_items(row[self.column]):
-            name, code = split_tagged(item)
-            if code is None or not name:
-                problems.append(
-                    _("Write “%(item)s” as a name and its language, e.g. “Urmu [az-Latn]”.") % {"item": item}
-                )
-                continue
-            try:
-                language = language_for(code)
-            except ValueError as error:
-                problems.append(str(error))
-                continue
-            if (name, language.code) in known:
-                continue
-            known.add((name, language.code))
-            columns = {"name": self.column, "language": self.column, "kind": self.column, "note": self.column}
-            pending.append(PendingPart(model(name=name, language=language), "owner", columns, True))
-        if problems:
-            raise ValidationError({self.column: problems})
-        return pending
-
-    def export(self, instance, key):
-        return JOINER.join(f"{n.name} [{n.language_id}]" for n in getattr(instance, self.relation).all())
-
-
-class StatementTextPart(Part):
-    """`text` + `text_language` (the original) and `text_en` (an English translation)."""
-
-    columns = {"text": "text", "language": "text_language", "text_en": "text_en"}
-
-    def __init__(self, relation="texts"):
-        self.relation = relation
-
-    def plan(self, instance, row) -> list[PendingPart]:
-        if not any(column in row for column in self.columns.values()):
-            return []
-        texts = _related(instance, self.relation)
-        original = next((t for t in texts if t.is_original), None)
-        english = next((t for t in texts if not t.is_original and t.language_id == "en"), None)
-        model, errors, pending = self.part_model(type(instance)), {}, []
-        text, code = cell_text(row.get("text")), cell_text(row.get("text_language"))
-        language = None
-        if code:
-            try:
-                language = language_for(code)
-            except ValueError as error:
-                errors["text_language"] = [str(error)]
-        if text:
-            if not code and original is None:
-                errors["text_language"] = [_("Give the language of the text, e.g. az-Latn.")]
-            obj = original or model(is_original=True)
-            changed = (
-                original is None or obj.text != text or (language is not None and obj.language_id != language.code)
-            )
-            obj.text = text
-            if language is not None:
-                obj.language = language
-            pending.append(PendingPart(obj, "statement", {"text": "text", "language": "text_language"}, changed))
-        elif language is not None and (original is None or original.language_id != language.code):
-            errors["text_language"] = [_("A language is given but the text is empty.")]
-        translation = cell_text(row.get("text_en"))
-        if translation:
-            try:
-                obj = english or model(is_original=False, language=language_for("en"))
-            except ValueError as error:
-                errors["text_en"] = [str(error)]
-            else:
-                changed = english is None or obj.text != translation
-                obj.text = translation
-                pending.append(PendingPart(obj, "statement", {"text": "text_en", "language": "text_en"}, changed))
-        if errors:
-            raise ValidationError(errors)
-        return pending
-
-    def export(self, instance, key):
-        texts = _related(instance, self.relation)
-        if key == "text_en":
-            english = next((t for t in texts if not t.is_original and t.language_id == "en"), None)
-            return english.text if english else ""
-        original = next((t for t in texts if t.is_original), None)
-        if original is None:
-            return ""
-        return original.text if key == "text" else original.language_id
 
 
 class CitationsPart(Part):
