@@ -30,7 +30,8 @@ def labels(response) -> set[str]:
     for match in LABEL.finditer(response.content.decode()):
         text = html.unescape(re.sub(r"<[^>]+>", "", match.group(2)))
         found.add(re.sub(r"\s+", " ", text).strip())
-    return found - {""}
+    # A number (a year heading a chart's table row) is data, written alike in languages with Latin digits.
+    return {label for label in found if label and not re.fullmatch(r"[\d\s.,:–-]+", label)}
 
 
 def public_pages() -> list[str]:
