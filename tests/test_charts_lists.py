@@ -85,6 +85,13 @@ def test_the_timeline_counts_the_records_the_list_finds(client, world, query):
     html = response.content.decode()
     assert f'<desc id="list-timeline-desc">{timeline.text}</desc>' in unescape(html)
     assert timeline.text in unescape(html.split("<figcaption>")[1])
+    # The table behind the chart: a row per bar with records, its total linking where the bar does.
+    table = unescape(html[html.index('<table class="chart-table">') : html.index("</table>")])
+    rows = re.findall(
+        r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td><td>(\d+)</td><td><a href="([^"]+)">(\d+)</a>', table
+    )
+    bars = [b for b in timeline.buckets if b.total]
+    assert [(label, int(total), url) for label, _w, _l, url, total in rows] == [(b.label, b.total, b.url) for b in bars]
 
 
 @pytest.mark.parametrize("query", QUERIES)
@@ -208,7 +215,18 @@ def test_every_dated_list_draws_its_pictures_in_every_language(article, client, 
     assert timeline.listed == response.context["total"]
 
 
-@pytest.mark.parametrize("path", ["/en/protests/", "/en/statements/", "/en/arrests/", "/en/sources/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/protests/",
+        "/en/protests/?place=place-iran&event_status=held",
+        "/en/statements/",
+        "/en/statements/?language=en",  # through the texts: rows joined, each statement counted once
+        "/en/statements/?date_from=October+2020&date_to=mid-November+2020",
+        "/en/arrests/",
+        "/en/sources/",
+    ],
+)
 def test_on_the_article_every_bar_leads_to_as_many_records_as_it_counts(article, client, path):
     _response, charts = charts_of(client, path)
     bars = [b for b in charts.timeline.buckets if b.total]

@@ -169,31 +169,38 @@ def test_the_home_map_draws_countries_under_the_dots_in_every_language(article, 
 
 
 @pytest.mark.parametrize(
-    ("size", "must_name"), [("wide", {"Tabriz", "Urmia", "Ardabil", "Tehran"}), ("narrow", {"Tabriz"})]
+    ("size", "regions", "must_name"),
+    [("wide", 5, {"Tabriz", "Urmia", "Ardabil", "Tehran"}), ("narrow", 2, {"Tabriz", "Urmia"})],
 )
-def test_region_names_are_drawn_where_they_fit_and_no_label_covers_another(article, size, must_name):
+def test_region_names_are_drawn_where_they_fit_and_no_label_covers_another(article, size, regions, must_name):
     place_map = dotmap.place_points()
     if size == "narrow":
         place_map = place_map.narrow
         assert place_map.width == mapframe.NARROW_MAP_WIDTH
 
-    assert len(place_map.labels) >= 3  # region names where they fit
+    assert len(place_map.labels) >= regions  # region names where they fit
+    # (box, the dot it names): a name may cover a dot without protests only, never one with protests but its own.
     boxes = [
-        mapframe.text_box(label.x, label.y, label.text, dotmap.COUNTRY_LABEL_SIZE, "middle")
+        (mapframe.text_box(label.x, label.y, label.text, dotmap.COUNTRY_LABEL_SIZE, "middle"), None)
         for label in place_map.labels
     ]
     boxes += [
-        mapframe.text_box(p.label_x, p.label_y, p.name, dotmap.LABEL_SIZE, p.label_anchor)
+        (mapframe.text_box(p.label_x, p.label_y, p.name, dotmap.LABEL_SIZE, p.label_anchor), p)
         for p in place_map.points
         if p.label
     ]
-    # A name may cover a dot without protests only; never one with protests.
-    dots = [(p.x - p.r, p.y - p.r, p.x + p.r, p.y + p.r) for p in place_map.points if p.protests]
-    assert len(boxes) >= 5
+    busy = [p for p in place_map.points if p.protests]
     window = mapframe.Window(width=place_map.width, height=place_map.height)
-    for i, box in enumerate(boxes):
+    for i, (box, own) in enumerate(boxes):
         assert mapframe.inside_picture(box, window)
-        assert not any(mapframe.overlaps(box, other) for other in boxes[i + 1 :] + dots)
+        assert not any(mapframe.overlaps(box, other) for other, _p in boxes[i + 1 :])
+        for dot in busy:
+            if dot is own:  # beside its own dot, or at a corner of the dot's square: never over the dot itself
+                nearest_x = min(max(dot.x, box[0]), box[2])
+                nearest_y = min(max(dot.y, box[1]), box[3])
+                assert (nearest_x - dot.x) ** 2 + (nearest_y - dot.y) ** 2 >= dot.r**2
+            else:
+                assert not mapframe.overlaps(box, (dot.x - dot.r, dot.y - dot.r, dot.x + dot.r, dot.y + dot.r))
     assert must_name <= {p.name for p in place_map.points if p.label}
 
 
@@ -208,3 +215,26 @@ def test_a_lone_place_gets_a_window_of_its_region_not_a_street_map():
     assert place_map.width / scale == pytest.approx(mapframe.MIN_WINDOW_WIDTH)
     assert 0 < point.x < place_map.width and 0 < point.y < place_map.height
     assert place_map.countries  # the borders around it are drawn
+
+
+@pytest.mark.django_db
+def test_areas_are_not_dots_and_the_busiest_place_sets_the_largest_dot(monkeypatch):
+    province = factories.PlaceFactory(name="Testprovince", kind="province", latitude=38.0, longitude=47.0)
+    cities = [
+        factories.PlaceFactory(name=f"Town {i}", parent=province, latitude=37 + i / 5, longitude=46 + i / 5)
+        for i in range(5)
+    ]
+    for i, city in enumerate(cities):
+        for _n in range(i * 20):  # 0, 20, 40, 60, 80 protests
+            factories.ProtestFactory().places.set([city])
+    monkeypatch.setattr(dotmap, "MAX_DOTS", 3)
+    places = {p.pk: p for p in [province, *cities]}
+
+    place_map = dotmap.picture(places, dotmap.protests_within(places), lambda place: "/", every_place=True)
+
+    assert [p.name for p in place_map.points] == ["Town 4", "Town 3", "Town 2"]  # the busiest, biggest first
+    assert sorted(p.name for p in place_map.crowded) == ["Town 0", "Town 1"]
+    assert "Testprovince" not in {p.name for p in place_map.listed}  # its 200 protests would drown its towns
+    assert place_map.points[0].r == dotmap.MAX_RADIUS
+    assert dotmap.MIN_RADIUS < place_map.points[-1].r < dotmap.MAX_RADIUS
+    assert "Only the 3 with the most protests are drawn." in place_map.text

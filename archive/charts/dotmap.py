@@ -16,11 +16,17 @@ from django.utils.translation import gettext_lazy, ngettext
 from archive.charts import mapframe
 from archive.charts.mapframe import MAP_WIDTH
 from archive.charts.places import ancestry, distinct_records, public_places, record_places
-from archive.models import Place, Protest
+from archive.models import Place, PlaceKind, Protest
 from archive.templatetags.archive_tags import record_url
 
 LABEL_SIZE, COUNTRY_LABEL_SIZE = 12, 13  # picture units; charts.css sets the same sizes
 HIT_RADIUS = 12  # a dot's link is at least 24 units across, however small the dot
+# A dot's area grows with its count, up to the busiest place's; a place without protests is a small ring.
+MIN_RADIUS, MAX_RADIUS, EMPTY_RADIUS = 4.0, 14.0, 3.5
+# At most this many dots (the busiest places): beyond it a map is a blot, and its page a heavy download.
+MAX_DOTS = 150
+# Areas are not dots: a province's dot would stand for every protest in it, on top of its cities'.
+AREA_KINDS = {PlaceKind.COUNTRY, PlaceKind.REGION, PlaceKind.PROVINCE, PlaceKind.COUNTY}
 
 # Where a country's (or the sea's) name may go, best first: (latitude, longitude) of the label's middle. The
 # first spot inside the window and clear of the dots and their labels is taken; with none, no label.
@@ -68,6 +74,7 @@ class MapLabel:
 class PlaceMap:
     points: list[MapPoint]  # drawn, the biggest first so that a small dot is never hidden under a big one
     outside: list[MapPoint] = field(default_factory=list)  # with coordinates beyond the base map: listed only
+    crowded: list[MapPoint] = field(default_factory=list)  # past the MAX_DOTS busiest: listed only
     without_coordinates: int = 0
     countries: list[mapframe.Country] = field(default_factory=list)
     labels: list[MapLabel] = field(default_factory=list)
@@ -79,38 +86,46 @@ class PlaceMap:
 
     @property
     def elsewhere(self) -> int:
-        return sum(1 for p in [*self.points, *self.outside] if p.elsewhere)
+        return sum(1 for p in self.listed if p.elsewhere)
 
     @property
     def listed(self) -> list[MapPoint]:
         """Every place with coordinates, drawn or not, in name order: the map's text alternative."""
-        return sorted([*self.points, *self.outside], key=lambda p: p.name)
+        return sorted([*self.points, *self.outside, *self.crowded], key=lambda p: p.name)
 
     @property
     def text(self) -> str:
-        if not self.points and not self.outside:
+        listed = len(self.listed)
+        if not listed:
             if not self.every_place:
                 return _("None of these records is tied to a place with coordinates.")
             return _("No published place has coordinates yet.")
         text = ngettext(
             "%(n)s place with coordinates; the list below names it.",
             "%(n)s places with coordinates; the list below names each with its protests.",
-            len(self.points) + len(self.outside),
-        ) % {"n": len(self.points) + len(self.outside)}
+            listed,
+        ) % {"n": listed}
         if self.outside:
             text += " " + ngettext(
                 "%(n)s of them lies beyond the map.", "%(n)s of them lie beyond the map.", len(self.outside)
             ) % {"n": len(self.outside)}
+        if self.crowded:
+            text += " " + _("Only the %(n)s with the most protests are drawn.") % {"n": len(self.points)}
         return text
 
 
 def protests_within(places: dict[int, Place], records=None, paths=("places",)) -> dict[int, int]:
-    """For each public place with coordinates, how many of `records` (published protests unless given) were there
-    or at a public place inside it: what the list filtered by that place finds."""
+    """For each public place a map draws, how many of `records` (published protests unless given) were there or at a
+    public place inside it: what the list filtered by that place finds."""
     records = Protest.objects.published() if records is None else records
-    located = {pk for pk, place in places.items() if place.latitude is not None and place.longitude is not None}
+    located = {pk for pk, place in places.items() if dotted(place)}
     targets = {pk: set(ancestry(pk, places)) & located for pk in places}
     return distinct_records({pk: up for pk, up in targets.items() if up}, record_places(records, paths))
+
+
+def dotted(place: Place) -> bool:
+    """Whether a map draws the place: it has coordinates and is a point (a city, a site), not an area."""
+    return place.latitude is not None and place.longitude is not None and place.kind not in AREA_KINDS
 
 
 def place_points(places: dict[int, Place] | None = None) -> PlaceMap:
@@ -139,9 +154,7 @@ def picture(
     """A map of the public places with coordinates (with `every_place`, also those counted 0), `width` picture units
     wide, the window fitted to its dots. `url_for(place)` is where a dot leads; `elsewhere(place)` marks a place
     outside the one a list is filtered by."""
-    located = sorted(
-        (p for p in places.values() if p.latitude is not None and p.longitude is not None), key=lambda p: p.name
-    )
+    located = sorted((p for p in places.values() if dotted(p)), key=lambda p: (-counts.get(p.pk, 0), p.name))
     chosen = [p for p in located if every_place or counts.get(p.pk, 0)]
     result = PlaceMap(points=[], without_coordinates=len(places) - len(located), every_place=every_place, width=width)
     world = {}
@@ -152,16 +165,24 @@ def picture(
         world[id(point)] = mapframe.world_xy(point.latitude, point.longitude)
         point.on_map = mapframe.in_frame(*world[id(point)])
         point.elsewhere = bool(elsewhere and elsewhere(place))
-        (result.points if point.on_map else result.outside).append(point)
+        if not point.on_map:
+            result.outside.append(point)
+        else:
+            (result.points if len(result.points) < MAX_DOTS else result.crowded).append(point)
     if not result.points:
         return result
     window = mapframe.window_for([world[id(p)] for p in result.points], width)
     result.transform, result.height = window.transform, window.height
     result.countries = mapframe.countries_in(window)
+    top = max(p.protests for p in result.points) or 1
+    # A narrow picture's dots shrink with it (on a phone they come out about as large as on a wide screen): its
+    # places crowd, and their names need the room.
+    shrink = width / MAP_WIDTH
     for point in result.points:
         point.x, point.y = window.view(*world[id(point)])
-        # A narrow picture's dots are smaller (relative to it, still larger than the wide one's): its places crowd.
-        point.r = round((4 + 3 * math.sqrt(point.protests)) * math.sqrt(width / MAP_WIDTH), 1)
+        share = math.sqrt(point.protests / top)
+        radius = MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * share if point.protests else EMPTY_RADIUS
+        point.r = round(radius * shrink, 1)
         point.hit_r = max(HIT_RADIUS, point.r)
     result.points.sort(key=lambda p: (-p.r, p.name))
     result.labels = _place_labels(result.points, window)
@@ -177,8 +198,9 @@ def _place_labels(points: list[MapPoint], window: mapframe.Window) -> list[MapLa
     empty = [_box(p) for p in points if not p.protests]
     for point in sorted((p for p in points if p.protests), key=lambda p: (-p.protests, p.name)):
         candidates = _beside(point)
-        spot = mapframe.free_spot(candidates, point.name, LABEL_SIZE, placed + busy + empty, window)
-        spot = spot or mapframe.free_spot(candidates, point.name, LABEL_SIZE, placed + busy, window)
+        others = [box for box in busy if box != _box(point)]  # its own dot: the candidates keep clear of it
+        spot = mapframe.free_spot(candidates, point.name, LABEL_SIZE, placed + others + empty, window)
+        spot = spot or mapframe.free_spot(candidates, point.name, LABEL_SIZE, placed + others, window)
         if spot:
             point.label = True
             point.label_x, point.label_y, point.label_anchor = round(spot[0], 1), round(spot[1], 1), spot[2]
