@@ -190,6 +190,13 @@ def test_out_of_time_the_list_says_so_instead_of_drawing(client, world, monkeypa
     assert response.context["total"] == 6
 
 
+def test_a_list_that_finds_nothing_draws_nothing(client, world):
+    response = client.get("/en/protests/?date_from=1900&date_to=1901")
+    assert response.status_code == 200 and response.context["total"] == 0
+    assert "list_charts" not in response.context
+    assert "list-charts" not in response.content.decode()
+
+
 def test_lists_without_dates_or_places_draw_nothing(client, world):
     for kind in ["organizations", "people", "places", "media-outlets"]:
         response = client.get(f"/en/{kind}/")

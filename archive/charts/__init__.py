@@ -256,6 +256,7 @@ def lay_out_both(chart: Timeline) -> None:
 
 # A bar is never wider than this: one week alone is a bar, not a wall.
 MAX_BAR_WIDTH = 48
+AXIS_CHARACTER = 6.4  # about how wide a character of an 11-unit axis label is
 
 
 def _lay_out_timeline(chart: Timeline) -> None:
@@ -271,7 +272,9 @@ def _lay_out_timeline(chart: Timeline) -> None:
     scale = plot_height / axis_top
     chart.ticks = [Tick(v, round(chart.baseline - v * scale, 1)) for v in range(0, axis_top + 1, step)]
     slot = (chart.plot_right - chart.plot_left) / len(chart.buckets)
-    every = max(1, math.ceil(len(chart.buckets) / (chart.width / 60)))  # room for ~60 units per label
+    # Every n-th bar is labelled, so that the longest label (Persian month names are long) has room.
+    longest = max(len(b.short) for b in chart.buckets)
+    every = max(1, math.ceil((longest * AXIS_CHARACTER + 10) / slot))
     bar = min(slot * 0.8, MAX_BAR_WIDTH)
     for i, bucket in enumerate(chart.buckets):
         bucket.x = round(chart.plot_left + (i + 0.5) * slot - bar / 2, 1)

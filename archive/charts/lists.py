@@ -115,6 +115,8 @@ def list_charts(request, record_type, filterset) -> dict:
         )
 
     drawn = within_time_budget(draw)
+    if drawn is not None and drawn.timeline is not None and not drawn.timeline.listed:
+        return {}  # nothing found, nothing to picture
     charts = drawn if drawn is not None else ListCharts(unavailable=True)
     charts.plural = str(record_type.model._meta.verbose_name_plural)
     return {"list_charts": charts}
