@@ -14,6 +14,7 @@ from django_filters import MultipleChoiceFilter
 
 from archive import cache, charts, merge, pages, paging, registry, search
 from archive.cache import cache_public
+from archive.charts.lists import list_charts
 from archive.dialect import within_time_budget
 from archive.filters import PublicIdFilter, StrictBooleanFilter, filterset_for, is_ignored
 from archive.models import Place
@@ -482,6 +483,7 @@ def record_list(request, kind: str):
         "next_url": _page_url(request, page.next_cursor),
         "previous_url": _page_url(request, page.previous_cursor),
         **_download_urls(request, record_type, sorts[sort]),
+        **list_charts(request, record_type, filterset),
     }
     return render(request, "archive/list.html", context)
 

@@ -11,7 +11,7 @@ import pytest
 
 from archive import charts, models
 from archive.dates import DatePrecision
-from tests import factories
+from tests import chart_helpers, factories
 
 pytestmark = pytest.mark.django_db
 
@@ -111,9 +111,8 @@ def test_the_article_tabriz_bazaar_closure_counts_under_tabriz(article):
     assert chart.unattributed <= total
 
 
-def test_map_keeps_every_point_inside_the_view_box_and_links_public_places(article):
-    factories.PlaceFactory(name="Far north", latitude=69.0, longitude=33.0)
-    factories.PlaceFactory(name="Draft dot", latitude=10.0, longitude=10.0, status=models.Status.DRAFT)
+def test_map_keeps_every_point_inside_the_picture_and_links_public_places(article):
+    factories.PlaceFactory(name="Draft dot", latitude=38.5, longitude=47.0, status=models.Status.DRAFT)
 
     place_map = charts.place_points()
 
@@ -121,18 +120,23 @@ def test_map_keeps_every_point_inside_the_view_box_and_links_public_places(artic
     assert len(place_map.points) == expected
     assert "Draft dot" not in {p.name for p in place_map.points}
     for point in place_map.points:
-        assert charts.MAP_MARGIN - 0.1 <= point.x <= place_map.width - charts.MAP_MARGIN + 0.1
-        assert charts.MAP_MARGIN - 0.1 <= point.y <= place_map.height - charts.MAP_MARGIN + 0.1
+        assert point.r <= point.x <= place_map.width - point.r
+        assert point.r <= point.y <= place_map.height - point.r
         assert point.url.startswith("/en/places/")
     by_name = {p.name: p for p in place_map.points}
     assert by_name["Tabriz"].x > by_name["Ankara"].x  # east is right
-    assert by_name["Far north"].y < by_name["Tehran"].y  # north is up
+    assert by_name["Baku"].y < by_name["Tehran"].y  # north is up
 
 
-def test_projection_of_a_single_point_stays_inside():
-    height, to_xy = charts.project([(38.08, 46.29)])
-    x, y = to_xy(38.08, 46.29)
-    assert 0 <= x <= charts.MAP_WIDTH and 0 <= y <= height
+def test_a_place_beyond_the_base_map_is_listed_not_drawn(article):
+    factories.PlaceFactory(name="Far north", latitude=69.0, longitude=33.0)
+
+    place_map = charts.place_points()
+
+    assert "Far north" not in {p.name for p in place_map.points}
+    assert [p.name for p in place_map.outside] == ["Far north"]
+    assert "Far north" in {p.name for p in place_map.listed}
+    assert "1 of them lies beyond the map" in place_map.text
 
 
 def test_recently_added_lists_the_latest_published_events_only():
@@ -153,10 +157,13 @@ def test_home_page_renders_charts_and_their_text_alternatives(
     assert response.status_code == 200
     html = response.content.decode()
     assert f'dir="{direction}"' in html
-    assert html.count('role="img"') == 4
+    # Each picture twice: wide, and narrow for phones (CSS shows one of them).
+    assert html.count('role="img"') == 8
     for chart_id in ["timeline-war", "timeline-all", "cities", "place-map"]:
-        assert f'aria-labelledby="{chart_id}-title {chart_id}-desc"' in html
-        assert f'id="{chart_id}-title"' in html
+        for picture_id in [chart_id, f"{chart_id}-narrow"]:
+            assert f'aria-labelledby="{picture_id}-title {picture_id}-desc"' in html
+            assert f'id="{picture_id}-title"' in html
+    assert html.count("chart-svg-wide") == html.count("chart-svg-narrow") == 4
     assert html.count('<table class="chart-table">') == 3  # two timelines and the cities
     assert 'class="chart-places"' in html  # the map's list of places
     assert f'href="/{lang}/sources/source-article/"' in html
@@ -201,18 +208,14 @@ def test_sitemap_lists_published_records_in_every_language_and_never_drafts(clie
     assert 'hreflang="fa"' in xml
 
 
-NUMERIC_SVG_ATTRIBUTE = re.compile(r'\s(x|y|x1|x2|y1|y2|cx|cy|r|dx|dy|width|height|viewBox)="([^"]*)"')
-
-
 @pytest.mark.parametrize("lang", ["en", "az", "fa", "tr"])
 def test_every_number_in_the_pictures_is_a_number_in_every_language(article, client, lang):
     # Turkish and Azerbaijani write decimals with a comma: "41,4" is no SVG coordinate (bars vanished).
     html = client.get(f"/{lang}/").content.decode()
-    pictures = re.findall(r"<svg.*?</svg>", html, re.S)
-    assert len(pictures) == 4
-    values = [value for svg in pictures for _, value in NUMERIC_SVG_ATTRIBUTE.findall(svg)]
-    assert len(values) > 50
-    for value in values:
-        for number in value.split():
-            float(number)  # raises on "41,4"
+    svgs = chart_helpers.pictures(html)
+    assert len(svgs) == 8  # four pictures, each wide and narrow
+    values = [value for svg in svgs for value in chart_helpers.numbers(svg)]
+    assert len(values) > 500  # the base map's borders are numbers too
+    for svg in svgs:
+        chart_helpers.assert_all_numbers(svg)
     assert any("." in value for value in values)  # fractions are there to be written wrongly

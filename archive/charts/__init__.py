@@ -7,6 +7,7 @@ its text alternative shows. No JavaScript, no external tiles: the site must
 work offline under a strict Content-Security-Policy.
 """
 
+import copy
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -20,14 +21,8 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from archive import registry
-from archive.charts.places import (  # noqa: F401 (the pictures of places, here as well)
-    MAP_MARGIN,
-    MAP_WIDTH,
-    place_points,
-    project,
-    protests_by_city,
-    public_places,
-)
+from archive.charts.dotmap import place_points
+from archive.charts.places import protests_by_city, public_places
 from archive.models import Source
 from archive.pages import title_of
 from archive.templatetags.archive_tags import record_url
@@ -44,6 +39,7 @@ WEEK, MONTH, YEAR = "week", "month", "year"
 
 # Chart geometry, in SVG user units.
 TIMELINE_WIDTH, TIMELINE_HEIGHT = 640, 240
+NARROW_TIMELINE_WIDTH = 360  # the picture phones show: fewer units, so its text stays legible when it shrinks
 TIMELINE_PAD = {"left": 36, "right": 8, "top": 12, "bottom": 40}
 
 
@@ -70,6 +66,10 @@ class Bucket:
     width: float = 0
     show_label: bool = True
     label_x: float = 0
+    slot_x: float = 0  # the bar's whole column: where a linked bar can be followed
+    slot_width: float = 0
+    url: str = ""  # on a list's timeline: the list narrowed to this period
+    title: str = ""  # its tooltip, when the segments' labels do not say it
 
 
 @dataclass
@@ -90,10 +90,15 @@ class Timeline:
     width: int = TIMELINE_WIDTH
     height: int = TIMELINE_HEIGHT
     plot_left: float = TIMELINE_PAD["left"]
-    plot_right: float = TIMELINE_WIDTH - TIMELINE_PAD["right"]
-    baseline: float = TIMELINE_HEIGHT - TIMELINE_PAD["bottom"]
-    label_y: float = TIMELINE_HEIGHT - TIMELINE_PAD["bottom"] + 16
     tick_x: float = TIMELINE_PAD["left"] - 6
+    # A linked bar can be followed from anywhere in its column, its axis label included (a low bar is a small target).
+    hit_y: float = TIMELINE_PAD["top"]
+    # Set by _lay_out_timeline from the width and height:
+    plot_right: float = 0
+    baseline: float = 0
+    label_y: float = 0
+    hit_height: float = 0
+    narrow: "Timeline | None" = None  # the same chart drawn for a phone
 
     @property
     def undated_total(self) -> int:
@@ -237,11 +242,29 @@ def timeline(
         segments = [Segment(key, label_, slot.get(key, 0)) for key, label_ in series]
         result.buckets.append(Bucket(day, label, short, segments, total=sum(slot.values())))
         day = next_bucket(day, unit)
-    _lay_out_timeline(result)
+    lay_out_both(result)
     return result
 
 
+def lay_out_both(chart: Timeline) -> None:
+    """Lays the chart out, and a copy of it as its `narrow` picture."""
+    _lay_out_timeline(chart)
+    chart.narrow = copy.deepcopy(chart)
+    chart.narrow.width = NARROW_TIMELINE_WIDTH
+    _lay_out_timeline(chart.narrow)
+
+
+# A bar is never wider than this: one week alone is a bar, not a wall.
+MAX_BAR_WIDTH = 48
+AXIS_CHARACTER = 6.4  # about how wide a character of an 11-unit axis label is
+
+
 def _lay_out_timeline(chart: Timeline) -> None:
+    """The bars' and gridlines' places in a picture `chart.width` by `chart.height`."""
+    chart.plot_right = chart.width - TIMELINE_PAD["right"]
+    chart.baseline = chart.height - TIMELINE_PAD["bottom"]
+    chart.label_y = chart.baseline + 16
+    chart.hit_height = chart.baseline + 20 - chart.hit_y
     top = max(b.total for b in chart.buckets) or 1
     step = _nice_step(top)
     axis_top = step * math.ceil(top / step)
@@ -249,10 +272,14 @@ def _lay_out_timeline(chart: Timeline) -> None:
     scale = plot_height / axis_top
     chart.ticks = [Tick(v, round(chart.baseline - v * scale, 1)) for v in range(0, axis_top + 1, step)]
     slot = (chart.plot_right - chart.plot_left) / len(chart.buckets)
-    every = max(1, math.ceil(len(chart.buckets) / (TIMELINE_WIDTH / 60)))  # room for ~60 units per label
+    # Every n-th bar is labelled, so that the longest label (Persian month names are long) has room.
+    longest = max(len(b.short) for b in chart.buckets)
+    every = max(1, math.ceil((longest * AXIS_CHARACTER + 10) / slot))
+    bar = min(slot * 0.8, MAX_BAR_WIDTH)
     for i, bucket in enumerate(chart.buckets):
-        bucket.x = round(chart.plot_left + i * slot + slot * 0.1, 1)
-        bucket.width = round(slot * 0.8, 1)
+        bucket.x = round(chart.plot_left + (i + 0.5) * slot - bar / 2, 1)
+        bucket.width = round(bar, 1)
+        bucket.slot_x, bucket.slot_width = round(chart.plot_left + i * slot, 1), round(slot, 1)
         bucket.label_x = round(chart.plot_left + (i + 0.5) * slot, 1)
         bucket.show_label = i % every == 0
         y = chart.baseline

@@ -1,13 +1,14 @@
-"""Where the published protests were: protests by city, and a dot map of the places with coordinates.
+"""Where the published protests were: protests by city, and the counting the dot map (charts.dotmap) shares.
 
 Like the timeline, pure functions over the public gate that return the geometry an inline SVG
 needs and the numbers its text alternative shows.
 """
 
-import math
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -15,9 +16,9 @@ from archive import dialect
 from archive.models import Place, PlaceKind, Protest
 from archive.templatetags.archive_tags import record_url
 
-# Chart geometry, in SVG user units.
+# Chart geometry, in SVG user units; the narrow picture is the one phones show.
 BAR_ROW, BAR_LABEL_WIDTH, BAR_WIDTH = 26, 150, 460
-MAP_WIDTH, MAP_MARGIN = 640, 40
+NARROW_BAR_LABEL_WIDTH, NARROW_BAR_WIDTH = 110, 210
 
 
 # --- protests by city -----------------------------------------------------------------------------
@@ -40,6 +41,7 @@ class CityChart:
     height: int = 0
     label_width: int = BAR_LABEL_WIDTH
     width: int = BAR_LABEL_WIDTH + BAR_WIDTH + 40
+    narrow: "CityChart | None" = None
 
     @property
     def text(self) -> str:
@@ -74,33 +76,50 @@ def city_of(place_id: int | None, places: dict[int, Place]) -> int | None:
     return None
 
 
-def distinct_protests(targets: dict[int, set[int]]) -> dict[int, int]:
-    """For each target, how many published protests were held in a place that counts toward it.
+def record_places(records, paths=("places",)):
+    """(item, spot) rows: each record of `records` with each place it is tied to through `paths` (a protest's
+    `places`, an arrest's `place`), for `distinct_records` to count."""
+    rows = [
+        records.order_by().filter(**{f"{path}__isnull": False}).values(item=F("pk"), spot=F(path)) for path in paths
+    ]
+    return rows[0].union(*rows[1:]) if len(rows) > 1 else rows[0]
 
-    `targets` maps a place to the targets it counts toward (itself, its city, or a marker). A
-    protest in several such places counts once per target. On PostgreSQL one aggregate query
-    (the mapping travels as two arrays); elsewhere the links are walked in Python.
+
+def distinct_records(targets: dict[int, set[int]], links) -> dict[int, int]:
+    """For each target, how many records were tied to a place that counts toward it.
+
+    `targets` maps a place to the targets it counts toward (itself, its city, or a marker); `links` are the
+    (item, spot) rows of `record_places`. A record in several such places counts once per target. On PostgreSQL
+    one aggregate query (the mapping travels as two arrays); elsewhere the links are walked in Python.
     """
-    published = Protest.objects.published().order_by().values("pk")
-    links = Protest.places.through.objects.filter(protest__in=published)
     if not dialect.is_postgres():
         held: dict[int, set[int]] = {}
-        for protest_id, place_id in links.filter(place__in=list(targets)).values_list("protest_id", "place_id"):
-            for target in targets[place_id]:
-                held.setdefault(target, set()).add(protest_id)
+        for row in links:
+            for target in targets.get(row["spot"], ()):
+                held.setdefault(target, set()).add(row["item"])
         return {target: len(ids) for target, ids in held.items()}
     pairs = [(place, target) for place, those in targets.items() for target in those]
-    sql, params = links.values("protest_id", "place_id").query.sql_with_params()
+    sql, params = links.query.sql_with_params()
     # `sql` is the ORM's own compiled query; every value travels as a parameter.
     # DISTINCT pairs first: PostgreSQL hashes them, where COUNT(DISTINCT …) would sort every link.
     query = (
-        "SELECT target, COUNT(*) FROM (SELECT DISTINCT m.target, l.protest_id "  # noqa: S608
-        f"FROM ({sql}) l JOIN unnest(%s::bigint[], %s::bigint[]) AS m(place, target) ON m.place = l.place_id) pairs "
+        "SELECT target, COUNT(*) FROM (SELECT DISTINCT m.target, l.item "  # noqa: S608
+        f"FROM ({sql}) l JOIN unnest(%s::bigint[], %s::bigint[]) AS m(place, target) ON m.place = l.spot) pairs "
         "GROUP BY target"
     )
     with connection.cursor() as cursor:
         cursor.execute(query, [*params, [p for p, _t in pairs], [t for _p, t in pairs]])
         return dict(cursor.fetchall())
+
+
+def ancestry(place_id: int, places: dict[int, Place]) -> list[int]:
+    """The place and every public place it lies in: the places a record there is found under by the place filter
+    (which descends only through public places, as this climbs only through them)."""
+    chain: list[int] = []
+    while place_id in places and place_id not in chain:
+        chain.append(place_id)
+        place_id = places[place_id].parent_id
+    return chain
 
 
 ANY_CITY = 0  # a marker target: "held in some city"
@@ -111,133 +130,24 @@ def protests_by_city(places: dict[int, Place] | None = None) -> CityChart:
     and a protest in several places of one city counts once there."""
     places = public_places() if places is None else places
     city = {pk: city_of(pk, places) for pk in places}
-    counts = distinct_protests({pk: {c, ANY_CITY} for pk, c in city.items() if c is not None})
+    targets = {pk: {c, ANY_CITY} for pk, c in city.items() if c is not None}
+    counts = distinct_records(targets, record_places(Protest.objects.published()))
     attributed = counts.pop(ANY_CITY, 0)
     cities = sorted(
         (CityCount(places[pk].name, record_url(places[pk]), n) for pk, n in counts.items()),
         key=lambda c: (-c.count, c.name),
     )
     chart = CityChart(cities, unattributed=Protest.objects.published().count() - attributed)
-    top = max((c.count for c in cities), default=1)
-    for i, city in enumerate(cities):
+    chart.narrow = _lay_out_cities(copy.deepcopy(chart), NARROW_BAR_LABEL_WIDTH, NARROW_BAR_WIDTH)
+    return _lay_out_cities(chart, BAR_LABEL_WIDTH, BAR_WIDTH)
+
+
+def _lay_out_cities(chart: CityChart, label_width: int, bar_width: int) -> CityChart:
+    top = max((c.count for c in chart.cities), default=1)
+    for i, city in enumerate(chart.cities):
         city.y = i * BAR_ROW + 4
         city.text_y = i * BAR_ROW + BAR_ROW / 2 + 4
-        city.width = round(BAR_WIDTH * city.count / top, 1)
-    chart.height = max(1, len(cities)) * BAR_ROW + 8
+        city.width = round(bar_width * city.count / top, 1)
+    chart.height = max(1, len(chart.cities)) * BAR_ROW + 8
+    chart.label_width, chart.width = label_width, label_width + bar_width + 40
     return chart
-
-
-# --- dot map --------------------------------------------------------------------------------------
-
-
-@dataclass
-class MapPoint:
-    name: str
-    url: str
-    kind: str
-    latitude: float
-    longitude: float
-    protests: int
-    x: float = 0
-    y: float = 0
-    r: float = 4
-    label_dx: float = 7
-    label_anchor: str = "start"  # SVG text-anchor; labels near the right edge go to the dot's left
-    title: str = ""
-
-
-@dataclass
-class GridLine:
-    label: str
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-    label_x: float = 0
-    label_y: float = 0
-
-
-@dataclass
-class PlaceMap:
-    points: list[MapPoint]
-    width: int = MAP_WIDTH
-    height: int = 0
-    grid: list[GridLine] = field(default_factory=list)
-    without_coordinates: int = 0
-
-    @property
-    def text(self) -> str:
-        if not self.points:
-            return _("No published place has coordinates yet.")
-        return ngettext(
-            "%(n)s place with coordinates; the list below names it.",
-            "%(n)s places with coordinates; the list below names each with its protests.",
-            len(self.points),
-        ) % {"n": len(self.points)}
-
-
-def project(points: list[tuple[float, float]], width: int = MAP_WIDTH, margin: int = MAP_MARGIN):
-    """Equirectangular projection of (latitude, longitude) pairs, fitted to the points'
-    bounding box with `margin` on every side. Returns (height, to_xy) where to_xy maps
-    a (lat, lon) to SVG (x, y); the same scale is used on both axes, so shapes keep
-    their proportions at the points' mean latitude."""
-    lats = [lat for lat, _lon in points]
-    lons = [lon for _lat, lon in points]
-    squeeze = math.cos(math.radians(sum(lats) / len(lats)))
-    x_min, x_max = min(lons) * squeeze, max(lons) * squeeze
-    y_min, y_max = -max(lats), -min(lats)
-    inner = width - 2 * margin
-    x_span, y_span = x_max - x_min, y_max - y_min
-    scale = inner / max(x_span, y_span, 1e-9) if max(x_span, y_span) > 0 else 1.0
-    height = int(min(max(y_span * scale, 120), inner * 1.2)) + 2 * margin
-    scale = min(scale, (height - 2 * margin) / y_span) if y_span > 0 else scale
-    x_off = margin + (inner - x_span * scale) / 2
-    y_off = margin + (height - 2 * margin - y_span * scale) / 2
-
-    def to_xy(lat: float, lon: float) -> tuple[float, float]:
-        return round(x_off + (lon * squeeze - x_min) * scale, 1), round(y_off + (-lat - y_min) * scale, 1)
-
-    return height, to_xy
-
-
-def place_points(places: dict[int, Place] | None = None) -> PlaceMap:
-    """Published places with coordinates, projected into an SVG viewBox, each with its public URL
-    and the number of published protests held there (a city counts those in its sites)."""
-    places = public_places() if places is None else places
-    held = distinct_protests({pk: {pk, city_of(pk, places)} - {None} for pk in places})
-    located = sorted(
-        (p for p in places.values() if p.latitude is not None and p.longitude is not None), key=lambda p: p.name
-    )
-    result = PlaceMap(points=[], without_coordinates=len(places) - len(located))
-    if not located:
-        return result
-    height, to_xy = project([(float(p.latitude), float(p.longitude)) for p in located])
-    result.height = height
-    for place in located:
-        n = held.get(place.pk, 0)
-        point = MapPoint(place.name, record_url(place), place.kind, float(place.latitude), float(place.longitude), n)
-        point.x, point.y = to_xy(point.latitude, point.longitude)
-        point.r = round(4 + 3 * math.sqrt(n), 1)
-        point.label_dx = round(point.r + 3, 1)
-        if point.x > MAP_WIDTH * 0.75:
-            point.label_dx, point.label_anchor = -point.label_dx, "end"
-        point.title = ngettext("%(name)s: %(n)s protest", "%(name)s: %(n)s protests", n) % {"name": place.name, "n": n}
-        result.points.append(point)
-    result.grid = _graticule(located, to_xy, height)
-    return result
-
-
-def _graticule(located, to_xy, height) -> list[GridLine]:
-    """Lines every two degrees of latitude and longitude across the map, for orientation."""
-    lats = [float(p.latitude) for p in located]
-    lons = [float(p.longitude) for p in located]
-    lines = []
-    for lon in range(2 * math.floor(min(lons) / 2), math.ceil(max(lons)) + 1, 2):
-        x, _y = to_xy(lats[0], lon)
-        if 0 <= x <= MAP_WIDTH:
-            lines.append(GridLine(f"{lon}°E" if lon >= 0 else f"{-lon}°W", x, 0, x, height, x + 3, height - 4))
-    for lat in range(2 * math.floor(min(lats) / 2), math.ceil(max(lats)) + 1, 2):
-        _x, y = to_xy(lat, lons[0])
-        if 0 <= y <= height:
-            lines.append(GridLine(f"{lat}°N" if lat >= 0 else f"{-lat}°S", 0, y, MAP_WIDTH, y, 4, y - 3))
-    return lines

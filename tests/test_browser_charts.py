@@ -1,0 +1,67 @@
+"""A list's pictures in a real browser: the picture drawn for the screen's width is the one shown, its text
+legible, the base map drawn under the dots, and following a bar or a dot lists as many records as it counts.
+
+Reuses tests/test_browser.py's fixtures (Debian's Chromium under Playwright, the article on the live server);
+skips as that module does when either is missing."""
+
+import re
+
+import pytest
+
+from tests import test_browser as shared
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+browser, archive_data, page = shared.browser, shared.archive_data, shared.page
+
+PERSIAN = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
+
+
+def shown_total(page) -> int:
+    """The list's result count, as the page writes it (Persian digits on /fa/)."""
+    text = page.locator(".result-count").inner_text().translate(PERSIAN)
+    return int(re.search(r"\d+", text).group())
+
+
+def count_in(link) -> int:
+    """The count a bar's or a dot's tooltip gives: "October 2020: 5 records (…)", "Tabriz: 4 protests"."""
+    title = link.locator("title").text_content().translate(PERSIAN)
+    return int(re.search(r": (\d+)", title).group(1))
+
+
+@pytest.mark.parametrize(("lang", "width"), [("en", 1366), ("fa", 390)])
+def test_the_protest_list_shows_its_timeline_and_map_and_their_links_keep_their_word(page, lang, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"/{lang}/protests/?kind=rally")
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    size = "wide" if width > 600 else "narrow"
+    timeline = page.locator(f"svg.chart-svg-{size}[aria-labelledby^=list-timeline]")
+    place_map = page.locator(f"svg.chart-svg-{size}[aria-labelledby^=list-map]")
+    other = "narrow" if size == "wide" else "wide"
+    assert page.locator(f".list-charts svg.chart-svg-{other}").evaluate_all(
+        "svgs => svgs.every(svg => getComputedStyle(svg).display === 'none')"
+    )
+    for picture in (timeline, place_map):
+        assert picture.is_visible()
+        assert picture.bounding_box()["width"] <= width
+    # Text at least 9 px tall on the screen, however the picture is scaled.
+    smallest = place_map.locator("text.map-label").evaluate_all(
+        "labels => Math.min(...labels.map(label => label.getBoundingClientRect().height))"
+    )
+    assert smallest >= 9
+    countries = place_map.locator("path.map-country")
+    assert countries.count() >= 4
+    assert countries.first.bounding_box()["width"] > 0
+
+    bar = timeline.locator("a.chart-bucket").last
+    bar_total = count_in(bar)
+    bar.locator("rect.chart-hit").click()
+    assert "kind=rally" in page.url and "date_from=" in page.url
+    assert shown_total(page) == bar_total
+
+    page.go_back()
+    dot = place_map.locator("a.map-place").last  # drawn last: the smallest dot, on top of any neighbour
+    dot_total = count_in(dot)
+    dot.locator("circle.map-hit").click()
+    assert "kind=rally" in page.url and "place=" in page.url
+    assert shown_total(page) == dot_total
