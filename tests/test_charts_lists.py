@@ -216,7 +216,7 @@ def test_every_dated_list_draws_its_pictures_in_every_language(article, client, 
     assert len(svgs) == 2 * pictures  # each wide, and narrow for phones
     for svg in svgs:
         chart_helpers.assert_all_numbers(svg)
-        assert re.search(r'aria-labelledby="(list-(timeline|map)(-narrow)?)-title \1-desc"', svg)
+        assert re.search(r'aria-labelledby="(list-(timeline|map)(-narrow)?)-title" aria-describedby="\1-desc"', svg)
     assert not re.search(r"\sstyle\s*=", html) and "<script" not in html.lower()
     timeline = response.context["list_charts"].timeline
     assert timeline.listed == response.context["total"]
