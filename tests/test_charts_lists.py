@@ -247,3 +247,11 @@ def test_on_the_article_every_dot_of_the_protests_leads_to_as_many_protests(arti
     assert {"Tabriz", "Urmia", "Ardabil", "Tehran"} <= {p.name for p in charts.place_map.points}
     for dot in charts.place_map.points:
         assert total_of(client, dot.url) == dot.protests, dot.name
+
+
+def test_a_map_of_no_records_is_empty_on_both_databases(world):
+    from archive.charts import dotmap, places
+
+    nothing = models.Protest.objects.published().filter(pk__in=[])  # the ORM knows it finds nothing
+
+    assert dotmap.protests_within(places.public_places(), nothing) == {}

@@ -190,7 +190,8 @@ def queries_for(client, url: str) -> int:
 
 def test_fifty_rows_cost_no_more_queries_than_two(client, django_assert_max_num_queries):
     many_protests(50)
-    with django_assert_max_num_queries(25):
+    # The list's pictures (charts.lists) add a fixed few: three aggregate queries inside their own time budget.
+    with django_assert_max_num_queries(32):
         response = client.get("/en/protests/", {"page_size": "50"})
     assert len(response.context["rows"]) == 50
     assert queries_for(client, "/en/protests/?page_size=50") == queries_for(client, "/en/protests/?page_size=2")

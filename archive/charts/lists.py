@@ -100,6 +100,10 @@ class ListCharts:
     unavailable: bool = False  # too many records to draw within the time budget
     plural: str = ""
 
+    @property
+    def empty(self) -> bool:
+        return self.timeline is not None and not self.timeline.listed
+
 
 def list_charts(request, record_type, filterset) -> dict:
     """`list_charts` for the list page's context: nothing for a type without dates or places."""
@@ -109,13 +113,13 @@ def list_charts(request, record_type, filterset) -> dict:
         return {}
 
     def draw() -> ListCharts:
-        return ListCharts(
-            timeline=list_timeline(request, filterset) if dated else None,
-            place_map=list_map(request, filterset) if mapped else None,
-        )
+        charts = ListCharts(timeline=list_timeline(request, filterset) if dated else None)
+        if mapped and not charts.empty:
+            charts.place_map = list_map(request, filterset)
+        return charts
 
     drawn = within_time_budget(draw)
-    if drawn is not None and drawn.timeline is not None and not drawn.timeline.listed:
+    if drawn is not None and drawn.empty:
         return {}  # nothing found, nothing to picture
     charts = drawn if drawn is not None else ListCharts(unavailable=True)
     charts.plural = str(record_type.model._meta.verbose_name_plural)

@@ -7,6 +7,7 @@ needs and the numbers its text alternative shows.
 import copy
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -99,7 +100,10 @@ def distinct_records(targets: dict[int, set[int]], links) -> dict[int, int]:
                 held.setdefault(target, set()).add(row["item"])
         return {target: len(ids) for target, ids in held.items()}
     pairs = [(place, target) for place, those in targets.items() for target in those]
-    sql, params = links.query.sql_with_params()
+    try:
+        sql, params = links.query.sql_with_params()
+    except EmptyResultSet:  # the records can be seen to be none (a filter by an unknown place): nothing to count
+        return {}
     # `sql` is the ORM's own compiled query; every value travels as a parameter.
     # DISTINCT pairs first: PostgreSQL hashes them, where COUNT(DISTINCT …) would sort every link.
     query = (
