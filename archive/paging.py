@@ -155,7 +155,12 @@ def _stream(key: bytes, tag: bytes, length: int) -> bytes:
 
 
 def seal(plain: bytes) -> str:
-    tag_key, stream_key = _seal_keys(settings.SECRET_KEY)
+    return seal_with(settings.SECRET_KEY, plain)
+
+
+def seal_with(secret: str, plain: bytes) -> str:
+    """`seal` under a given SECRET_KEY (the benchmark writes deep-page cursors for the server it starts)."""
+    tag_key, stream_key = _seal_keys(secret)
     tag = hmac.digest(tag_key, plain, "sha256")[:TAG_BYTES]
     hidden = bytes(a ^ b for a, b in zip(plain, _stream(stream_key, tag, len(plain)), strict=True))
     return base64.urlsafe_b64encode(tag + hidden).decode().rstrip("=")

@@ -21,13 +21,18 @@ READY_PATH = "/readyz"  # the load balancer's readiness probe (archive/health.py
 UNLIMITED = "1000000000/minute"
 
 
+# One signing key per benchmark run, kept in the environment so processes the run starts (the driver) use
+# the same: the deep-page cursors bench.targets writes are sealed with it, as the server seals its own.
+SECRET_KEY = os.environ.setdefault("BENCH_SECRET_KEY", secrets.token_urlsafe(50))
+
+
 def server_env(database: str, port: int, sql_dir: Path, pidfile: Path, bench_middleware: bool = True) -> dict:
     """Production settings (DEBUG off, a fresh random SECRET_KEY, HTTPS redirect off on loopback),
     throttles raised so the benchmark measures the app rather than the 429s, and the bench middleware."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ARCHIVE_MANAGE"))}
     env.update(
         DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
+        SECRET_KEY=SECRET_KEY,
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         API_THROTTLE_ANON=os.environ.get("BENCH_THROTTLE", UNLIMITED),

@@ -12,12 +12,13 @@ on the same data ask the same questions.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 from urllib.parse import urlencode
 
 import psycopg
 
+from archive import paging
+from bench import server
 from bench.common import database_url
 
 PUBLIC = "status = 'published' AND NOT restricted"
@@ -50,11 +51,12 @@ def busiest_province(conn) -> dict:
     return {"id": row[0], "name": row[1], "protests": row[2]}
 
 
-def cursor_for(position: int) -> str:
+def cursor_for(position: int, secret: str | None = None) -> str:
     """The API's cursor (archive/paging.py) for the page right after the record with pk `position`, in the
-    default order (by pk). tests/test_bench_targets.py holds it to what the API itself hands out."""
+    default order (by pk), sealed with the benchmark server's key (or `secret`).
+    tests/test_bench_targets.py holds it to what the API itself hands out."""
     payload = json.dumps({"o": ["pk"], "p": [position]}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(payload).decode("ascii").rstrip("=")
+    return paging.seal_with(secret or server.SECRET_KEY, payload)
 
 
 def deep_pages(conn, count: int) -> dict:
