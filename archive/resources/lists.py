@@ -13,6 +13,7 @@ item is (`matches`) and how flat columns must agree with the list (`check_agreem
 """
 
 import json
+from abc import ABC, abstractmethod
 
 from django.core.exceptions import ValidationError
 
@@ -39,7 +40,7 @@ def written(items: list[dict]) -> str:
     return json.dumps(items, ensure_ascii=False) if items else ""
 
 
-class ListPart(Part):
+class ListPart(Part, ABC):
     """A part with a JSON list column (`list_column`) besides any flat columns."""
 
     list_column: str
@@ -55,17 +56,17 @@ class ListPart(Part):
 
     # --- what each part says ------------------------------------------------------------------
 
+    @abstractmethod
     def not_a_list(self, text: str) -> str:
         """The error for a cell that is not a JSON list, quoting it."""
-        raise NotImplementedError
 
+    @abstractmethod
     def label(self, number: int, item) -> str:
         """Which item of the list (“Claim 2 (…)”), put before its errors."""
-        raise NotImplementedError
 
+    @abstractmethod
     def item_values(self, item):
         """One item of the list as what `assign` sets; ValueError with the item's problems."""
-        raise NotImplementedError
 
     def conflicts(self, wanted: list) -> dict[int, str]:
         """Items the list may not hold beside an earlier one: {index: problem}."""
@@ -74,13 +75,13 @@ class ListPart(Part):
     def check_agreement(self, row, wanted: list) -> None:
         """Flat columns beside the list must agree with it: a ValidationError in the flat column if not."""
 
+    @abstractmethod
     def matches(self, parts: list, wanted: list) -> list:
         """For each wanted item, the existing part it keeps or updates (None: a new part); each serves once."""
-        raise NotImplementedError
 
+    @abstractmethod
     def assign(self, obj, values) -> bool:
         """Set an item's values on a part; whether that changed it."""
-        raise NotImplementedError
 
     # --- reading the list ---------------------------------------------------------------------
 
