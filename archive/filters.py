@@ -22,7 +22,7 @@ from archive.date_input import DateInputError, UnreadableDate, parse_partial_dat
 from archive.dates import DatePrecision, overlaps_q, period_end, period_start
 
 # Parameters that belong to paging, formats and ordering rather than filtering.
-CONTROL_PARAMS = {"cursor", "page_size", "format", "ordering", "page", "bom"}
+CONTROL_PARAMS = {"cursor", "page_size", "format", "ordering", "page", "bom", "lang"}
 # Parameters that browsers, caches and shared links add and that say nothing about the records: ignored, not a 400.
 IGNORED_PARAMS = {"_", "fbclid", "gclid", "msclkid"}
 IGNORED_PREFIXES = ("utm_",)

@@ -11,13 +11,30 @@ from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from archive import models, registry
+from archive import models, registry, translations
 from archive.registry import Claims, Kind, Names, Roles, Texts
 
 
 def title_of(record) -> str:
-    """What the public calls a record (an arrest: who was detained, name withheld if need be)."""
-    return str(registry.of(record).label_of(record))
+    """What the public calls a record (an arrest: who was detained, name withheld if need be), in the
+    reader's language where the record has it (a named record's other names only if prefetched: see
+    `with_names`)."""
+    return translations.title_in(record)
+
+
+def with_names(records) -> list:
+    """Fetch the other names of the named records among `records` (one query per type), so that
+    `title_of` names each in the reader's language or script."""
+    records = [r for r in records if r is not None]
+    by_model: dict = {}
+    for record in records:
+        if registry.is_record(type(record)) and registry.of(record).part(Names):
+            by_model.setdefault(type(record), []).append(record)
+    for found in by_model.values():
+        prefetch_related_objects(
+            [r for r in found if "other_names" not in getattr(r, "_prefetched_objects_cache", {})], "other_names"
+        )
+    return records
 
 
 # --- fields ------------------------------------------------------------------------------------------
@@ -80,14 +97,17 @@ def _shown(record, spec) -> tuple[str, object]:
         return Show.TEXT, getattr(record, f"get_{name}_display")()
     if kind == Kind.RECORD:
         related = getattr(record, name)
-        return Show.RECORDS, [related] if related is not None and related.is_public else []
+        return Show.RECORDS, with_names([related]) if related is not None and related.is_public else []
     if kind == Kind.RECORDS:
-        return Show.RECORDS, list(getattr(record, name).published())
+        return Show.RECORDS, with_names(list(getattr(record, name).published()))
     if kind == Kind.LANGUAGE:
         code = getattr(record, spec.model_field.attname)
         return Show.CODES, [code] if code else []
     if kind == Kind.LANGUAGES:
         return Show.CODES, sorted(getattr(record, name).values_list("pk", flat=True))
+    if spec.translatable:
+        text = translations.text_of(record, name)
+        return (Show.PROSE if isinstance(spec.model_field, TextField) else Show.TEXT), text if text.text else None
     value = getattr(record, name)
     if kind in PLAIN:
         return PLAIN[kind], value
@@ -175,7 +195,7 @@ def related_sections(record) -> list[Section]:
             if listed is not None:
                 sections.append(listed)
             continue
-        records = [related for path in section.paths for related in _public(record, path)]
+        records = with_names([related for path in section.paths for related in _public(record, path)])
         if records:
             sections.append(Section(str(section.label), records))
     return sections
@@ -197,7 +217,7 @@ def _listed(record, section) -> Section | None:
         return None
     total = len(records) if len(records) <= SECTION_LIMIT else found.count()
     url = reverse("archive:list", args=[related.key]) + "?" + urlencode(params)
-    return Section(str(section.label), records[:SECTION_LIMIT], list_url=url, total=total)
+    return Section(str(section.label), with_names(records[:SECTION_LIMIT]), list_url=url, total=total)
 
 
 def public_citations(record) -> list:
@@ -242,11 +262,11 @@ def list_rows(records: list, place_paths: tuple[str, ...] = ()) -> list[ListRow]
     (the list's place filter's paths); only public places are named."""
     if not records:
         return []
+    with_names(records)
     model = type(records[0])
     record_type = registry.of(model)
-    lookups = [
-        Prefetch(path, queryset=models.Place.objects.published(), to_attr=f"listed_{path}") for path in place_paths
-    ]
+    named = models.Place.objects.published().prefetch_related("other_names")
+    lookups = [Prefetch(path, queryset=named, to_attr=f"listed_{path}") for path in place_paths]
     claims = record_type.part(Claims)
     if claims:
         ordered = claims.model(model).objects.order_by("pk")
@@ -259,7 +279,9 @@ def list_rows(records: list, place_paths: tuple[str, ...] = ()) -> list[ListRow]
         places = []
         for path in place_paths:
             found = getattr(record, f"listed_{path}")
-            places += [place.name for place in (found if isinstance(found, list) else [found]) if place is not None]
+            places += [
+                title_of(place) for place in (found if isinstance(found, list) else [found]) if place is not None
+            ]
         first_claim = next(iter(getattr(record, "listed_claims", [])), None)
         rows.append(
             ListRow(

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django_filters import MultipleChoiceFilter
 
-from archive import cache, charts, merge, pages, paging, registry, search
+from archive import cache, charts, merge, pages, paging, registry, search, translations
 from archive.cache import cache_public
 from archive.charts.lists import list_charts
 from archive.dialect import within_time_budget
 from archive.filters import PublicIdFilter, StrictBooleanFilter, filterset_for, is_ignored
 from archive.models import Place
+from archive.registry import Names
 
 
 @cache_public
@@ -541,6 +542,8 @@ def record_detail(request, kind: str, public_id: str):
     if record_type is None:
         raise Http404
     published = record_type.model.objects.published().select_related(*pages.select_for_page(record_type))
+    if record_type.part(Names):
+        published = published.prefetch_related("other_names")  # its name in the reader's language, its other names
     try:
         record = published_or_answer(
             request, record_type, public_id, moved_to=lambda kept: kept.get_absolute_url(), queryset=published
@@ -552,12 +555,14 @@ def record_detail(request, kind: str, public_id: str):
     prose = [row for row in rows if row.show == pages.Show.PROSE]
     context = {
         "record": record,
+        "heading": translations.heading(record),
+        "named": record_type.named,
         "singular": model._meta.verbose_name,
         "plural": model._meta.verbose_name_plural,
         "kind": kind,
         "rows": [row for row in rows if row.show != pages.Show.PROSE],
         "prose": prose,
-        "summary": prose[0].value if prose else getattr(record, "date_display", ""),
+        "summary": str(prose[0].value) if prose else getattr(record, "date_display", ""),
         "parts": pages.part_lists(record),
         "sections": pages.related_sections(record),
         "citations": pages.public_citations(record),

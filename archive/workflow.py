@@ -19,6 +19,8 @@ from archive.models import Record, Status
 
 # Fields whose change is a workflow decision, not an edit of the record's content.
 WORKFLOW_FIELDS = {"status", "withdrawn_reason", "restricted", "updated"}
+# A change of translations only, which the two-person rule lets pass unless the editors ask otherwise.
+TRANSLATION_FIELDS = {"translations"}
 
 
 class WorkflowError(Exception):
@@ -51,13 +53,17 @@ def can_edit(user, record: Record) -> bool:
 
 
 def last_editor_id(record: Record) -> int | None:
-    """Who last changed the record's content (not only its status), from history."""
+    """Who last changed the record's content (not only its status, nor, unless settings ask for it, only
+    its translations), from history."""
+    passed = (
+        WORKFLOW_FIELDS if settings.ARCHIVE_TRANSLATIONS_NEED_SECOND_PERSON else WORKFLOW_FIELDS | TRANSLATION_FIELDS
+    )
     records = list(record.history.order_by("-history_date", "-history_id")[:50])
     for newer, older in zip(records, [*records[1:], None], strict=False):
         if older is None:
             return newer.history_user_id
         delta = newer.diff_against(older, foreign_keys_are_objs=False)
-        if set(delta.changed_fields) - WORKFLOW_FIELDS:
+        if set(delta.changed_fields) - passed:
             return newer.history_user_id
     return None
 

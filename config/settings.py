@@ -283,6 +283,7 @@ SPECTACULAR_SETTINGS = {
         "RecordType": "archive.registry.KEYS",
         "Status": "archive.models.Status",
         "TombstoneStatus": "archive.api.fields.TOMBSTONE_STATUSES",
+        "TranslatedBy": "archive.translations.PROVENANCE",
         "DatePrecision": "archive.dates.DatePrecision",
         "ClaimantKind": "archive.models.ClaimantKind",
         "NameKind": "archive.models.NameKind",
@@ -308,6 +309,9 @@ SPECTACULAR_SETTINGS = {
 # Publishing needs a second person: whoever last changed a record cannot publish it.
 # Switch off (ARCHIVE_TWO_PERSON_RULE=0) for a one-person archive.
 ARCHIVE_TWO_PERSON_RULE = env_bool("ARCHIVE_TWO_PERSON_RULE", True)
+# A change that only adds or edits translations does not count under that rule (the translator may publish),
+# unless the editors ask for a second person on translations too (ARCHIVE_TRANSLATIONS_NEED_SECOND_PERSON=1).
+ARCHIVE_TRANSLATIONS_NEED_SECOND_PERSON = env_bool("ARCHIVE_TRANSLATIONS_NEED_SECOND_PERSON", False)
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 
 # django-import-export (formats are set in archive/admin/importexport.py): import and export need their own

@@ -209,7 +209,7 @@ def ref(node) -> str | None:
     return None
 
 
-SHARED = {"Summary", "PartialDate", "Claim", "GroupClaim", "Citation", "OtherName", "Role", "Text", "Slogan"}
+SHARED = {"Summary", "PartialDate", "Claim", "GroupClaim", "Citation", "OtherName", "Role", "Text", "Slogan", "Translations"}
 
 
 @pytest.mark.parametrize("key", registry.KEYS)

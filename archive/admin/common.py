@@ -12,8 +12,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from archive import changes, public_ids, search
 from archive.admin import derive
+from archive.admin import translations as translation_admin
 from archive.admin.curation import CurationMixin
-from archive.admin.forms import DatedCurationForm, calendars_display
+from archive.admin.forms import CurationForm, DatedCurationForm, calendars_display
 from archive.admin.importexport import RecordImportExportMixin
 from archive.admin.merging import MergeMixin
 
@@ -48,22 +49,28 @@ class RecordAdmin(CurationMixin, MergeMixin, RecordImportExportMixin, SimpleHist
         if record_type is None:
             return
         derived = {
-            "fieldsets": derive.fieldsets(record_type),
+            "fieldsets": [*derive.fieldsets(record_type), *translation_admin.fieldsets(record_type)],
             "autocomplete_fields": derive.autocomplete_fields(record_type),
             "list_display": derive.list_display(record_type),
             "list_select_related": derive.list_select_related(record_type),
-            "list_filter": derive.list_filter(record_type),
+            "list_filter": (*derive.list_filter(record_type), translation_admin.MissingTranslationFilter),
             "inlines": derive.inlines(record_type, extra=cls.extra_inlines),
             "actions": derive.actions(record_type, CurationMixin.actions),
         }
+        derived["form"] = translation_admin.form_for(CurationForm, record_type)
         if record_type.dated:
-            derived.update(form=DatedCurationForm, date_hierarchy="date_start")
+            derived.update(form=translation_admin.form_for(DatedCurationForm, record_type), date_hierarchy="date_start")
         for name, value in derived.items():
             if name not in cls.__dict__:
                 setattr(cls, name, value)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(*derive.list_prefetch(self.record_type))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)  # a class made for this request
+        form.translator = request.user.get_username()  # noted on the archive's translations this save changes
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         dated = ["date_calendars"] if self.record_type.dated else []

@@ -17,7 +17,7 @@ from drf_spectacular.plumbing import build_choice_field
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from archive import registry
+from archive import registry, translations
 from archive.api import values
 from archive.dates import DatePrecision
 from archive.models import ClaimantKind, NameKind
@@ -117,6 +117,34 @@ class CitationSerializer(serializers.Serializer):
     archived_url = serializers.CharField(allow_blank=True)
 
 
+class TranslationSerializer(serializers.Serializer):
+    """One text in one language other than its original."""
+
+    text = serializers.CharField()
+    by = serializers.ChoiceField(
+        choices=translations.PROVENANCE,
+        help_text="`archive`: the archive's own translation; `source`: published by the source `source` names.",
+    )
+    source = serializers.CharField(required=False, help_text="The public id of the source that published it.")
+
+
+def _by_language():
+    return serializers.DictField(
+        child=TranslationSerializer(), required=False, help_text="By BCP 47 language tag (az-Latn, fa, tr…)."
+    )
+
+
+class TranslationsSerializer(serializers.Serializer):
+    """Every translation of a record's texts, by field and language. The original of each text is the record's
+    field itself, written in its `text_language`; a field without translations is left out."""
+
+    title = _by_language()
+    description = _by_language()
+    summary = _by_language()
+    date_note = _by_language()
+    public_note = _by_language()
+
+
 class TombstoneSerializer(serializers.Serializer):
     """A record that stopped being public: a mirror removes it (a merged one lives on as `merged_into`)."""
 
@@ -176,6 +204,27 @@ class LinksField(ReadField):
     def to_representation(self, record):
         related = chain.from_iterable(getattr(record, path).all() for path in self.paths)
         return values.summaries(related, self.request)
+
+
+class TranslatedTextField(ReadField):
+    """A text the record may hold in several languages: in the language the client asked for (`?lang=` or
+    Accept-Language) where the record has it, else the original (`text_language` says which)."""
+
+    def __init__(self, name: str, **kwargs):
+        self.name_ = name
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, record):
+        return translations.text_of(record, self.name_).text
+
+
+@extend_schema_field(TranslationsSerializer)
+class TranslationsField(ReadField):
+    def __init__(self, **kwargs):
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, record):
+        return translations.public(record)
 
 
 @extend_schema_field(PartialDateSerializer)
@@ -272,6 +321,8 @@ def value_field(spec) -> serializers.Field:
     """The read field of one public spec field, by its kind."""
     model_field = None if spec.kind == Kind.DATE else spec.model_field
     common = {"help_text": spec.help_text, "source": spec.name if spec.api_name else None}
+    if spec.translatable:
+        return TranslatedTextField(spec.name, help_text=spec.help_text)
     if spec.kind == Kind.DATE:
         return PartialDateField()
     if spec.kind == Kind.RECORD:

@@ -9,7 +9,7 @@ from functools import cache
 
 from django.urls import reverse
 
-from archive import registry
+from archive import registry, translations
 
 _PLACEHOLDER = "public-id-placeholder"
 
@@ -33,7 +33,8 @@ def summary(record, request=None) -> dict | None:
     data = {
         "id": record.public_id,
         "type": record_type.key,
-        "name": record_type.label_of(record),
+        # A linked record's title in the client's language where it has one (a name: the primary name).
+        "name": record_type.label_of(record) if record_type.named else translations.title_in(record),
         "url": api_url(record, request),
     }
     if getattr(record, "latitude", None) is not None and record.longitude is not None:
@@ -51,7 +52,7 @@ def partial_date(record) -> dict:
         "end": record.date_end.isoformat() if record.date_end else None,
         "precision": record.date_precision,
         "display": record.date_display,
-        "note": record.date_note,
+        "note": translations.text_of(record, "date_note").text if hasattr(record, "translations") else record.date_note,
     }
 
 

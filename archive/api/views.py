@@ -16,6 +16,7 @@ import itertools
 
 from django.http import Http404, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -32,6 +33,7 @@ from archive.api.jsonstream import json_stream
 from archive.api.pagination import ArchiveCursorPagination
 from archive.filters import filterset_for
 from archive.registry import RecordType
+from archive.translations import api_language
 
 JSON_AND_CSV = ("json", "json-all", "csv")
 WITH_GEOJSON = ("json", "json-all", "csv", "geojson")
@@ -101,6 +103,9 @@ class RecordViewSet(viewsets.ModelViewSet):
         # Before authentication and permissions: a method this route lacks is a 405 for everyone.
         if request.method not in self.allowed_methods:
             raise MethodNotAllowed(request.method)
+        if "lang" in request.query_params:  # the language of texts and labels, over Accept-Language
+            translation.activate(api_language(request.query_params["lang"]))
+            request.LANGUAGE_CODE = translation.get_language()
         super().initial(request, *args, **kwargs)
 
     # --- what is read and written ------------------------------------------------------------------

@@ -10,6 +10,7 @@ import secrets
 from functools import lru_cache
 
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q, Value
@@ -27,6 +28,9 @@ PUBLIC_ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, low
 public_id_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{2,63}$",
     _("Use 3–64 lower-case letters, digits and hyphens, starting with a letter or digit."),
+)
+language_tag_validator = RegexValidator(
+    r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$", _("Use a BCP 47 tag such as az-Latn.")
 )
 wikidata_validator = RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata item id looks like Q123."))
 
@@ -108,6 +112,26 @@ class Record(models.Model):
         validators=[wikidata_validator],
         help_text=_("Optional Wikidata item, e.g. Q1010 for Tabriz."),
     )
+    text_language = models.CharField(
+        _("language of the texts"),
+        max_length=20,
+        default="en",
+        validators=[language_tag_validator],
+        help_text=_(
+            "BCP 47 tag of the language the record's title, description and notes are written in (their "
+            "original); translations into other languages are kept beside them."
+        ),
+    )
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The record's texts in other languages, each with who translated it: "
+            '{"title": {"fa": {"text": "…", "by": "archive", "translator": "name"}}}. '
+            'A translation published by a source says "by": "source" and that source\'s public id.'
+        ),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True, db_default=Now())
     updated = models.DateTimeField(
         _("updated"),
@@ -150,9 +174,16 @@ class Record(models.Model):
 
     def clean(self):
         super().clean()
-        from archive import public_ids
+        from archive import public_ids, registry, translations
 
         public_ids.check_permanent(self)
+        found = translations.problems(registry.of(self), self.translations)
+        if not found and self.text_language in {tag for value in (self.translations or {}).values() for tag in value}:
+            found = [_("A translation cannot be in the texts' own language (%(tag)s).") % {"tag": self.text_language}]
+        found += translations.unknown_sources(self.translations)
+        if found:
+            raise ValidationError({"translations": found})
+        self.translations = translations.cleaned(self.translations)
 
     @property
     def is_public(self) -> bool:
@@ -251,9 +282,7 @@ class Language(models.Model):
         _("code"),
         max_length=20,
         primary_key=True,
-        validators=[
-            RegexValidator(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$", _("Use a BCP 47 tag such as az-Latn."))
-        ],
+        validators=[language_tag_validator],
         help_text=_("BCP 47 tag: az-Latn, az-Arab, fa, ru, tr, en…"),
     )
     name = models.CharField(_("name"), max_length=100, help_text=_("English name, e.g. Azerbaijani (Latin script)."))

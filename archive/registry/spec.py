@@ -43,7 +43,10 @@ def _is_record(model) -> bool:
 class Field:
     """One editable field of a record type.
 
-    `public=False` keeps it off every public surface (a person's at-risk flag). `protective=True`
+    `public=False` keeps it off every public surface (a person's at-risk flag). `translatable=True`: a
+    text the record may also hold in other languages (archive.translations); `written_in` names the
+    field giving its original's language when that is not the record's `text_language` (a source's
+    title is in the source's language), `english` the field holding its English translation. `protective=True`
     marks a flag whose lifting (True → False) is an editor's act (archive.changes refuses it to
     anyone else) and that an import may only raise. `api_name` renames it in API records, where its
     own name would clash with a record's standard keys (a source's `url` is its `web_address`).
@@ -51,6 +54,9 @@ class Field:
 
     name: str
     public: bool = True
+    translatable: bool = False
+    written_in: str | None = None  # a translatable text whose original's language another field gives
+    english: str | None = None  # …and whose English translation another field holds (a source's title)
     protective: bool = False
     api_name: str | None = None
     model: type | None = None
@@ -308,6 +314,13 @@ class RecordType:
 
     def part(self, kind: type[Part]) -> Part | None:
         return next((p for p in self.parts if isinstance(p, kind)), None)
+
+    @cached_property
+    def translatable(self) -> tuple[str, ...]:
+        """The texts it may hold in several languages: its spec's translatable fields, then the notes
+        every record has (a dated record's date note, the public note, a withdrawal's reason)."""
+        own = tuple(f.name for f in self.fields if f.translatable)
+        return (*own, *(("date_note",) if self.dated else ()), "public_note", "withdrawn_reason")
 
     # --- what it shows of other records (the write path's dependency graph) ------------------------
 

@@ -17,6 +17,12 @@ from archive.registry.spec import (
     Texts,
 )
 
+
+def TEXT(name: str) -> Field:
+    """A text field the record may also hold in other languages."""
+    return Field(name, translatable=True)
+
+
 NAMED_DOCUMENT = Document(names=("name", "other_names__name"), text=("description",))
 
 PROTESTS = RecordType(
@@ -25,7 +31,17 @@ PROTESTS = RecordType(
     # A new imported row with the same identity as a record is a probable duplicate of it.
     identity=Identity("title", ("date",), places=True),
     model=m.Protest,
-    fields=("title", "kind", "event_status", "date", "places", "about_place", "organizers", "slogans", "description"),
+    fields=(
+        TEXT("title"),
+        "kind",
+        "event_status",
+        "date",
+        "places",
+        "about_place",
+        "organizers",
+        "slogans",
+        TEXT("description"),
+    ),
     label="title",
     document=Document(
         names=("title",),
@@ -76,7 +92,7 @@ ARRESTS = RecordType(
         "outcome",
         "outcome_date",
         "outcome_note",
-        "description",
+        TEXT("description"),
     ),
     label=detainee_label,
     label_paths=("person",),
@@ -112,14 +128,14 @@ STATEMENTS = RecordType(
     identity=Identity("title", ("place_id", "date")),
     model=m.Statement,
     fields=(
-        "title",
+        TEXT("title"),
         "form",
         "date",
         "speaker_people",
         "speaker_organizations",
         "speaker_description",
         "place",
-        "summary",
+        TEXT("summary"),
         "reported_in",
         "about_protests",
         "about_arrests",
@@ -189,7 +205,7 @@ ORGANIZATIONS = RecordType(
         "parent",
         "founded_year",
         "dissolved_year",
-        "description",
+        TEXT("description"),
     ),
     label="name",
     document=NAMED_DOCUMENT,
@@ -226,7 +242,7 @@ MEDIA_OUTLETS = RecordType(
         "active_from",
         "active_until",
         Field("url", api_name="web_address"),
-        "description",
+        TEXT("description"),
     ),
     label="name",
     document=NAMED_DOCUMENT,
@@ -249,7 +265,7 @@ PEOPLE = RecordType(
     id_prefix="person",
     identity=Identity("name"),
     model=m.Person,
-    fields=("name", "name_language", "description", Field("at_risk", public=False, protective=True)),
+    fields=("name", "name_language", TEXT("description"), Field("at_risk", public=False, protective=True)),
     label="name",
     document=NAMED_DOCUMENT,
     parts=(Names(), Roles()),
@@ -270,7 +286,7 @@ PLACES = RecordType(
     id_prefix="place",
     identity=Identity("name", ("parent_id",)),
     model=m.Place,
-    fields=("name", "name_language", "kind", "parent", "latitude", "longitude", "description"),
+    fields=("name", "name_language", "kind", "parent", "latitude", "longitude", TEXT("description")),
     label="name",
     document=NAMED_DOCUMENT,
     parts=(Names(),),
@@ -294,7 +310,7 @@ SOURCES = RecordType(
     model=m.Source,
     fields=(
         "kind",
-        "title",
+        Field("title", translatable=True, written_in="language", english="title_translation"),
         "title_translation",
         "authors",
         "author_people",

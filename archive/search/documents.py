@@ -23,7 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, Manager, OuterRef
 from django.utils import timezone, translation
 
-from archive import models, registry
+from archive import models, registry, translations
 from archive.folding import clean, fold, fold_remembered, loose
 
 CHUNK = 1000
@@ -72,9 +72,10 @@ def entry_values(record) -> dict:
     """The search entry of one record (without its key): the definition the bulk path must equal."""
     record_type = registry.of(record)
     document = record_type.document
+    translated_names, translated_texts = translations.searchable(record_type, record.translations)
     with translation.override(settings.LANGUAGE_CODE):
-        names = [fold(name) for name in _strings(record, document.names)]
-        text = "\n".join(_strings(record, document.text))
+        names = [fold(name) for name in [*_strings(record, document.names), *translated_names]]
+        text = "\n".join([*_strings(record, document.text), *translated_texts])
         title = str(record_type.label_of(record))
     return {
         "record_type": record_type.key,
@@ -167,7 +168,7 @@ class _Reader:
         own = [entry for entry in self.entries if isinstance(entry, str) and "__" not in entry]
         own += [self.record_type.label_field] if self.record_type.label_field else []
         own += ["date_start"] if any(f.name == "date_start" for f in self.record_type.model._meta.fields) else []
-        return tuple(dict.fromkeys(own))
+        return tuple(dict.fromkeys([*own, "translations"]))
 
     @cached_property
     def paths(self) -> tuple[str, ...]:
@@ -213,8 +214,11 @@ class _Reader:
     def _entry(self, row: dict, reached: dict, record, is_public: bool) -> dict:
         record_type = self.record_type
         document = record_type.document
-        names = [fold_remembered(name) for name in self._strings(document.names, row, reached, record)]
-        text = self._strings(document.text, row, reached, record)
+        translated_names, translated_texts = translations.searchable(record_type, row["translations"])
+        names = [
+            fold_remembered(name) for name in [*self._strings(document.names, row, reached, record), *translated_names]
+        ]
+        text = [*self._strings(document.text, row, reached, record), *translated_texts]
         title = row[record_type.label_field] if record_type.label_field else record_type.label_of(record)
         # fold("a\nb") is fold("a") + " " + fold("b") (tests/test_folding.py), so each piece is folded once.
         body = " ".join(folded for folded in map(fold_remembered, text) if folded)

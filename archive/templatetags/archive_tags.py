@@ -2,9 +2,11 @@ from decimal import Decimal
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from archive import registry, validators
+from archive import registry, translations, validators
 from archive.pages import title_of
 
 register = template.Library()
@@ -24,6 +26,26 @@ def record_types() -> tuple:
 @register.filter
 def record_title(record) -> str:
     return title_of(record)
+
+
+@register.filter
+def reader_text(record, field: str):
+    """The record's text `field` in the reader's language, or its original (see archive.translations.Text)."""
+    return translations.text_of(record, field)
+
+
+@register.simple_tag
+def text_attrs(value) -> str:
+    """lang and dir of a text fragment: those of a `Text` (a record's text in some language), else dir=auto."""
+    if isinstance(value, translations.Text):
+        return format_html('lang="{}" dir="{}"', value.language, value.dir)
+    return mark_safe('dir="auto"')
+
+
+@register.inclusion_tag("archive/_untranslated.html")
+def untranslated(value):
+    """The note beside a text shown in its original because the reader's language has none yet."""
+    return {"text": value if isinstance(value, translations.Text) and value.untranslated else None}
 
 
 @register.filter
