@@ -27,6 +27,7 @@ from archive import registry
 
 # The tag of the texts each interface language reads first: /az/ reads Azerbaijani in Latin script.
 READER_TAGS = {"en": "en", "az": "az-Latn", "fa": "fa", "tr": "tr"}
+ENGLISH_NAMES = {"en": "English", "az-Latn": "Azerbaijani (Latin script)", "fa": "Persian", "tr": "Turkish"}
 RTL = ("fa", "ar", "az-Arab", "ckb", "he", "ur")
 ARCHIVE, SOURCE = "archive", "source"
 PROVENANCE = (ARCHIVE, SOURCE)

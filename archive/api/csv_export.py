@@ -351,7 +351,10 @@ def record_columns(table: dp.Table) -> RecordColumns:
     fields, annotations, cells, computed = {"pk": None}, {}, [], []
     for column in table.columns:
         source = column.source or column.name
-        if source in ROW_VALUES:
+        if isinstance(source, dp.ROW_FUNCTIONS):  # a function of the row's values (a translation)
+            value, on_instance = source, False
+            fields.update(dict.fromkeys(source.needs))
+        elif source in ROW_VALUES:
             make, extra, needs = ROW_VALUES[source]
             value, on_instance = make(), False
             annotations.update(extra)

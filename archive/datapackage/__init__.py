@@ -23,6 +23,7 @@ from archive import registry
 from archive.datapackage.changes import CHANGES
 from archive.datapackage.columns import (
     CHUNK,
+    ROW_FUNCTIONS,
     Column,
     Table,
     date_earliest,
@@ -70,6 +71,7 @@ __all__ = [
     "CHUNK",
     "DESCRIPTOR",
     "NAME",
+    "ROW_FUNCTIONS",
     "ZIP_NAME",
     "Column",
     "Table",

@@ -52,6 +52,50 @@ class Table:
     query: Callable[..., QuerySet] | None = None
 
 
+# --- Translations ------------------------------------------------------------------------------------
+
+
+def _translations(row) -> dict:
+    return (row.get("translations") if isinstance(row, dict) else row.translations) or {}
+
+
+@dataclass(frozen=True)
+class TranslationOf:
+    """A column's source: one text of the record in one language (empty if it has none there)."""
+
+    field: str
+    tag: str
+    needs: tuple[str, ...] = ("translations",)  # what the API's CSV reads to compute it from a row of values
+
+    def __call__(self, row) -> str:
+        entry = (_translations(row).get(self.field) or {}).get(self.tag) or {}
+        return entry.get("text", "")
+
+
+@dataclass(frozen=True)
+class TranslationSources:
+    """A column's source: which of the record's translations a source published, as
+    {"title[fa]": "source-fn-12"} (JSON; empty when the archive translated them all)."""
+
+    fields: tuple[str, ...]
+    needs: tuple[str, ...] = ("translations",)
+
+    def __call__(self, row) -> str:
+        import json
+
+        found = {
+            f"{field}[{tag}]": entry["source"]
+            for field, languages in _translations(row).items()
+            if field in self.fields
+            for tag, entry in sorted(languages.items())
+            if entry.get("by") == "source" and entry.get("source")
+        }
+        return json.dumps(found, ensure_ascii=False, sort_keys=True) if found else ""
+
+
+ROW_FUNCTIONS = (TranslationOf, TranslationSources)
+
+
 # --- Reaching records through the public gate ------------------------------------------------------
 
 

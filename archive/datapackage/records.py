@@ -14,10 +14,13 @@ from functools import partial
 from django.db.models import QuerySet
 from django.utils.text import format_lazy
 
+from archive import translations
 from archive.datapackage.columns import (
     CHUNK,
     Column,
     Table,
+    TranslationOf,
+    TranslationSources,
     column,
     date_columns,
     public,
@@ -56,7 +59,37 @@ def record_columns(record_type: RecordType) -> tuple[Column, ...]:
     own = tuple(c for field in record_type.public_fields for c in field_columns(record_type, field))
     shared = tuple(column(model, name) for name in RECORD_FIELDS)
     shared = tuple(replace(c, required=True) if c.name == "updated" else c for c in shared)  # always set
-    return (id_column(record_type), *computed, *own, *shared)
+    return (id_column(record_type), *computed, *own, *shared, *translation_columns(record_type))
+
+
+def translation_columns(record_type: RecordType) -> tuple[Column, ...]:
+    """`text_language`, then a column per public translatable text and language the site is read in
+    (`title[fa]`, named as in the import file), then which of them a source published."""
+    fields = tuple(f.name for f in record_type.public_fields if f.translatable)
+    if not fields:
+        return ()
+    model = record_type.model
+    per_language = tuple(
+        Column(
+            f"{field}[{tag}]",
+            description=format_lazy(
+                "The {} in {} ({}), where the archive has it; empty otherwise.",
+                model._meta.get_field(field).verbose_name,
+                translations.ENGLISH_NAMES[tag],
+                tag,
+            ),
+            source=TranslationOf(field, tag),
+        )
+        for field in fields
+        for tag in translations.READER_TAGS.values()
+    )
+    sources = Column(
+        "translation_sources",
+        description="Translations published by a source rather than made by the archive: a JSON object from "
+        'the column (e.g. "title[fa]") to the source\'s id in sources.csv; empty when the archive made them all.',
+        source=TranslationSources(fields),
+    )
+    return (column(model, "text_language"), *per_language, sources)
 
 
 def linked_fields(record_type: RecordType) -> tuple[str, ...]:

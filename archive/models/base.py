@@ -116,6 +116,7 @@ class Record(models.Model):
         _("language of the texts"),
         max_length=20,
         default="en",
+        blank=True,  # left empty: English, the archive's working language
         validators=[language_tag_validator],
         help_text=_(
             "BCP 47 tag of the language the record's title, description and notes are written in (their "
@@ -177,6 +178,7 @@ class Record(models.Model):
         from archive import public_ids, registry, translations
 
         public_ids.check_permanent(self)
+        self.text_language = self.text_language or "en"
         found = translations.problems(registry.of(self), self.translations)
         if not found and self.text_language in {tag for value in (self.translations or {}).values() for tag in value}:
             found = [_("A translation cannot be in the texts' own language (%(tag)s).") % {"tag": self.text_language}]

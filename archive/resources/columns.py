@@ -4,7 +4,8 @@ A type's file is, in order: `public_id`; a column per field of its field spec (`
 the `date` pseudo-field giving `date` and `date_note`), read and written by the field's `Kind`; the
 columns of its parts (count claims, other names and a statement's texts, each flat and as a JSON list); and the
 columns every record has (`wikidata_qid`, `public_note`, `private_note` on import only, `status` and
-`restricted` on export only). Adding a field to a type's spec adds its column here, with nothing else to edit.
+`restricted` on export only); then its translations (archive.resources.translations). Adding a field
+to a type's spec adds its column here, with nothing else to edit.
 """
 
 from django.db.models import NOT_PROVIDED
@@ -32,6 +33,7 @@ from archive.resources.fields import (
 from archive.resources.names import OtherNamesPart
 from archive.resources.refs import LanguagesWidget, RecordsWidget, RecordWidget, SlogansWidget
 from archive.resources.texts import StatementTextPart
+from archive.resources.translations import translation_columns
 
 # The widget of a one-value field, by kind (choices and relations are built from the field).
 WIDGETS = {
@@ -116,6 +118,7 @@ def columns_of(record_type: RecordType) -> dict:
     for part in parts_of(record_type):
         found.update(part.column_fields())
     found.update({column.column_name: column for column in common_columns()})
+    found.update({column.column_name: column for column in translation_columns(record_type)})
     return found
 
 
