@@ -160,11 +160,12 @@ def name_in(record, language: str | None = None) -> str:
     names = cache.get("other_names")
     if names is None:
         return primary
-    found = [n for n in names if n.language_id == wanted]
+    rank = {kind: i for i, kind in enumerate(NAME_KINDS_FIRST)}
+    # Not an abbreviation, a former name or a pseudonym: those are other names, not the name in a language.
+    found = [n for n in names if n.language_id == wanted and n.kind in rank]
     if not found:
         return primary
-    rank = {kind: i for i, kind in enumerate(NAME_KINDS_FIRST)}
-    return min(found, key=lambda n: (rank.get(n.kind, len(rank)), n.pk)).name
+    return min(found, key=lambda n: (rank[n.kind], n.pk)).name
 
 
 def title_in(record, language: str | None = None) -> str:
@@ -279,9 +280,11 @@ def unknown_sources(value) -> list[str]:
     """Problems with the sources a value's translations name: each must be a source the archive has."""
     from archive.models import Source
 
+    if not isinstance(value, dict):
+        return []
     named = {
         entry["source"]
-        for languages in (value or {}).values()
+        for languages in value.values()
         if isinstance(languages, dict)
         for entry in languages.values()
         if isinstance(entry, dict) and isinstance(entry.get("source"), str) and entry.get("by") == SOURCE

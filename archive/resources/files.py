@@ -44,6 +44,23 @@ XLSX_MAX_BLANK_ROWS = 10_000
 csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
 
 
+def normalised_header(written: str) -> str:
+    """A column name as the archive spells it: lower case, spaces as _, a language tag in brackets in
+    its BCP 47 case (TITLE[AZ-LATN] → title[az-Latn])."""
+    name = re.sub(r"\s+", "_", written.lower())
+    tagged = re.fullmatch(r"([^\[\]]+)\[([a-z0-9-]+)\]", name)
+    return f"{tagged[1]}[{canonical_tag(tagged[2])}]" if tagged else name
+
+
+def canonical_tag(tag: str) -> str:
+    """A BCP 47 tag in its conventional case: language lower, script title, region upper (az-latn → az-Latn)."""
+    parts = tag.split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        out.append(part.title() if len(part) == 4 else part.upper() if len(part) == 2 else part.lower())
+    return "-".join(out)
+
+
 class ImportFileError(ValueError):
     """The file cannot be imported at all; str() says why, for the archivist."""
 
@@ -376,7 +393,7 @@ def read_dataset(data: bytes, fmt: str, limits: Limits | None = None) -> tablib.
     if not rows:
         raise ImportFileError(_("The file is empty."))
     written = [cell_text(h) for h in rows[0]]
-    headers = [re.sub(r"\s+", "_", h.lower()) for h in written]
+    headers = [normalised_header(h) for h in written]
     while (
         headers and not headers[-1] and not any(len(r) >= len(headers) and cell_text(r[len(headers) - 1]) for r in rows)
     ):

@@ -44,10 +44,12 @@ class TranslationColumn(Field):
     def __init__(self, field: str, tag: str):
         super().__init__(attribute=None, column_name=column_name(field, tag), widget=TextWidget())
         self.field, self.tag = field, tag
-        self.model_fields = ("translations",)
+        self.model_fields = ()  # the record's check of its translations reports at `translation_sources`
 
     def apply(self, instance, row, pending) -> None:
         text = cell_text(row[self.column_name]).strip()
+        if len(text) > translations.MAX_LENGTH:
+            raise ValueError(_("Longer than %(n)s characters.") % {"n": translations.MAX_LENGTH})
         value = _value(instance)
         languages = value.setdefault(self.field, {})
         old = languages.get(self.tag) or {}
