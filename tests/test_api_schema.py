@@ -209,7 +209,18 @@ def ref(node) -> str | None:
     return None
 
 
-SHARED = {"Summary", "PartialDate", "Claim", "GroupClaim", "Citation", "OtherName", "Role", "Text", "Slogan", "Translations"}
+SHARED = {
+    "Summary",
+    "PartialDate",
+    "Claim",
+    "GroupClaim",
+    "Citation",
+    "OtherName",
+    "Role",
+    "Text",
+    "Slogan",
+    "Translations",
+}
 
 
 @pytest.mark.parametrize("key", registry.KEYS)
