@@ -27,7 +27,7 @@ import pytest
 from django.conf import settings
 from django.db.models import Count
 
-from archive import registry
+from archive import registry, translations
 from tests import svg_numbers
 from tests import test_browser as shared
 
@@ -100,6 +100,10 @@ AXE_RUN = """async tags => {
 }"""
 
 
+# Record pages whose heading must be in the reader's language (their titles are translated in the fixtures).
+TRANSLATED_HEADINGS = ("record-protests", "record-statements")
+
+
 def pages_to_visit(lang: str) -> list[tuple[str, str]]:
     """(name, path) of every page the test visits: names make the screenshots' file names."""
     pages = [("home", f"/{lang}/")]
@@ -168,6 +172,13 @@ def check_page(tab, lang: str, width: int, name: str, path: str, findings: Findi
         tab.screenshot(path=str(README_SCREENSHOTS[width]))  # what a visitor first sees: the window, not the page
     if name == "search" and not tab.locator(f"main a[href='/{lang}/places/place-tabriz/']").count():
         findings.problems[where].append(f"searching {SEARCH_QUERY!r} does not list the place Tabriz")
+    if name in TRANSLATED_HEADINGS:  # the article's protests and statements are translated into every language
+        wanted = translations.reader_tag(lang)
+        shown = tab.locator("h1").first
+        if shown.get_attribute("lang") != wanted or not shown.inner_text().strip():
+            findings.problems[where].append(f"the heading is not in {wanted}: lang={shown.get_attribute('lang')!r}")
+        if lang != "en" and tab.locator(".record-head .untranslated").count():
+            findings.problems[where].append("the heading says it is not yet translated")
     if overflow := tab.evaluate(OVERFLOW):
         findings.problems[where].append(
             f"scrolls sideways: {overflow['scrollWidth']} px wide in {overflow['clientWidth']} px; "

@@ -53,3 +53,25 @@ def test_refresh_home_stats_refuses_when_the_home_page_draws_its_own(settings):
     settings.ARCHIVE_HOME_STATS_SECONDS = 0
     with pytest.raises(CommandError):
         call_command("refresh_home_stats")
+
+
+def test_kept_pictures_never_keep_a_withdrawn_title_in_recently_added(client, settings):
+    """The pictures may be minutes old; "Recently added" names records, so it is read afresh on every visit."""
+    from django.core.management import call_command
+
+    from archive import models, workflow
+    from tests.factories import CitationFactory, ProtestFactory, user_in_role
+
+    settings.ARCHIVE_HOME_STATS_SECONDS = 600
+    settings.ARCHIVE_CACHE_SECONDS = 0
+    protest = ProtestFactory(title="Vigil for the withdrawn")
+    CitationFactory(record=protest)
+    call_command("refresh_home_stats", verbosity=0)
+    for language in ("en", "fa"):
+        assert "Vigil for the withdrawn" in client.get(f"/{language}/").content.decode()
+    workflow.record_withdraw(record=protest, user=user_in_role("Editor"), reason="Misdated")
+    assert models.Protest.objects.get(pk=protest.pk).status == models.Status.WITHDRAWN
+    for language in ("en", "fa"):
+        page = client.get(f"/{language}/")
+        assert page.context["stats_cached"]  # the pictures are still the kept ones
+        assert "Vigil for the withdrawn" not in page.content.decode()
