@@ -85,8 +85,11 @@ def test_an_organization_person_and_outlet_find_what_they_did(world):
 
 
 def test_an_at_risk_persons_name_finds_nothing_about_them(world):
-    for query in ["Sakit Gizli", "Səkit Gizli", "Gizli"]:
+    for query in ["Sakit Gizli", "Səkit Gizli"]:
         assert ids(query) == []
+    # "gizli" is also a word ("hidden"): the article's records translated into Azerbaijani and Turkish may use it
+    # (a source's title, "Khamenei's hidden intention"), but nothing about the person is found.
+    assert not {"gizli", "held", "said"} & set(ids("Gizli"))
     held = next(r for r in search.search("Marand") if r.record.public_id == "held")
     assert "Gizli" not in held.title and "Gizli" not in held.snippet.text
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
-from archive import dialect, models, registry
+from archive import dialect, models, registry, translations
 from archive.search import linked, portable, postgres
 from archive.search.documents import rebuild, reindex_records, remove_records
 from archive.search.query import MAX_QUERY_LENGTH, MAX_TERMS, ParsedQuery, SearchQueryError, parse
@@ -78,7 +78,8 @@ def search(query: str, *, types: list[str] | None = None, limit: int = 50) -> li
             continue
         date = record.date_display if registry.get(entry.record_type).dated else ""
         text = snippet(entry.text, parsed)
-        results.append(Result(entry.record_type, record, entry.title, text, bool(entry.exact), date))
+        title = translations.title_in(record)  # the reader's language where the record has it
+        results.append(Result(entry.record_type, record, title, text, bool(entry.exact), date))
     return results
 
 
@@ -110,7 +111,11 @@ def _published_records(entries) -> dict:
         by_type.setdefault(entry.record_type, []).append(entry.object_id)
     found = {}
     for key, ids in by_type.items():
-        for record in registry.get(key).model.objects.published().filter(pk__in=ids):
+        record_type = registry.get(key)
+        records = record_type.model.objects.published().filter(pk__in=ids).select_related(*record_type.label_paths)
+        if record_type.named:  # named in the reader's language or script (archive.translations.name_in)
+            records = records.prefetch_related("other_names")
+        for record in records:
             found[(key, record.pk)] = record
     return found
 
