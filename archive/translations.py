@@ -298,6 +298,28 @@ def unknown_sources(value) -> list[str]:
     ]
 
 
+def stamped(old, new, translator: str):
+    """`new` with `translator` noted on each of the archive's translations that is new or changed since
+    `old` and names no translator; unchanged ones keep theirs. Not a dict: returned as given (refused later)."""
+    if not isinstance(new, dict):
+        return new
+    out = {}
+    for field, languages in new.items():
+        if not isinstance(languages, dict):
+            out[field] = languages
+            continue
+        out[field] = {}
+        for tag, entry in languages.items():
+            before = ((old or {}).get(field) or {}).get(tag) or {}
+            if isinstance(entry, dict) and entry.get("by", ARCHIVE) == ARCHIVE and not entry.get("translator"):
+                if before.get("text") == entry.get("text") and before.get("translator"):
+                    entry = {**entry, "translator": before["translator"]}
+                elif translator:
+                    entry = {**entry, "translator": translator}
+            out[field][tag] = entry
+    return out
+
+
 def cleaned(value) -> dict:
     """The value as stored: texts stripped, empty fields dropped, the archive's provenance written out."""
     out = {}

@@ -309,3 +309,33 @@ def test_a_bad_sources_cell_is_a_row_error_and_nothing_is_written(db, draft, cel
     ]
     draft.refresh_from_db()
     assert draft.translations == before
+
+
+# --- API writes -------------------------------------------------------------------------------------------
+
+
+def test_an_archivist_writes_translations_through_the_api(db, source):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    archivist = user_in_role("Archivist", username="ayla")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=archivist).key}")
+    protest = factories.ProtestFactory(public_id="protest-draft", title="Vigil", status=models.Status.DRAFT)
+    url = "/api/v1/protests/protest-draft/"
+    value = {"title": {"fa": {"text": "شب‌زنده‌داری"}, "tr": {"text": "Nöbet", "by": "source", "source": "source-aztv"}}}
+    response = api.patch(url, {"translations": value}, format="json")
+    assert response.status_code == 200, response.json()
+    protest.refresh_from_db()
+    assert protest.translations["title"]["fa"] == {"text": "شب‌زنده‌داری", "by": "archive", "translator": "ayla"}
+    assert protest.translations["title"]["tr"] == {"text": "Nöbet", "by": "source", "source": "source-aztv"}
+    # Bad values are a 400 naming the problem, and nothing changes.
+    for bad, message in [
+        ({"title": {"farsi": {"text": "x"}}}, "BCP 47"),
+        ({"title": {"fa": {"text": "x", "by": "source", "source": "source-nowhere"}}}, "No source"),
+        ("nonsense", "must be an object"),
+    ]:
+        response = api.patch(url, {"translations": bad}, format="json")
+        assert response.status_code == 400 and message in json.dumps(response.json(), ensure_ascii=False), bad
+    protest.refresh_from_db()
+    assert protest.translations["title"]["fa"]["text"] == "شب‌زنده‌داری"

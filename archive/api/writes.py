@@ -1,6 +1,8 @@
 """Writing through the API: archivists' and editors' tools, with token auth.
 
-Every editable field of a type's spec (`RecordType.fields`) is writable, under its own name (a
+Every editable field of a type's spec (`RecordType.fields`) is writable, and every record's
+`text_language` and `translations` (archive.translations: the archive's new or changed translations
+note the requesting user as translator, kept private), under its own name (a
 source's `url`, which API records call `web_address` beside the record's own `url`): related records
 by public id, languages by code, slogans as `{"text", "language", "translation"}` (found or
 created: a slogan is one per text and language), dates typed as in the admin (`date`). The model's
@@ -18,12 +20,12 @@ from rest_framework import permissions, serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
-from archive import changes, models, registry, workflow
+from archive import changes, models, registry, translations, workflow
 from archive.api import values
 from archive.date_input import DateInputError, format_partial_date_input, parse_partial_date
 from archive.registry import Kind, RecordType
 
-COMMON = ["id", "status", "public_note", "private_note", "wikidata_qid"]
+COMMON = ["id", "status", "public_note", "private_note", "wikidata_qid", "text_language", "translations"]
 
 
 @extend_schema_field(
@@ -124,6 +126,10 @@ class RecordWriteSerializer(serializers.ModelSerializer):
         date = attrs.pop("date", None)
         relations = {k: attrs.pop(k) for k in list(attrs) if self.Meta.model._meta.get_field(k).many_to_many}
         instance = self.instance or self.Meta.model()
+        if "translations" in attrs:  # the archive's new or changed translations are the requesting user's
+            request = self.context.get("request")
+            user = request.user.get_username() if request is not None else ""
+            attrs["translations"] = translations.stamped(instance.translations, attrs["translations"], user)
         for key, value in attrs.items():
             setattr(instance, key, value)
         if date is not None:
