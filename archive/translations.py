@@ -1,6 +1,6 @@
 """A record's texts in several languages, each with who translated it, and the reader's language first.
 
-A record's own text fields (its title, description, notes) are its original, in `text_language`.
+A record's own text fields (its title, description, notes) are its original, in `original_language`.
 Translations live beside them in the record's `translations` (one JSON value per record):
 
     {"title": {"fa": {"text": "…", "by": "archive", "translator": "leyla"},
@@ -116,7 +116,7 @@ def text_of(record, field: str, language: str | None = None) -> Text:
     wanted = language or reader_tag()
     spec = _spec(record, field)
     original = (getattr(record, f"{spec.written_in}_id", None) if spec and spec.written_in else None) or (
-        getattr(record, "text_language", "") or "en"
+        getattr(record, "original_language", "") or "en"
     )
     own = getattr(record, field) or ""
     if wanted == original or not own:
@@ -189,7 +189,7 @@ def heading(record, language: str | None = None) -> Text:
         original = getattr(record, "name_language_id", None) or ""
         return Text(name, wanted, wanted, original, own_original=record.name)
     # A primary name (its language if known) or a label made from others (an arrest's detainee).
-    own = getattr(record, "name_language_id", None) or (record.text_language if record_type.named else wanted)
+    own = getattr(record, "name_language_id", None) or (record.original_language if record_type.named else wanted)
     return Text(name, own, own, own)
 
 

@@ -21,7 +21,7 @@ from django.test import Client, override_settings
 from rest_framework.authtoken.models import Token
 
 from archive import models as m
-from archive import workflow
+from archive import registry, workflow
 from tests import factories as f
 from tests.canary import Canaries, no_throttling
 
@@ -40,7 +40,7 @@ HIDDEN = ("draft", "in_review", "restricted", "restricted_withdrawn", "at_risk",
 STATES = ("public", "restricted", "draft", "in_review", "withdrawn", "restricted_withdrawn")
 PERSON_STATES = ("public", "at_risk", *STATES[1:], "at_risk_withdrawn")
 PUBLIC_REASON = "Withdrawn: the sources could not be verified."
-NOT_TEXT = {"public_id", "wikidata_qid", "status", "withdrawn_reason"}
+NOT_TEXT = {"public_id", "wikidata_qid", "status", "withdrawn_reason", "original_language"}  # (a language tag)
 
 
 @dataclass
@@ -85,6 +85,13 @@ def fill_text(model, book: Canaries, label: str) -> dict:
             values[fld.name] = f"https://example.org/{book.new(f'{label} {fld.name}', 'latin')}"
         else:
             values[fld.name] = book.new(f"{label} {fld.name}")
+    # Its texts in every reading language too: a hidden record's translations must not leak either.
+    translatable = registry.of(model).translatable
+    values["translations"] = {
+        name: {tag: {"text": book.new(f"{label} {name}[{tag}]"), "by": "archive"} for tag in ("az-Latn", "fa", "tr")}
+        for name in translatable
+        if name != "withdrawn_reason"
+    }
     return values
 
 

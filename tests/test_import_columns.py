@@ -70,11 +70,31 @@ FILE_COLUMNS = {
 }  # fmt: skip
 
 
+# Then the texts each type holds in several languages (archive.resources.translations): a column per text and
+# language the site is read in, between the originals' language and the sources of translations.
+TRANSLATED = {
+    "protests": ["title", "description", "date_note", "public_note"],
+    "arrests": ["description", "date_note", "public_note"],
+    "statements": ["title", "summary", "date_note", "public_note"],
+    "organizations": ["description", "public_note"],
+    "media-outlets": ["description", "public_note"],
+    "people": ["description", "public_note"],
+    "places": ["description", "public_note"],
+    "sources": ["title", "date_note", "public_note"],
+}
+
+
+def translation_columns(key: str) -> list[str]:
+    texts = [f"{field}[{tag}]" for field in TRANSLATED[key] for tag in ("en", "az-Latn", "fa", "tr")]
+    return ["original_language", *texts, "translation_sources"]
+
+
 @pytest.mark.parametrize("key", registry.KEYS)
 def test_each_types_file_keeps_its_columns_in_order(key):
     resource = resource_for(key)()
-    assert resource.importable_columns() == [*FILE_COLUMNS[key], *COMMON, "private_note"]
-    assert list(resource.get_export_order()) == [*FILE_COLUMNS[key], *COMMON, *EXPORTED_ONLY]
+    translated = translation_columns(key)
+    assert resource.importable_columns() == [*FILE_COLUMNS[key], *COMMON, "private_note", *translated]
+    assert list(resource.get_export_order()) == [*FILE_COLUMNS[key], *COMMON, *EXPORTED_ONLY, *translated]
 
 
 @pytest.mark.parametrize("record_type", registry.TYPES, ids=registry.KEYS)
@@ -134,7 +154,13 @@ def test_a_field_added_to_a_types_spec_is_a_column_of_its_file(key, name, widget
     added = derived(record_type, (*others, record_type.field(name)))()
     before = list(without.get_export_order())
     cut = own_columns(without)
-    assert list(added.get_export_order()) == [*before[:cut], name, *before[cut:]]  # after the spec's other fields
+    after = list(added.get_export_order())
+    # After the spec's other fields; a text the record holds in several languages brings its translations' columns.
+    translated = (
+        [f"{name}[{tag}]" for tag in ("en", "az-Latn", "fa", "tr")] if record_type.field(name).translatable else []
+    )
+    assert [c for c in after if c not in translated] == [*before[:cut], name, *before[cut:]]
+    assert set(translated) <= set(after) and not set(translated) & set(before)
     assert name in added.importable_columns()
     column = added.fields[name]
     assert isinstance(column.widget, widget)

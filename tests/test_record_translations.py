@@ -120,7 +120,7 @@ def test_the_api_answers_in_the_language_asked_for_with_every_translation(client
     assert client.get(url, {"lang": "az-Latn"}).json()["title"] == "Vigil"  # none in Azerbaijani: the original
     assert client.get(url, HTTP_ACCEPT_LANGUAGE="tr").json()["title"] == "Nöbet"
     data = client.get(url, {"lang": "tr"}).json()
-    assert data["text_language"] == "en"
+    assert data["original_language"] == "en"
     # Provenance, but not who in the archive translated it (that is in the record's history).
     assert data["translations"] == {
         "title": {
@@ -145,7 +145,7 @@ def test_the_csv_has_a_column_per_language_and_the_sources(client, vigil):
     (row,) = list(csv.DictReader(io.StringIO(body)))
     assert row["title[fa]"] == "شب‌زنده‌داری" and row["title[tr]"] == "Nöbet" and row["title[az-Latn]"] == ""
     assert json.loads(row["translation_sources"]) == {"title[tr]": "source-aztv"}
-    assert row["text_language"] == "en"
+    assert row["original_language"] == "en"
 
 
 # --- checking what is stored ----------------------------------------------------------------------------------
@@ -237,7 +237,7 @@ def test_the_admin_edits_translations_side_by_side_and_history_names_the_transla
 def test_the_admin_finds_records_missing_a_translation(client, db):
     done = factories.ProtestFactory(title="Done", translations=translated(title__fa="تمام"))
     todo = factories.ProtestFactory(title="To do")
-    persian = factories.ProtestFactory(title="پارسی", text_language="fa")
+    persian = factories.ProtestFactory(title="پارسی", original_language="fa")
     client.force_login(User.objects.create_superuser("boss", "b@example.org", "x"))
     shown = client.get("/admin/archive/protest/", {"missing_translation": "fa"}).context["cl"].result_list
     assert {p.pk for p in shown} == {todo.pk}

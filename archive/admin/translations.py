@@ -31,7 +31,7 @@ def source_box(tag: str) -> str:
 
 def fieldsets(record_type) -> list:
     """One collapsed fieldset per language, after the record's own fields."""
-    found = [(_("Translations"), {"fields": ("text_language",)})]
+    found = [(_("Translations"), {"fields": ("original_language",)})]
     for tag in EDITED:
         boxes = (*(box(tag, name) for name in record_type.translatable), by_box(tag), source_box(tag))
         title = _("In %(language)s") % {"language": translations.language_name(tag)}
@@ -149,4 +149,4 @@ class MissingTranslationFilter(admin.SimpleListFilter):
             # (No translation of the field at all: its key is absent, and has_key on it would be NULL.)
             untranslated = Q(**{f"translations__{name}__isnull": True}) | ~Q(**{f"translations__{name}__has_key": tag})
             missing |= ~Q(**{name: ""}) & untranslated
-        return queryset.exclude(text_language=tag).filter(missing)
+        return queryset.exclude(original_language=tag).filter(missing)

@@ -14,6 +14,7 @@ from itertools import chain
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_choice_field
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -136,7 +137,7 @@ def _by_language():
 
 class TranslationsSerializer(serializers.Serializer):
     """Every translation of a record's texts, by field and language. The original of each text is the record's
-    field itself, written in its `text_language`; a field without translations is left out."""
+    field itself, written in its `original_language`; a field without translations is left out."""
 
     title = _by_language()
     description = _by_language()
@@ -206,9 +207,10 @@ class LinksField(ReadField):
         return values.summaries(related, self.request)
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class TranslatedTextField(ReadField):
     """A text the record may hold in several languages: in the language the client asked for (`?lang=` or
-    Accept-Language) where the record has it, else the original (`text_language` says which)."""
+    Accept-Language) where the record has it, else the original (`original_language` says which)."""
 
     def __init__(self, name: str, **kwargs):
         self.name_ = name

@@ -23,7 +23,7 @@ class RecordSerializer(serializers.Serializer):
     updated = serializers.DateTimeField(read_only=True)
     wikidata_qid = serializers.CharField(read_only=True)
     public_note = fields.TranslatedTextField("public_note")
-    text_language = serializers.CharField(
+    original_language = serializers.CharField(
         read_only=True, help_text="BCP 47 tag of the language the record's texts were written in (their original)."
     )
     translations = fields.TranslationsField()

@@ -1,7 +1,7 @@
 """Writing through the API: archivists' and editors' tools, with token auth.
 
 Every editable field of a type's spec (`RecordType.fields`) is writable, and every record's
-`text_language` and `translations` (archive.translations: the archive's new or changed translations
+`original_language` and `translations` (archive.translations: the archive's new or changed translations
 note the requesting user as translator, kept private), under its own name (a
 source's `url`, which API records call `web_address` beside the record's own `url`): related records
 by public id, languages by code, slogans as `{"text", "language", "translation"}` (found or
@@ -25,7 +25,7 @@ from archive.api import values
 from archive.date_input import DateInputError, format_partial_date_input, parse_partial_date
 from archive.registry import Kind, RecordType
 
-COMMON = ["id", "status", "public_note", "private_note", "wikidata_qid", "text_language", "translations"]
+COMMON = ["id", "status", "public_note", "private_note", "wikidata_qid", "original_language", "translations"]
 
 
 @extend_schema_field(

@@ -63,7 +63,7 @@ def record_columns(record_type: RecordType) -> tuple[Column, ...]:
 
 
 def translation_columns(record_type: RecordType) -> tuple[Column, ...]:
-    """`text_language`, then a column per public translatable text and language the site is read in
+    """`original_language`, then a column per public translatable text and language the site is read in
     (`title[fa]`, named as in the import file), then which of them a source published."""
     fields = tuple(f.name for f in record_type.public_fields if f.translatable)
     if not fields:
@@ -89,7 +89,7 @@ def translation_columns(record_type: RecordType) -> tuple[Column, ...]:
         'the column (e.g. "title[fa]") to the source\'s id in sources.csv; empty when the archive made them all.',
         source=TranslationSources(fields),
     )
-    return (column(model, "text_language"), *per_language, sources)
+    return (column(model, "original_language"), *per_language, sources)
 
 
 def linked_fields(record_type: RecordType) -> tuple[str, ...]:

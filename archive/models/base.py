@@ -112,8 +112,8 @@ class Record(models.Model):
         validators=[wikidata_validator],
         help_text=_("Optional Wikidata item, e.g. Q1010 for Tabriz."),
     )
-    text_language = models.CharField(
-        _("language of the texts"),
+    original_language = models.CharField(
+        _("original language"),
         max_length=20,
         default="en",
         blank=True,  # left empty: English, the archive's working language
@@ -178,10 +178,11 @@ class Record(models.Model):
         from archive import public_ids, registry, translations
 
         public_ids.check_permanent(self)
-        self.text_language = self.text_language or "en"
+        self.original_language = self.original_language or "en"
         found = translations.problems(registry.of(self), self.translations)
-        if not found and self.text_language in {tag for value in (self.translations or {}).values() for tag in value}:
-            found = [_("A translation cannot be in the texts' own language (%(tag)s).") % {"tag": self.text_language}]
+        own = self.original_language
+        if not found and own in {tag for value in (self.translations or {}).values() for tag in value}:
+            found = [_("A translation cannot be in the texts' own language (%(tag)s).") % {"tag": own}]
         found += translations.unknown_sources(self.translations)
         if found:
             raise ValidationError({"translations": found})

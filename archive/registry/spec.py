@@ -45,7 +45,7 @@ class Field:
 
     `public=False` keeps it off every public surface (a person's at-risk flag). `translatable=True`: a
     text the record may also hold in other languages (archive.translations); `written_in` names the
-    field giving its original's language when that is not the record's `text_language` (a source's
+    field giving its original's language when that is not the record's `original_language` (a source's
     title is in the source's language), `english` the field holding its English translation. `protective=True`
     marks a flag whose lifting (True → False) is an editor's act (archive.changes refuses it to
     anyone else) and that an import may only raise. `api_name` renames it in API records, where its

@@ -8,7 +8,7 @@
   published that translation, e.g. {"title[fa]": "source-fn-12"}. With the column present, a text it does
   not name is the archive's translation; without it, provenance is kept as it is.
 
-`text_language` says what the originals are written in. An export writes a column for every language
+`original_language` says what the originals are written in. An export writes a column for every language
 the site is read in (en, az-Latn, fa, tr); a translation into another language has no column, and an
 import leaves it as it is, so an export → import round trip keeps every translation and its provenance.
 """
@@ -91,7 +91,7 @@ class TranslationSourcesColumn(Field):
             field, _sep, rest = column.partition("[")
             tag = rest[:-1] if rest.endswith("]") else ""
             entry = (value.get(field) or {}).get(tag)
-            if field not in self.record_type.translatable or not tag or entry is None:
+            if field not in self.record_type.translatable or field == "withdrawn_reason" or not tag or entry is None:
                 raise ValueError(
                     _("“%(column)s” names no translation of this row (a column such as title[fa] with a text).")
                     % {"column": column}
@@ -118,5 +118,7 @@ class TranslationSourcesColumn(Field):
 def translation_columns(record_type) -> list:
     """The translation columns of a type's file: each translatable text in each language the site is read in."""
     tags = translations.READER_TAGS.values()
-    columns = [TranslationColumn(field, tag) for field in record_type.translatable for tag in tags]
-    return [Column("text_language"), *columns, TranslationSourcesColumn(record_type)]
+    # (A withdrawal's reason is the editors' word in the admin, as the withdrawal is: no column.)
+    fields = [field for field in record_type.translatable if field != "withdrawn_reason"]
+    columns = [TranslationColumn(field, tag) for field in fields for tag in tags]
+    return [Column("original_language"), *columns, TranslationSourcesColumn(record_type)]
