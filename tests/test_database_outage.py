@@ -1,14 +1,11 @@
 """While the database restarts or is unreachable, every request gets a clear 503 with Retry-After, never a
 500 or a hang, and the archive serves again by itself once the database is back."""
 
-import http.client
 import json
 import os
 import pwd
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -24,6 +21,7 @@ from psycopg.errors import QueryCanceled
 from archive import health, models
 from config.env import database_from_url
 from tests.factories import ProtestFactory
+from tests.gunicorn_server import Gunicorn, free_port
 
 BASE = Path(__file__).resolve().parent.parent
 PERSIAN_SITE_NAME = "بایگانی واکنش‌ها به جنگ قره‌باغ ۲۰۲۰"  # "Karabakh 2020 response archive" in fa
@@ -361,12 +359,6 @@ class ThrowawayCluster:
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def throwaway_cluster_unavailable() -> str:
     if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
         return "no PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql"
@@ -380,61 +372,10 @@ def throwaway_cluster_unavailable() -> str:
     return ""
 
 
-class LiveServer:
+def outage_server(database_url: str, log: Path) -> Gunicorn:
     """gunicorn (one sync worker, one persistent database connection) with production settings."""
-
-    def __init__(self, database_url: str, log: Path):
-        self.port = free_port()
-        environment = {
-            key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DATABASE_REPLICA_URLS"}
-        }
-        environment |= {
-            "DEBUG": "0",
-            "SECRET_KEY": "outage-test-" + "x" * 40,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "BEHIND_TLS_PROXY": "1",  # HTTPS redirect on, as in production; requests say they came over TLS
-            "DATABASE_URL": database_url,
-            "DATABASE_CONN_MAX_AGE": "60",
-            "ARCHIVE_CACHE_SECONDS": "0",  # every page asks the database
-            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-            "WEB_CONCURRENCY": "1",
-            "GUNICORN_THREADS": "1",
-        }
-        self.log = log
-        with open(log, "wb") as output:
-            self.process = subprocess.Popen(
-                [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py"],
-                cwd=BASE,
-                env=environment,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 60
-        while self.get("/healthz", tls=False)[0] != 200:
-            assert self.process.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
-
-    def get(self, path: str, *, tls: bool = True, method: str = "GET") -> tuple[int, dict, str, float]:
-        """(status, headers, body, seconds); status 0 if nothing answered."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        started = time.monotonic()
-        try:
-            connection.request(method, path, headers={"X-Forwarded-Proto": "https"} if tls else {})
-            response = connection.getresponse()
-            body = response.read().decode()
-        except OSError:
-            return 0, {}, "", time.monotonic() - started
-        finally:
-            connection.close()
-        return response.status, dict(response.getheaders()), body, time.monotonic() - started
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+    # Every page asks the database: no response cache.
+    return Gunicorn(database_url, log, DATABASE_CONN_MAX_AGE="60", ARCHIVE_CACHE_SECONDS="0")
 
 
 @pytest.fixture(scope="module")
@@ -453,7 +394,7 @@ def restartable(django_db_setup, tmp_path_factory):
     try:
         cluster.create()
         url = cluster.load("archive", default.settings_dict)
-        server = LiveServer(url, tmp_path_factory.mktemp("outage") / "gunicorn.log")
+        server = outage_server(url, tmp_path_factory.mktemp("outage") / "gunicorn.log")
         yield cluster, server
     finally:
         if server is not None:

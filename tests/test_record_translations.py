@@ -4,7 +4,6 @@ the reader's script, and the same translations in search, the API, the admin, th
 Runs on SQLite and PostgreSQL alike (CI runs both)."""
 
 import csv
-import html
 import io
 import json
 import re
@@ -14,10 +13,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from archive import models, registry, search, workflow
+from archive import models, search, workflow
 from archive.imports import export_records, import_records
 from tests import factories
 from tests.factories import user_in_role
+from tests.record_pages import heading, page
 
 pytest.register_assert_rewrite("tests.import_export_helpers")
 from tests.import_export_helpers import make_file  # noqa: E402
@@ -25,18 +25,6 @@ from tests.import_export_helpers import make_file  # noqa: E402
 pytestmark = pytest.mark.django_db
 
 READERS = {"az": "az-Latn", "fa": "fa", "tr": "tr"}
-
-
-def page(client, record, language: str) -> str:
-    response = client.get(f"/{language}/{registry.key_of(record)}/{record.public_id}/")
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def heading(text: str) -> tuple[str, str]:
-    """(attributes, text) of a page's h1."""
-    attrs, inner = re.search(r"<h1([^>]*)>(.*?)</h1>", text, re.S).groups()
-    return attrs, html.unescape(inner).strip()
 
 
 def translated(**texts) -> dict:

@@ -3,28 +3,16 @@ by the archive into az-Latn, fa and tr, each page headed in the reader's languag
 
 Runs on SQLite and PostgreSQL alike (CI runs both)."""
 
-import html
 import re
 
 import pytest
 
 from archive import models, registry, translations
+from tests.record_pages import heading, page
 
 pytestmark = pytest.mark.django_db
 
 READERS = {"az": "az-Latn", "fa": "fa", "tr": "tr"}
-
-
-def page(client, record, language: str) -> str:
-    response = client.get(f"/{language}/{registry.key_of(record)}/{record.public_id}/")
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def heading(text: str) -> tuple[str, str]:
-    """(attributes, text) of a page's h1."""
-    attrs, inner = re.search(r"<h1([^>]*)>(.*?)</h1>", text, re.S).groups()
-    return attrs, html.unescape(inner).strip()
 
 
 # --- the article's records, in each reader's language --------------------------------------------------
