@@ -327,3 +327,22 @@ def test_an_archivist_writes_translations_through_the_api(db, source):
         assert response.status_code == 400 and message in json.dumps(response.json(), ensure_ascii=False), bad
     protest.refresh_from_db()
     assert protest.translations["title"]["fa"]["text"] == "شب‌زنده‌داری"
+
+
+def test_the_form_offers_every_language_but_the_texts_own_and_shows_them_read_only_to_who_may_not_edit(
+    client, translator
+):
+    english = factories.ProtestFactory(title="Vigil", status=models.Status.DRAFT)
+    persian = factories.ProtestFactory(title="شب‌زنده‌داری", original_language="fa", status=models.Status.DRAFT)
+    client.force_login(translator)
+    form = client.get(f"/admin/archive/protest/{english.pk}/change/").content.decode()
+    assert 'name="translation__fa__title"' in form and 'name="translation__en__title"' not in form
+    form = client.get(f"/admin/archive/protest/{persian.pk}/change/").content.decode()
+    assert 'name="translation__en__title"' in form and 'name="translation__fa__title"' not in form
+    # A published record is read-only to an archivist: its translations are listed, with who made them.
+    published = factories.ProtestFactory(
+        title="Rally", translations={"title": {"tr": {"text": "Miting", "by": "archive", "translator": "leyla"}}}
+    )
+    page = client.get(f"/admin/archive/protest/{published.pk}/change/").content.decode()
+    assert 'name="translation__tr__title"' not in page
+    assert re.search(r'<span lang="tr" dir="ltr">Miting</span> <small>— translated by leyla</small>', page)

@@ -49,7 +49,7 @@ class RecordAdmin(CurationMixin, MergeMixin, RecordImportExportMixin, SimpleHist
         if record_type is None:
             return
         derived = {
-            "fieldsets": [*derive.fieldsets(record_type), *translation_admin.fieldsets(record_type)],
+            "fieldsets": derive.fieldsets(record_type),
             "autocomplete_fields": derive.autocomplete_fields(record_type),
             "list_display": derive.list_display(record_type),
             "list_select_related": derive.list_select_related(record_type),
@@ -66,6 +66,22 @@ class RecordAdmin(CurationMixin, MergeMixin, RecordImportExportMixin, SimpleHist
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(*derive.list_prefetch(self.record_type))
+
+    def get_fieldsets(self, request, obj=None):
+        """The type's fieldsets, then its translations: a fieldset per language other than the texts' own."""
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if not self.record_type:
+            return fieldsets
+        original = (obj.original_language if obj is not None else "") or "en"
+        change = [entry for entry in fieldsets if "change_reason" in (entry[1].get("fields") or ())]
+        own = [entry for entry in fieldsets if entry not in change]
+        if obj is not None and not self.has_change_permission(request, obj):  # read only: what it has, as text
+            return [*own, (_("Translations"), {"fields": ("original_language", "translations_shown")}), *change]
+        return [*own, *translation_admin.fieldsets(self.record_type, original=original), *change]
+
+    @admin.display(description=_("translations"))
+    def translations_shown(self, obj):
+        return translation_admin.shown(obj)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)  # a class made for this request

@@ -9,6 +9,7 @@ Languages the form does not offer (a Russian translation from an import) are kep
 from django import forms
 from django.contrib import admin
 from django.db.models import Q, TextField
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -29,10 +30,12 @@ def source_box(tag: str) -> str:
     return f"translation__{tag}__source"
 
 
-def fieldsets(record_type) -> list:
-    """One collapsed fieldset per language, after the record's own fields."""
+def fieldsets(record_type, *, original: str = "en") -> list:
+    """The texts' own language, then one collapsed fieldset per other language the site is read in."""
     found = [(_("Translations"), {"fields": ("original_language",)})]
     for tag in EDITED:
+        if tag == original:
+            continue
         boxes = (*(box(tag, name) for name in record_type.translatable), by_box(tag), source_box(tag))
         title = _("In %(language)s") % {"language": translations.language_name(tag)}
         found.append((title, {"fields": boxes, "classes": ("collapse", "translation")}))
@@ -82,6 +85,8 @@ class TranslationFormMixin:
         record_type = registry.of(self._meta.model)
         stored = self.instance.translations or {}
         for tag in EDITED:
+            if box(tag, record_type.translatable[0]) not in self.fields:
+                continue
             entries = []
             for name in record_type.translatable:
                 entry = (stored.get(name) or {}).get(tag) or {}
@@ -102,6 +107,8 @@ class TranslationFormMixin:
         value = {field: dict(languages) for field, languages in (self.instance.translations or {}).items()}
         user = getattr(self, "translator", "")
         for tag in EDITED:
+            if box(tag, record_type.translatable[0]) not in self.fields:
+                continue  # not offered (the texts' own language): its translations, if any, are left as they are
             by = cleaned.get(by_box(tag)) or translations.ARCHIVE
             source = (cleaned.get(source_box(tag)) or "").strip()
             if (
@@ -128,6 +135,30 @@ class TranslationFormMixin:
                 languages[tag] = {key: val for key, val in entry.items() if val}
         self.instance.translations = {field: languages for field, languages in value.items() if languages}
         return cleaned
+
+
+def shown(record) -> str:
+    """A record's translations as a read-only page shows them: each text in each language, with who made it."""
+    rows = []
+    for field, languages in (record.translations or {}).items():
+        label = capfirst(record._meta.get_field(field).verbose_name)
+        for tag, entry in sorted(languages.items()):
+            if entry.get("by") == translations.SOURCE:
+                who = _("published by the source %(id)s") % {"id": entry.get("source", "")}
+            else:
+                who = _("translated by %(who)s") % {"who": entry.get("translator") or _("the archive")}
+            rows.append(
+                format_html(
+                    '<li>{} ({}): <span lang="{}" dir="{}">{}</span> <small>— {}</small></li>',
+                    label,
+                    translations.language_name(tag),
+                    tag,
+                    translations.direction(tag),
+                    entry.get("text", ""),
+                    who,
+                )
+            )
+    return format_html("<ul>{}</ul>", format_html_join("", "{}", ((row,) for row in rows))) if rows else "—"
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
