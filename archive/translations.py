@@ -168,6 +168,38 @@ def name_in(record, language: str | None = None) -> str:
     return min(found, key=lambda n: (rank[n.kind], n.pk)).name
 
 
+def names_in(record_type, ids, language: str | None = None) -> dict[int, str]:
+    """{pk: other name in the reader's language or script} for named records among `ids`, in one query (none
+    in English, or for a type without names): what `name_in` would choose for each."""
+    wanted = language or reader_tag()
+    if wanted == "en" or not record_type.named:
+        return {}
+    names = record_type.model._meta.get_field("other_names").related_model
+    rank = {kind: i for i, kind in enumerate(NAME_KINDS_FIRST)}
+    found: dict[int, tuple] = {}
+    rows = names.objects.filter(owner_id__in=list(ids), language_id=wanted, kind__in=list(rank))
+    for owner, name, kind, pk in rows.values_list("owner_id", "name", "kind", "pk"):
+        key = (rank[kind], pk)
+        if owner not in found or key < found[owner][0]:
+            found[owner] = (key, name)
+    return {owner: name for owner, (_key, name) in found.items()}
+
+
+def label_in(record_type, label: str, value: dict | None, name: str | None, language: str | None = None) -> str:
+    """A record's label read as values (its label field, its translations, its name from `names_in`), in the
+    reader's language where it has it: as `title_in` gives it for the record itself."""
+    if name:
+        return name
+    field = record_type.label_field
+    if record_type.named or field not in record_type.translatable:
+        return label
+    spec = next(f for f in record_type.fields if f.name == field)
+    if spec.written_in:  # (a source's title: its language is another column) the record itself knows best
+        return label
+    entry = ((value or {}).get(field) or {}).get(language or reader_tag()) or {}
+    return entry.get("text") or label
+
+
 def title_in(record, language: str | None = None) -> str:
     """What the public calls a record, in the reader's language where the record has it."""
     record_type = registry.of(record)

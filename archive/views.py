@@ -153,8 +153,13 @@ def _labelled(target, ids: list[int]) -> list[tuple[int, str, str]]:
     """(pk, public id, label) of the public records among `ids`."""
     record_type = registry.of(target)
     published = target.objects.published().filter(pk__in=ids)
-    if record_type.label_field:
-        return list(published.values_list("pk", "public_id", record_type.label_field))
+    if record_type.label_field:  # in the reader's language where the record has it (archive.translations)
+        rows = published.values_list("pk", "public_id", record_type.label_field, "translations")
+        names = translations.names_in(record_type, ids)
+        return [
+            (pk, public_id, translations.label_in(record_type, label, value, names.get(pk)))
+            for pk, public_id, label, value in rows
+        ]
     return [(r.pk, r.public_id, record_type.label_of(r)) for r in published.select_related(*record_type.label_paths)]
 
 

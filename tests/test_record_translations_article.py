@@ -74,4 +74,8 @@ def test_places_are_named_in_the_readers_script(client, article):
     # A protest's places on its page and in its list, in Persian script.
     protest = models.Protest.objects.published().filter(places=tabriz).first()
     assert "تبریز" in page(client, protest, "fa")
-    assert "تبریز" in client.get("/fa/protests/").content.decode()
+    listed = client.get("/fa/protests/").content.decode()
+    assert re.search(r'href="/fa/protests/\?place=place-tabriz"><bdi>تبریز</bdi>', listed)  # the place option too
+    assert re.search(
+        r'href="/en/protests/\?place=place-tabriz"><bdi>Tabriz</bdi>', client.get("/en/protests/").content.decode()
+    )
