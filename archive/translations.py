@@ -89,11 +89,28 @@ class Text:
         return direction(self.language)
 
     @property
+    def translated(self) -> bool:
+        """A translation into the reader's language (not the original, nor a text in it)."""
+        return bool(self.text) and self.language == self.wanted and bool(self.by)
+
+    @property
     def note(self) -> str:
-        """What the page says beside an untranslated text."""
-        if not self.untranslated:
+        """What the page says beside the text: that it is not yet translated, or who translated it."""
+        original = {"language": language_name(self.original)}
+        if self.untranslated:
+            return _("Not yet translated — original in %(language)s") % original
+        if not self.translated:
             return ""
-        return _("Not yet translated — original in %(language)s") % {"language": language_name(self.original)}
+        if self.by == SOURCE:
+            return _("Translated from %(language)s; the translation is a source's:") % original
+        return _("Translated from %(language)s by the archive") % original
+
+    @property
+    def source_url(self) -> str:
+        """The page of the source that published the translation ("" if the archive made it)."""
+        from django.urls import reverse
+
+        return reverse("archive:detail", args=["sources", self.source]) if self.by == SOURCE and self.source else ""
 
 
 def language_name(tag: str) -> str:

@@ -45,11 +45,20 @@ def test_an_untranslated_record_shows_its_original_with_a_note(client, db):
     assert shown == "شب‌زنده‌داری" and 'lang="fa"' in attrs and 'dir="rtl"' in attrs
     # The description has no Persian yet: the English, marked as English, and the note.
     assert re.search(r'<p class="description" lang="en" dir="ltr">Candles were lit.</p>', text)
-    assert 'class="untranslated"' in text
+    assert 'class="untranslated text-note"' in text
     attrs, shown = heading(page(client, protest, "tr"))
     assert shown == "Vigil at the bazaar" and 'lang="en"' in attrs
-    assert 'class="untranslated"' in page(client, protest, "tr")
-    assert 'class="untranslated"' not in page(client, protest, "en")
+    assert 'class="untranslated text-note"' in page(client, protest, "tr")
+    assert 'class="untranslated' not in page(client, protest, "en")
+    # The Persian title says who translated it ("the archive's translation from English").
+    assert '<small class="translated text-note">ترجمهٔ آرشیو از انگلیسی</small>' in text
+
+
+def test_a_translation_a_source_published_links_to_it(client, vigil):
+    text = page(client, vigil, "tr")
+    assert heading(text)[1] == "Nöbet"
+    note = re.search(r'<small class="translated text-note">([^<]*)<a href="([^"]+)">', text)
+    assert note and note.group(2) == "/tr/sources/source-aztv/"
 
 
 # --- search ------------------------------------------------------------------------------------------------

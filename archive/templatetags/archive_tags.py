@@ -42,10 +42,11 @@ def text_attrs(value) -> str:
     return mark_safe('dir="auto"')
 
 
-@register.inclusion_tag("archive/_untranslated.html")
-def untranslated(value):
-    """The note beside a text shown in its original because the reader's language has none yet."""
-    return {"text": value if isinstance(value, translations.Text) and value.untranslated else None}
+@register.inclusion_tag("archive/_text_note.html")
+def text_note(value):
+    """The note beside a record's text: shown in its original because the reader's language has none yet,
+    or translated (by the archive, or published by a source, linked)."""
+    return {"text": value if isinstance(value, translations.Text) and value.note else None}
 
 
 @register.filter
