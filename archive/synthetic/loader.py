@@ -9,6 +9,8 @@ import queue
 import threading
 from collections import Counter
 
+from psycopg.types.json import Jsonb
+
 from archive import dialect
 
 
@@ -67,7 +69,8 @@ class CopySink:
         columns = ", ".join(self.quote(c) for c in table.columns)
         options = " WITH (FREEZE)" if self.freeze else ""
         sql = f"COPY {self.quote(table.db_table)} ({columns}) FROM STDIN{options}"
-        fill = table.fill
+        # Defaults the generator does not fill: a JSON one (a record's translations, {}) goes as JSON.
+        fill = tuple(Jsonb(value) if isinstance(value, dict | list) else value for value in table.fill)
         with self.errors, self.raw.cursor() as cursor, cursor.copy(sql) as copy:
             if fill:
                 for row in rows:
