@@ -107,7 +107,7 @@ def test_an_archivists_day_in_the_admin_at_1366_px(day):
     archivist = factories.user_in_role("Archivist", "arzu")
     editor = factories.user_in_role("Editor", "elchin")
     velayati = models.Person.objects.get(public_id="person-ali-akbar-velayati")
-    spelled_apart = factories.PersonFactory(name="Əli Əkbər Vilayəti", name_language_id="az-Latn")
+    spelled_apart = factories.PersonFactory(name="Əli Əkbər Velayəti", name_language_id="az-Latn")  # not his
     factories.CitationFactory(record=spelled_apart, source=models.Source.objects.get(title__startswith=ARTICLE))
 
     desk = day(archivist)

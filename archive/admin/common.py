@@ -92,7 +92,14 @@ class RecordAdmin(CurationMixin, MergeMixin, RecordImportExportMixin, SimpleHist
         dated = ["date_calendars"] if self.record_type.dated else []
         # A published record's address is cited: its id is shown, not offered for editing (archive.public_ids).
         permanent = ["public_id"] if obj is not None and public_ids.was_published(obj) else []
-        return [*super().get_readonly_fields(request, obj), *dated, *permanent, *self.protected_fields(request, obj)]
+        shown = ["translations_shown"]  # (a read-only page lists the translations instead of their boxes)
+        return [
+            *super().get_readonly_fields(request, obj),
+            *dated,
+            *permanent,
+            *shown,
+            *self.protected_fields(request, obj),
+        ]
 
     def protected_fields(self, request, obj) -> dict[str, str]:
         """Protective flags set on `obj` that the user may not lift (an archivist and a person's at-risk
