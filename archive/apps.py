@@ -16,5 +16,18 @@ class ArchiveConfig(AppConfig):
 
         signals.connect()
         post_migrate.connect(roles.on_post_migrate, sender=self, dispatch_uid="archive-roles")
+        post_migrate.connect(_derive_public_documents, sender=self, dispatch_uid="archive-readmodel")
         groups = get_user_model().groups.through
         m2m_changed.connect(roles.on_groups_changed, sender=groups, dispatch_uid="archive-role-staff")
+
+
+def _derive_public_documents(*, using, **kwargs) -> None:
+    """A database migrated to the read model (or restored without it) whose records are public but have no
+    public documents yet: derive them, so the public sees what it saw before (archive.readmodel)."""
+    from archive import readmodel, registry
+    from archive.models import PublicDocument
+
+    if using != "default" or PublicDocument.objects.using(using).exists():
+        return
+    if any(t.model.objects.using(using).published().exists() for t in registry.TYPES):
+        readmodel.rebuild()

@@ -45,6 +45,10 @@ class ArchiveCursorPagination(BasePagination):
                 return tuple(backend().get_ordering(request, queryset, view))
         return tuple(self.ordering)
 
+    def fields(self, request, queryset, view) -> list[str]:
+        """The columns a page's records need: their position in the ordering (the documents come from elsewhere)."""
+        return list(dict.fromkeys(["pk", *(name.lstrip("-") for name in self.get_ordering(request, queryset, view))]))
+
     def _link(self, cursor: str | None) -> str | None:
         if cursor is None:
             return None

@@ -132,3 +132,7 @@ class SourceSerializer(RecordSerializer):
     """A source: a bibliographic item that records cite."""
 
     record_type = registry.get("sources")
+
+
+# Each type's read serializer: what the public read model (archive.readmodel) derives its documents with.
+SERIALIZERS: dict[str, type[RecordSerializer]] = {cls.record_type.key: cls for cls in RecordSerializer.__subclasses__()}

@@ -13,6 +13,7 @@ honour If-Match (412 when stale). A method a route does not offer is a 405 with 
 from __future__ import annotations
 
 import itertools
+import json
 
 from django.http import Http404, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.urls import reverse
@@ -26,7 +27,7 @@ from rest_framework.exceptions import MethodNotAllowed, NotAcceptable, Permissio
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from archive import cache, merge, models, paging, registry, workflow
+from archive import cache, merge, models, paging, readmodel, registry, workflow
 from archive.api import conditional, docs, errors, export, serializers, writes
 from archive.api.export import STREAM_REQUESTS, StreamRequest
 from archive.api.jsonstream import json_stream
@@ -94,7 +95,6 @@ class RecordViewSet(viewsets.ModelViewSet):
         cls.model = record_type.model
         cls.filterset_class = filterset_for(record_type.model)
         cls.ordering_fields = list(record_type.ordering_fields)
-        cls.select, cls.prefetch = cls.serializer_class.reads()
         streams = [STREAM_REQUESTS[fmt] for fmt in cls.formats if fmt in STREAM_REQUESTS]
         cls.renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, *streams]
         docs.document(cls)
@@ -117,9 +117,17 @@ class RecordViewSet(viewsets.ModelViewSet):
         return self.write_serializer_class if self.writing() else self.serializer_class
 
     def get_queryset(self):
+        """Writes find any record; reads find which public records a list holds, in its order — their
+        documents come from the public read model (`documents`)."""
         if self.writing():
             return self.model.objects.all()
-        return self.model.objects.published().select_related(*self.select).prefetch_related(*self.prefetch)
+        return self.model.objects.published()
+
+    def documents(self, records) -> list[dict]:
+        """The public documents of these records, in their order, in the reader's language, from the read
+        model (one query); a record with no document is not public (archive.readmodel)."""
+        stored = readmodel.many(self.record_type.key, [record.pk for record in records])
+        return [json.loads(readmodel.absolute(stored[r.pk], self.request)) for r in records if r.pk in stored]
 
     # --- reads -------------------------------------------------------------------------------------
 
@@ -134,8 +142,8 @@ class RecordViewSet(viewsets.ModelViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         if fmt != "json":
             return self.stream(queryset, fmt)
-        page = self.paginate_queryset(queryset)
-        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        page = self.paginate_queryset(queryset.only(*self.paginator.fields(request, queryset, self)))
+        response = self.get_paginated_response(self.documents(page))
         if request.query_params.get("updated_since") and not request.query_params.get("cursor"):
             response.data["tombstones"] = self.tombstones(self.filterset_class(request.query_params).form)
         return response
@@ -192,8 +200,8 @@ class RecordViewSet(viewsets.ModelViewSet):
             response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{self.record_type.key}.csv"'
             return response
-        serializer = self.get_serializer
-        rows = (serializer(record).data for record in queryset.iterator(chunk_size=500))
+        records = queryset.only("pk").order_by("pk").iterator(chunk_size=readmodel.CHUNK)
+        rows = (row for chunk in readmodel.chunked(records) for row in self.documents(chunk))
         return StreamingHttpResponse(export.geojson_chunks(rows), content_type="application/geo+json")
 
     def stream_json(self, queryset) -> StreamingHttpResponse:
@@ -208,7 +216,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         chunks = json_stream(
             queryset,
             ordering=ordering,
-            serialize=lambda records: self.get_serializer(records, many=True).data,
+            serialize=self.documents,
             tombstones=tombstones,
             page_size=page_size,
         )
@@ -219,25 +227,28 @@ class RecordViewSet(viewsets.ModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         self.require_json_detail(request)
         public_id = kwargs[self.lookup_field]
-        updated = self.model.objects.published().filter(public_id=public_id).values_list("updated", flat=True).first()
-        validators = None if updated is None else conditional.for_record(request, self.record_type, public_id, updated)
+        stored = readmodel.one(self.record_type.key, public_id)
+        validators = None
+        if stored is not None:
+            validators = conditional.for_record(request, self.record_type, public_id, stored.updated)
         return conditional.respond(
-            request, validators, lambda: cache.cached_response(request, lambda: self.fresh_retrieve(request, **kwargs))
+            request,
+            validators,
+            lambda: cache.cached_response(request, lambda: self.fresh_retrieve(request, stored, public_id)),
         )
 
-    def fresh_retrieve(self, request, **kwargs):
-        try:
-            return super().retrieve(request, **kwargs)
-        except Http404:
-            public_id = kwargs[self.lookup_field]
-            withdrawn = self.model.objects.withdrawn().filter(restricted=False, public_id=public_id).first()
-            if withdrawn is None or not withdrawn.withdrawn_reason:
-                survivor = merge.merged_survivor(self.model, public_id)
-                if survivor is None:
-                    raise
-                url = reverse(f"api:{self.record_type.key}-detail", args=[survivor.public_id])
-                return HttpResponsePermanentRedirect(request.build_absolute_uri(url))
-            raise errors.Withdrawn(public_id=withdrawn.public_id, reason=withdrawn.withdrawn_reason) from None
+    def fresh_retrieve(self, request, stored, public_id: str):
+        """The record's public document; else why there is none (withdrawn: 410, merged: a redirect, 404)."""
+        if stored is not None:
+            return Response(json.loads(readmodel.absolute(stored.document, request)))
+        withdrawn = self.model.objects.withdrawn().filter(restricted=False, public_id=public_id).first()
+        if withdrawn is not None and withdrawn.withdrawn_reason:
+            raise errors.Withdrawn(public_id=withdrawn.public_id, reason=withdrawn.withdrawn_reason)
+        survivor = merge.merged_survivor(self.model, public_id)
+        if survivor is None:
+            raise Http404
+        url = reverse(f"api:{self.record_type.key}-detail", args=[survivor.public_id])
+        return HttpResponsePermanentRedirect(request.build_absolute_uri(url))
 
     # --- writes ------------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from archive import cache, registry, search
+from archive import cache, readmodel, registry, search
 from archive.changes.state import State, refusal, states
 from archive.models import ArchiveState, Tombstone
 from archive.registry import graph
@@ -212,8 +212,10 @@ def _write(now, touch: dict, reindex: dict, deleted: dict, burials: dict, revive
             model._base_manager.filter(pk__in=ordered[start : start + CHUNK]).update(updated=now)
     for model, pks in deleted.items():
         search.remove_records(model, pks)
+        readmodel.remove(model, pks)
     for model, pks in reindex.items():
         search.reindex_records(model, pks)
+        readmodel.refresh(model, pks)
     for key, public_ids in revived.items():
         ids = sorted(public_ids)
         for start in range(0, len(ids), CHUNK):

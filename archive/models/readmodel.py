@@ -1,0 +1,36 @@
+"""The public read model: for every public record, its finished public document in each language.
+
+Rows are written only by ``archive.readmodel``, which the write path (archive.changes) calls in the
+write's own transaction; a record the public may not see has no row. Public reads take the document
+as it is stored: no model instances, no prefetching, no serializer per request.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicDocument(models.Model):
+    record_type = models.CharField(_("type"), max_length=20, help_text=_("protests, arrests, statements…"))
+    object_id = models.PositiveBigIntegerField(_("record"), help_text=_("Internal id of the public record."))
+    language = models.CharField(
+        _("language"), max_length=10, help_text=_("The language the document is written for (dates, labels, names).")
+    )
+    public_id = models.CharField(_("public id"), max_length=64, help_text=_("The record's id in public addresses."))
+    updated = models.DateTimeField(_("updated"), help_text=_("When the record's public form last changed."))
+    document = models.TextField(
+        _("document"),
+        help_text=_("The record as the API shows it, as JSON text; links to other records are paths, not addresses."),
+    )
+
+    class Meta:
+        verbose_name = _("public document")
+        verbose_name_plural = _("public documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "language", "object_id"], name="archive_publicdocument_one_per_language"
+            )
+        ]
+        indexes = [models.Index(fields=["record_type", "language", "public_id"], name="publicdocument_public_id")]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.public_id} [{self.language}]"

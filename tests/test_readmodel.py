@@ -1,0 +1,178 @@
+"""The public read model (archive.readmodel): one stored public document per public record and language,
+kept by the write path in the write's own transaction, and what the API serves.
+
+The oracle is the API's read serializer run afresh: every stored document must equal it, after the
+article's fixtures load and after each kind of write that changes what the public sees.
+"""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.utils import translation
+from rest_framework.utils.encoders import JSONEncoder
+
+from archive import changes, paging, readmodel, registry, workflow
+from archive.api.serializers import SERIALIZERS
+from archive.models import Arrest, PlaceName, Protest, PublicDocument, Status
+from tests.factories import ArrestFactory, CitationFactory, PersonFactory, PlaceFactory, ProtestFactory, user_in_role
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(record, language="en") -> dict | None:
+    row = PublicDocument.objects.filter(
+        record_type=registry.key_of(record), object_id=record.pk, language=language
+    ).first()
+    return None if row is None else json.loads(row.document)
+
+
+def assert_agrees():
+    assert readmodel.differences() == []
+
+
+# --- the article --------------------------------------------------------------------------------------
+
+
+def test_every_public_record_of_the_article_has_a_document_in_each_language(article):
+    for record_type in registry.TYPES:
+        public = set(record_type.model.objects.published().values_list("pk", flat=True))
+        assert public, record_type.key
+        for language in readmodel.LANGUAGES:
+            rows = PublicDocument.objects.filter(record_type=record_type.key, language=language)
+            assert set(rows.values_list("object_id", flat=True)) == public, (record_type.key, language)
+    hidden = Protest.objects.exclude(pk__in=Protest.objects.published().values("pk"))
+    assert not PublicDocument.objects.filter(record_type="protests", object_id__in=hidden.values("pk")).exists()
+    assert_agrees()
+
+
+@pytest.mark.parametrize("language", readmodel.LANGUAGES)
+def test_api_detail_is_the_serializer_run_afresh(article, client, language):
+    """What the API serves from the read model equals the read serializer's output for the same request
+    (absolute links, the language's dates, labels and names), for records of every type."""
+    for key, serializer in SERIALIZERS.items():
+        model = registry.get(key).model
+        select, prefetch = serializer.reads()
+        for record in model.objects.published().select_related(*select).prefetch_related(*prefetch)[:4]:
+            response = client.get(f"/api/v1/{key}/{record.public_id}/", {"lang": language})
+            assert response.status_code == 200, (key, record.public_id)
+            with translation.override(language):
+                expected = serializer(record, context={"request": response.wsgi_request}).data
+            assert response.json() == json.loads(json.dumps(expected, cls=JSONEncoder)), (key, language)
+            assert '"url":"http://testserver/api/v1/' in response.content.decode()
+
+
+def test_api_list_pages_are_stored_documents_in_the_lists_order(article, client):
+    first = client.get("/api/v1/protests/", {"ordering": "-date_start", "page_size": 5, "lang": "fa"}).json()
+    second = client.get(first["next"]).json()
+    ids = [r["id"] for r in first["results"] + second["results"]]
+    # the records the list's keyset paging chooses, in its order: the documents are theirs
+    page = paging.paginate(Protest.objects.published(), ordering=("-date_start", "pk"), cursor=None, size=10)
+    expected = [protest.public_id for protest in page.records]
+    assert ids == expected
+    one = first["results"][0]
+    assert one == client.get(f"/api/v1/protests/{one['id']}/", {"lang": "fa"}).json()
+
+
+def test_an_api_list_page_is_one_query_for_its_documents(article, client, django_assert_max_num_queries):
+    # the list's validators (newest change, newest tombstone, last public change), the cache generation, the
+    # page of ids in order, their documents: nothing per record, no prefetch
+    with django_assert_max_num_queries(6):
+        response = client.get("/api/v1/protests/", {"page_size": 50})
+    assert response.status_code == 200 and len(response.json()["results"]) > 10
+
+
+# --- the write path keeps it --------------------------------------------------------------------------
+
+
+def test_publishing_and_withdrawing_add_and_remove_the_documents(client):
+    editor = user_in_role("Editor")
+    protest = ProtestFactory(status=Status.IN_REVIEW)
+    CitationFactory(record=protest)
+    assert stored(protest) is None
+    workflow.record_publish(record=protest, user=editor)
+    assert {row.language for row in PublicDocument.objects.filter(object_id=protest.pk)} == set(readmodel.LANGUAGES)
+    assert stored(protest)["title"] == protest.title
+    workflow.record_withdraw(record=protest, user=editor, reason="Misdated: a 2019 rally.")
+    assert not PublicDocument.objects.filter(record_type="protests", object_id=protest.pk).exists()
+    assert client.get(f"/api/v1/protests/{protest.public_id}/").status_code == 410
+    assert_agrees()
+
+
+def test_renaming_a_place_rewrites_the_documents_that_name_it():
+    place = PlaceFactory(name="Tebriz")
+    protest = ProtestFactory()
+    protest.places.add(place)
+    assert [p["name"] for p in stored(protest)["places"]] == ["Tebriz"]
+    place.name = "Tabriz"
+    place.save()
+    assert [p["name"] for p in stored(protest)["places"]] == ["Tabriz"]
+    assert_agrees()
+
+
+def test_another_name_reaches_the_named_records_documents_in_every_language():
+    place = PlaceFactory(name="Tabriz")
+    PlaceName.objects.create(owner=place, name="تبریز", language_id="fa", kind="native")
+    for language in readmodel.LANGUAGES:
+        assert [n["name"] for n in stored(place, language)["other_names"]] == ["تبریز"]
+    assert_agrees()
+
+
+def test_restricting_a_detainee_withholds_the_name_in_stored_arrests():
+    editor = user_in_role("Editor")
+    person = PersonFactory(name="Ali Example")
+    arrest = ArrestFactory(person=person)
+    assert "Ali Example" in json.dumps(stored(arrest), ensure_ascii=False)
+    workflow.record_set_restricted(record=person, user=editor, restricted=True, reason="At risk.")
+    for language in readmodel.LANGUAGES:
+        assert "Ali Example" not in json.dumps(stored(arrest, language), ensure_ascii=False)
+    assert stored(person) is None
+    assert_agrees()
+
+
+def test_deleting_a_record_removes_its_documents():
+    protest = ProtestFactory()
+    pk = protest.pk
+    protest.delete()
+    assert not PublicDocument.objects.filter(record_type="protests", object_id=pk).exists()
+
+
+def test_a_write_that_fails_leaves_the_documents_as_they_were():
+    protest = ProtestFactory(title="Before")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        with changes.recording():
+            protest.title = "After"
+            protest.save()
+        assert stored(protest)["title"] == "After"  # derived inside the transaction…
+        raise RuntimeError("the rest of the write fails")
+    assert stored(protest)["title"] == "Before"  # …and rolled back with it
+
+
+# --- rebuild_public --------------------------------------------------------------------------------------
+
+
+def test_rebuild_public_finds_and_repairs_what_bypassed_the_write_path(capsys):
+    protest = ProtestFactory(title="Old title")
+    Protest.objects.filter(pk=protest.pk).update(title="New title")  # bulk SQL: no write path
+    with pytest.raises(CommandError, match="out of date"):
+        call_command("rebuild_public", "--check")
+    assert "stored document differs" in capsys.readouterr().out
+    call_command("rebuild_public")
+    out = capsys.readouterr().out
+    assert "documents/s" in out and f"× {len(readmodel.LANGUAGES)} languages" in out
+    assert stored(protest)["title"] == "New title"
+    call_command("rebuild_public", "--check")
+    assert "agrees" in capsys.readouterr().out
+
+
+def test_rebuild_public_removes_documents_of_records_hidden_behind_its_back():
+    protest = ProtestFactory()
+    Arrest.objects.all().delete()
+    Protest.objects.filter(pk=protest.pk).update(status=Status.DRAFT)
+    assert readmodel.differences() == [
+        f"protests {protest.public_id} [{lang}]: stored, but the record is not public"
+        for lang in sorted(readmodel.LANGUAGES)
+    ]
+    readmodel.rebuild()
+    assert stored(protest) is None
