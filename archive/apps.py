@@ -24,10 +24,14 @@ class ArchiveConfig(AppConfig):
 def _derive_public_documents(*, using, **kwargs) -> None:
     """A database migrated to the read model (or restored without it) whose records are public but have no
     public documents yet: derive them, so the public sees what it saw before (archive.readmodel)."""
+    from django.db import connections
+
     from archive import readmodel, registry
     from archive.models import PublicDocument
 
-    if using != "default" or PublicDocument.objects.using(using).exists():
+    if using != "default" or PublicDocument._meta.db_table not in connections[using].introspection.table_names():
+        return  # another database, or migrated back to before the read model
+    if PublicDocument.objects.using(using).exists():
         return
     if any(t.model.objects.using(using).published().exists() for t in registry.TYPES):
         readmodel.rebuild()

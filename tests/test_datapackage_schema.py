@@ -124,6 +124,7 @@ def test_a_computed_column_without_a_values_version_is_read_from_the_records():
         f.ProtestFactory(title=title)
     queryset = m.Protest.objects.published().order_by("title")
     run = csv_export.Run(export, queryset.db)
-    text = "".join(csv_export.lines(run, csv_export.ordered_pks(queryset, queryset.db)))
+    lines = csv_export.lines_for(run, list(csv_export.ordered_pks(queryset, queryset.db)))
+    text = "".join([",".join(run.header()) + "\r\n", *lines.values()])
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(r["title"], r["shout"]) for r in rows] == [("'=sum", "'=SUM"), ("quiet rally", "QUIET RALLY")]

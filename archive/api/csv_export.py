@@ -6,20 +6,21 @@ with several values, joined by " | ": its many-to-many fields (an API group such
 speakers is one column), its parts, the records that point to it and its citations. A related
 record that is not public leaves no trace: no id, no placeholder, no role held at it.
 
-The filtered list's primary keys are read first, in the requested order (8 bytes a record). Then
-for each chunk of CHUNK records one query reads the records as values, not model instances, and one
-query per relation reads that relation for the whole chunk, joined here in Python. Every one of
-those queries passes the public gate again: a record that stops being public while the export
-runs is left out (unless its chunk was already read).
+Each record's line is derived by the write path into the public read model (archive.readmodel), in
+each language: for a chunk of CHUNK records one query reads the records as values, not model
+instances, and one query per relation reads that relation for the whole chunk, joined here in Python.
+
+An export reads the filtered list's primary keys first, in the requested order (8 bytes a record),
+then the stored lines a chunk at a time: a record that stops being public while the export runs is
+left out (unless its chunk was already read).
 """
 
 import csv
 import io
+import itertools
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
 from dataclasses import dataclass
 from functools import cache
 from itertools import repeat
@@ -432,46 +433,6 @@ class Run:
         return list(zip(*cells, strict=True))
 
 
-def chunks(pks: array) -> Iterator[list[int]]:
-    for start in range(0, len(pks), CHUNK):
-        yield pks[start : start + CHUNK].tolist()
-
-
-def read_ahead(run: Run, pks: array) -> Iterator[Fetched]:
-    """Each chunk as the database gives it, the next one already being read on a second thread
-    while this one is formatted: the database works while Python does. The thread uses the same
-    connection, so the same transaction and snapshot; the caller touches no database meanwhile."""
-    connection = connections[run.db]
-    connection.inc_thread_sharing()
-    try:
-        with ThreadPoolExecutor(1, initializer=_share, initargs=(run.db, connection)) as reader:
-            pending = None
-            for chunk in chunks(pks):
-                ahead = reader.submit(run.fetch, chunk)
-                if pending is not None:
-                    yield pending.result()
-                pending = ahead
-            if pending is not None:
-                yield pending.result()
-    finally:  # also when the client goes away: the executor first waits for the chunk being read
-        connection.dec_thread_sharing()
-
-
-def _share(db: str, connection) -> None:
-    connections[db] = connection  # as Django's live test server shares an in-memory database
-
-
-def lines(run: Run, pks: array) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(run.header())
-    yield _taken(buffer)
-    with closing(read_ahead(run, pks)) as fetched_chunks:
-        for fetched in fetched_chunks:
-            writer.writerows(run.format(fetched))
-            yield _taken(buffer)
-
-
 def _taken(buffer: io.StringIO) -> str:
     text = buffer.getvalue()
     buffer.seek(0)
@@ -479,11 +440,38 @@ def _taken(buffer: io.StringIO) -> str:
     return text
 
 
+def lines_of(model, pks: list[int], db: str = "default") -> dict[int, str]:
+    """{pk: its CSV line} for these records (the public ones), in the active language: what the public read
+    model stores for each (archive.readmodel)."""
+    return lines_for(Run(export_of(model), db), pks)
+
+
+def lines_for(run: Run, pks: list[int]) -> dict[int, str]:
+    fetched = run.fetch(pks)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    found = {}
+    for record, row in zip(fetched.records, run.format(fetched), strict=True):
+        writer.writerow(row)
+        found[record.pk] = _taken(buffer)
+    return found
+
+
+def header(model) -> str:
+    """The CSV's first line: the columns' names."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(Run(export_of(model), "default").header())
+    return buffer.getvalue()
+
+
 def csv_stream(model, queryset) -> Iterator[str]:
-    """The filtered `queryset` (a published() QuerySet of `model`) as CSV text, a chunk at a time.
+    """The filtered `queryset` (a published() QuerySet of `model`) as CSV text, a chunk at a time: each record's
+    line as the public read model stores it (archive.readmodel), in the list's order.
 
     The primary keys are read here, before the response starts, so that a query the database
     refuses or cuts off is an error response rather than a truncated file.
     """
-    db = queryset.db  # with replicas each call may pick another: pin one for the whole export
-    return lines(Run(export_of(model), db), ordered_pks(queryset, db))
+    from archive import readmodel
+
+    pks = ordered_pks(queryset, queryset.db)
+    return itertools.chain([header(model)], readmodel.csv_lines(registry.key_of(model), pks))

@@ -21,6 +21,11 @@ class PublicDocument(models.Model):
         _("document"),
         help_text=_("The record as the API shows it, as JSON text; links to other records are paths, not addresses."),
     )
+    csv = models.TextField(
+        _("CSV row"),
+        blank=True,
+        help_text=_("The record's line in the API's CSV export (the data package's columns), in this language."),
+    )
 
     class Meta:
         verbose_name = _("public document")

@@ -45,7 +45,8 @@ def encode(data) -> str:
 
 def derive(model, pks: Iterable[int]) -> list[PublicDocument]:
     """The rows of these records as they would be derived now: the public ones, in every language."""
-    from archive.api.serializers import SERIALIZERS  # the API's read serializers define the documents
+    from archive.api import csv_export  # the API's CSV columns and read serializers define the rows
+    from archive.api.serializers import SERIALIZERS
 
     record_type = registry.of(model)
     serializer = SERIALIZERS[record_type.key]
@@ -63,6 +64,7 @@ def derive(model, pks: Iterable[int]) -> list[PublicDocument]:
         for language in LANGUAGES:
             with translation.override(language):
                 documents = serializer(records, many=True, context={"request": None}).data
+                lines = csv_export.lines_of(model, [record.pk for record in records])
             rows += [
                 PublicDocument(
                     record_type=record_type.key,
@@ -71,6 +73,7 @@ def derive(model, pks: Iterable[int]) -> list[PublicDocument]:
                     public_id=record.public_id,
                     updated=record.updated,
                     document=encode(document),
+                    csv=lines.get(record.pk, ""),
                 )
                 for record, document in zip(records, documents, strict=True)
             ]
@@ -129,10 +132,11 @@ def differences(limit: int = 20) -> list[str]:
             found.append(f"{record_type.key} {fresh[key].public_id} [{key[1]}]: public, but has no row")
         for key in sorted(stored.keys() & fresh.keys()):
             old, new = stored[key], fresh[key]
-            if (old.public_id, old.updated, json.loads(old.document)) != (
+            if (old.public_id, old.updated, json.loads(old.document), old.csv) != (
                 new.public_id,
                 new.updated,
                 json.loads(new.document),
+                new.csv,
             ):
                 found.append(f"{record_type.key} {new.public_id} [{key[1]}]: stored document differs")
         if len(found) >= limit:
@@ -167,6 +171,15 @@ def one(key: str, public_id: str, language: str | None = None) -> PublicDocument
     """The stored document of one public record, or None if there is no public record of that id."""
     rows = PublicDocument.objects.filter(record_type=key, language=language_of(language), public_id=public_id)
     return rows.only("document", "updated", "public_id").first()
+
+
+def csv_lines(key: str, ordered_ids, language: str | None = None):
+    """The stored CSV lines of these records in the order given, a chunk (one query) at a time; hidden records
+    have none."""
+    rows = PublicDocument.objects.filter(record_type=key, language=language_of(language))
+    for chunk in chunked(ordered_ids, CHUNK * 2):
+        found = dict(rows.filter(object_id__in=chunk).values_list("object_id", "csv"))
+        yield "".join(found[pk] for pk in chunk if pk in found)
 
 
 def many(key: str, object_ids: Iterable[int], language: str | None = None) -> dict[int, str]:
