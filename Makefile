@@ -84,7 +84,8 @@ clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
 
 # Benchmark (GitHub issue #7): prepare archive_bench_<scale> once (generate_archive), serve it under gunicorn with
-# production settings, drive it over HTTP, time imports, write $(BENCH_OUT)/benchmarks.md and .json (bench/).
+# production settings, drive it over HTTP, ask Datasette the same questions on a SQLite export of the public
+# protests (NO_DATASETTE=1 skips it), time imports, write $(BENCH_OUT)/benchmarks.md and .json (bench/).
 # XS and S are smoke runs unless SMOKE=0 (few requests, one export, the 10k import only): minutes, for CI.
 # REGENERATE=1 drops and generates the dataset again.
 SCALE ?= L
@@ -103,9 +104,9 @@ DURATION ?= 180
 # withdrawn record served once; the phase table goes into $(BENCH_OUT)/benchmarks.md.
 PHASE ?= 20
 
-bench: install
+bench: $(VENV)/.dev  # the dev requirements hold Datasette, served beside the app (bench/datasette.py)
 	$(PY) -m bench.run --scale $(SCALE) --seed $(SEED) --out $(BENCH_OUT) $(if $(filter 1,$(SMOKE)),--smoke) \
-		$(if $(filter 1,$(REGENERATE)),--regenerate)
+		$(if $(filter 1,$(REGENERATE)),--regenerate) $(if $(filter 1,$(NO_DATASETTE)),--no-datasette)
 
 loadtest: install-dev
 	$(PY) -m bench.load --scale $(SCALE) --seed $(SEED) --out $(BENCH_OUT) --rate $(RATE) --duration $(DURATION)

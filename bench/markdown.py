@@ -93,6 +93,62 @@ def sync_section(report: dict) -> list[str]:
     return [title, "", *_table(header, [row]), note, ""]
 
 
+def _ratio(value) -> str:
+    return "—" if value is None else f"{value:,.2f}×"
+
+
+def _path(path: str, limit: int = 240) -> str:
+    """A request path short enough for a list item (a sealed cursor runs to a hundred characters)."""
+    return path if len(path) <= limit else path[: limit - 1] + "…"
+
+
+def _side_row(op: dict) -> list[str]:
+    app, ds = op["app"], op["datasette"]
+    if op["key"] == "csv":
+        rows = f"{_n(app['rows'])} / {_n(ds['rows'])}"
+        answers = f"{_n(app['rows_per_s'])} vs {_n(ds['rows_per_s'])} rows/s ({app['rounds']} rounds each)"
+        p95 = ["—", "—"]
+    else:
+        rows = f"{_n(op['rows']['app'])} / {_n(op['rows']['datasette'])}"
+        answers, p95 = op["agreement"], [_n(app["p95_ms"]), _n(ds["p95_ms"])]
+    return [op["label"], _n(app["p50_ms"]), _n(ds["p50_ms"]), _ratio(op["ratio"]), *p95, rows, answers,
+            op.get("note", "")]  # fmt: skip
+
+
+def datasette_section(report: dict) -> list[str]:
+    """The app beside Datasette on the same public protests (bench/datasette.py)."""
+    compared = report.get("datasette")
+    if not compared:
+        return ["## Side by side with Datasette", "", "Not run for this report (`--no-datasette`).", ""]
+    e, settings = compared["export"], compared["settings"]
+    header = ["Operation", "app p50 ms", "Datasette p50 ms", "app / Datasette", "app p95 ms", "Datasette p95 ms",
+              "rows (app / Datasette)", "answers", "not like for like"]  # fmt: skip
+    pairs = [
+        f"- {op['label']}: `{_path(op['app_path'])}` · `{_path(op['datasette_path'])}`" for op in compared["operations"]
+    ]
+    return [
+        "## Side by side with Datasette",
+        "",
+        f"Datasette {compared['datasette']} (SQLite {compared['datasette_sqlite']}) serving a SQLite export of the "
+        f"same {_n(e['rows'])} public protests ({_n(e['public_in_db'])} public in PostgreSQL; exported in "
+        f"{_n(e['seconds'])} s, {_n(e['size_mb'])} MB): the list's columns flattened (place, province and organizer "
+        "names as JSON arrays, size claims' words, each date's first and last possible day), the app's search text "
+        "in FTS5, indexes on the dates, kind and status; `" + compared["command"] + "`. Requests interleaved: one to "
+        f"the app, then the same question to Datasette, {settings['requests']} of each after {settings['warmup']} "
+        "warm-up pairs, each side on its own keep-alive connection; the CSV export alternates "
+        f"{settings['csv_rounds']} times (its p50 is of the whole download). Datasette's JSON is asked without its "
+        "total count (`_nocount=1`, as the app's lists have none); its HTML page counts as usual. "
+        "*app / Datasette* above 1: the app is slower. *answers*: whether the first answers held the same records.",
+        "",
+        *_table(header, [_side_row(op) for op in compared["operations"]]),
+        "",
+        "Requests compared (app · Datasette):",
+        "",
+        *pairs,
+        "",
+    ]
+
+
 def loadtest_section(report: dict) -> list[str]:
     load = report.get("loadtest")
     if not load:
@@ -174,6 +230,7 @@ def render(report: dict) -> str:
         *exports_section(report),
         *imports_section(report),
         *sync_section(report),
+        *datasette_section(report),
         *loadtest_section(report),
         *faults_section(report.get("faults")),
         "## Anomalies",

@@ -3,7 +3,7 @@
     python -m bench.report --scale S --out docs
 
 Reads the results bench/run.py and bench/load.py left in var/bench/<scale>/
-(http.json, imports.json, loadtest.json, run.json) and writes
+(http.json, datasette.json, imports.json, loadtest.json, run.json) and writes
 <out>/benchmarks.json and <out>/benchmarks.md.
 """
 
@@ -157,6 +157,7 @@ def anomalies(report: dict) -> list[str]:
             )
         if not export["worker_fresh"]:
             found.append(f"export {export['type']}: served by a worker that was not fresh")
+    found += (report.get("datasette") or {}).get("problems", [])
     sync = report.get("sync")
     if sync:
         if sync["distinct_records"] != sync["records"]:
@@ -194,6 +195,14 @@ def anomalies(report: dict) -> list[str]:
     return found
 
 
+def side_by_side(compared: dict | None) -> dict | None:
+    """The Datasette comparison (bench/datasette.py), with every operation's problems gathered for the anomalies."""
+    if not compared:
+        return None
+    problems = [problem for op in compared["operations"] for problem in op["problems"]]
+    return {**compared, "problems": [f"datasette side by side: {problem}" for problem in problems]}
+
+
 def build(scale: str) -> dict:
     work = work_dir(scale)
     run = read_json(work / "run.json") or {}
@@ -215,6 +224,7 @@ def build(scale: str) -> dict:
         "exports": [check_export(e) for e in http["exports"]],
         "sync": http["sync"],
         "imports": [check_import(i) for i in imports],
+        "datasette": side_by_side(read_json(work / "datasette.json")),
         "loadtest": read_json(work / "loadtest.json"),
         "faults": read_json(work.parent / "faults.json"),
     }

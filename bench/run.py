@@ -1,10 +1,13 @@
 """`make bench`: prepare the database, serve the app under gunicorn, drive it, time imports, write the report.
 
-    python -m bench.run --scale S --seed 1 --out docs [--smoke] [--regenerate]
+    python -m bench.run --scale S --seed 1 --out docs [--smoke] [--regenerate] [--no-datasette]
 
 Intermediate results go to var/bench/<scale>/; the report to <out>/benchmarks.md
 and <out>/benchmarks.json. --smoke caps request counts, exports one type, pulls a
 small sync and imports 10k rows only (with a short time limit), for CI.
+After the app's operations, the same public protests go to SQLite and Datasette
+answers the same questions in turn with the app (bench/datasette.py);
+--no-datasette skips that.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import driver, imports, report
+from bench import datasette, driver, imports, report
 from bench.common import database_name, work_dir, write_json
 from bench.markdown import render
 from bench.prepare import prepare
@@ -43,15 +46,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve_and_drive(database: str, work: Path, settings: driver.Settings, seed: int) -> dict:
+def serve_and_drive(
+    database: str, work: Path, settings: driver.Settings, seed: int, beside: datasette.Settings | None
+) -> dict:
+    """The app's operations, then (unless `beside` is None) the same questions to Datasette, in turn with the
+    app while it still serves."""
     port = int(os.environ.get("BENCH_PORT") or free_port())
     server = Server(database, port, work)
     shutil.rmtree(server.sql_dir, ignore_errors=True)
     server.sql_dir.mkdir()
+    # A report covers this run: side-by-side numbers from an earlier run measured other code or data.
+    (work / "datasette.json").unlink(missing_ok=True)
     with server:
         results = driver.run(database, port, server.pidfile, server.sql_dir, settings, seed)
+        write_json(work / "http.json", results)
+        if beside is not None:
+            compared = datasette.run(database, port, free_port(), work, beside, results["targets"])
+            write_json(work / "datasette.json", compared)
         served = server.settings
-    write_json(work / "http.json", results)
     return served
 
 
@@ -68,6 +80,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--smoke", action="store_true")
     parser.add_argument("--regenerate", action="store_true", help="drop and fill the benchmark database again")
+    parser.add_argument("--no-datasette", action="store_true", help="skip the side-by-side run with Datasette")
     args = parser.parse_args()
 
     started, load_before, calibration_before = time.monotonic(), os.getloadavg(), cpu_calibration_ms()
@@ -82,7 +95,8 @@ def main() -> None:
     settings = driver.Settings.smoke() if args.smoke else driver.Settings()
     if os.environ.get("BENCH_CLIENTS"):
         settings.clients = int(os.environ["BENCH_CLIENTS"])
-    served = serve_and_drive(database, work, settings, args.seed)
+    beside = None if args.no_datasette else datasette.Settings.smoke() if args.smoke else datasette.Settings()
+    served = serve_and_drive(database, work, settings, args.seed, beside)
 
     rows, limit = import_plan(args.smoke)
     write_json(work / "imports.json", {"imports": imports.run(database, rows, args.seed, limit)})
