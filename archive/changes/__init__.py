@@ -5,7 +5,8 @@ recovery, history revert, API writes, imports, fixture loads, deletes, many-to-m
 in `records_changed(model, ids, …)`, in the same transaction. It refuses what the acting user may
 not do (on the owning record: anything touching a published record is an editor's act) and then,
 once per write, derives every side effect (`Changeset.apply`): tombstones, `updated` of every record
-whose public form changed, search entries, the data package's staleness mark, the cache generation.
+whose public form changed, search entries, public documents (archive.readmodel), the data package's
+staleness mark, the cache generation.
 
 Model signals only call it (`archive.changes.signals`). A bulk writer that bypasses them calls it
 itself, with many ids:

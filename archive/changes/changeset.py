@@ -6,7 +6,8 @@ and what follows from it, derived once, at its end, inside the write's transacti
 - `change` checks that the acting user may make the change (on the owning record) and notes it;
 - `apply` derives every side effect: tombstones for records that stopped being public, a new
   `updated` for every record whose public form changed (the changed records, the records that
-  showed them before and those that show them now), their search entries, the mark that tells the
+  showed them before and those that show them now), their search entries, their public documents
+  (archive.readmodel: re-derived, or removed for records no longer public), the mark that tells the
   data package it may be out of date, and a new generation of the response cache.
 """
 
