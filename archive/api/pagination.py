@@ -5,13 +5,14 @@
 cannot be used is a 400 naming the parameter. No request counts the table. Without a view it pages in `ordering`.
 """
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from archive import paging
+from archive import paging, readmodel
 
 # The shared component (archive.api.fields.TombstoneSerializer), which archive.api.docs registers with each list.
 TOMBSTONE = {"$ref": "#/components/schemas/Tombstone"}
@@ -60,13 +61,28 @@ class ArchiveCursorPagination(BasePagination):
     def get_previous_link(self) -> str | None:
         return self._link(self.page.previous_cursor)
 
-    def get_paginated_response(self, data) -> Response:
+    def _links(self) -> tuple[str | None, str | None, dict | None]:
         next_link, previous_link = self.get_next_link(), self.get_previous_link()
         links = [f'<{url}>; rel="{rel}"' for url, rel in ((next_link, "next"), (previous_link, "prev")) if url]
+        return next_link, previous_link, {"Link": ", ".join(links)} if links else None
+
+    def get_paginated_response(self, data) -> Response:
+        next_link, previous_link, headers = self._links()
         return Response(
             {"next": next_link, "previous": previous_link, "results": data, "page_size": self.page_size},
-            headers={"Link": ", ".join(links)} if links else None,
+            headers=headers,
         )
+
+    def get_stored_response(self, documents: list[str], tombstones: list | None = None) -> HttpResponse:
+        """The same page as `get_paginated_response`, its results the stored JSON texts of the public read model
+        written as they are (archive.readmodel)."""
+        next_link, previous_link, headers = self._links()
+        envelope = {"next": next_link, "previous": previous_link, "results": None, "page_size": self.page_size}
+        if tombstones is not None:
+            envelope["tombstones"] = tombstones
+        head, tail = readmodel.encode(envelope).split('"results":null', 1)
+        body = "".join([head, '"results":[', ",".join(documents), "]", tail])
+        return HttpResponse(body.encode(), content_type="application/json", headers=headers)
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         link = {"type": ["string", "null"], "format": "uri"}

@@ -123,11 +123,19 @@ class RecordViewSet(viewsets.ModelViewSet):
             return self.model.objects.all()
         return self.model.objects.published()
 
+    def stored_documents(self, records) -> list[str]:
+        """The public documents of these records, in their order, in the reader's language, as stored JSON text
+        with the request's addresses (archive.readmodel): read with the records (`with_documents`) or in one
+        query. A record with no document is not public."""
+        if records and not hasattr(records[0], "public_document"):
+            stored = readmodel.many(self.record_type.key, [record.pk for record in records])
+            texts = [stored.get(record.pk) for record in records]
+        else:
+            texts = [record.public_document for record in records]
+        return [readmodel.absolute(text, self.request) for text in texts if text is not None]
+
     def documents(self, records) -> list[dict]:
-        """The public documents of these records, in their order, in the reader's language, from the read
-        model (one query); a record with no document is not public (archive.readmodel)."""
-        stored = readmodel.many(self.record_type.key, [record.pk for record in records])
-        return [json.loads(readmodel.absolute(stored[r.pk], self.request)) for r in records if r.pk in stored]
+        return [json.loads(text) for text in self.stored_documents(records)]
 
     # --- reads -------------------------------------------------------------------------------------
 
@@ -142,10 +150,16 @@ class RecordViewSet(viewsets.ModelViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         if fmt != "json":
             return self.stream(queryset, fmt)
-        page = self.paginate_queryset(queryset.only(*self.paginator.fields(request, queryset, self)))
-        response = self.get_paginated_response(self.documents(page))
+        listed = queryset.only(*self.paginator.fields(request, queryset, self))
+        page = self.paginate_queryset(readmodel.with_documents(listed, self.record_type.key))
+        tombstones = None
         if request.query_params.get("updated_since") and not request.query_params.get("cursor"):
-            response.data["tombstones"] = self.tombstones(self.filterset_class(request.query_params).form)
+            tombstones = self.tombstones(self.filterset_class(request.query_params).form)
+        if request.accepted_renderer.format == "json":  # the stored text as it is, not parsed and written again
+            return self.paginator.get_stored_response(self.stored_documents(page), tombstones)
+        response = self.get_paginated_response(self.documents(page))
+        if tombstones is not None:
+            response.data["tombstones"] = tombstones
         return response
 
     def requested_format(self) -> str:
@@ -200,7 +214,8 @@ class RecordViewSet(viewsets.ModelViewSet):
             response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{self.record_type.key}.csv"'
             return response
-        records = queryset.only("pk").order_by("pk").iterator(chunk_size=readmodel.CHUNK)
+        records = readmodel.with_documents(queryset.only("pk").order_by("pk"), self.record_type.key)
+        records = records.iterator(chunk_size=readmodel.CHUNK)
         rows = (row for chunk in readmodel.chunked(records) for row in self.documents(chunk))
         return StreamingHttpResponse(export.geojson_chunks(rows), content_type="application/geo+json")
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import translation
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -27,7 +28,7 @@ LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 # Where a stored document names another record's address: a path, made absolute as it is served. An
 # unescaped `"url": "/` in JSON text can only be that key and the start of its value (a quote inside a
 # text is escaped), so replacing it cannot touch what a record says.
-_PATH_LINK = '"url": "/'
+_PATH_LINK = '"url":"/'
 
 
 def language_of(code: str | None = None) -> str:
@@ -40,7 +41,8 @@ def language_of(code: str | None = None) -> str:
 
 
 def encode(data) -> str:
-    return json.dumps(data, cls=JSONEncoder, ensure_ascii=False)
+    """Compact JSON, as the API's renderer writes it."""
+    return json.dumps(data, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
 
 def derive(model, pks: Iterable[int]) -> list[PublicDocument]:
@@ -132,10 +134,10 @@ def differences(limit: int = 20) -> list[str]:
             found.append(f"{record_type.key} {fresh[key].public_id} [{key[1]}]: public, but has no row")
         for key in sorted(stored.keys() & fresh.keys()):
             old, new = stored[key], fresh[key]
-            if (old.public_id, old.updated, json.loads(old.document), old.csv) != (
+            if (old.public_id, old.updated, old.document, old.csv) != (
                 new.public_id,
                 new.updated,
-                json.loads(new.document),
+                new.document,
                 new.csv,
             ):
                 found.append(f"{record_type.key} {new.public_id} [{key[1]}]: stored document differs")
@@ -164,7 +166,14 @@ def absolute(document: str, request=None) -> str:
     if request is None:
         return document
     origin = request.build_absolute_uri("/")[:-1]
-    return document.replace(_PATH_LINK, f'"url": "{origin}/')
+    return document.replace(_PATH_LINK, f'"url":"{origin}/')
+
+
+def with_documents(queryset, key: str, language: str | None = None):
+    """A list's records each with its stored document (`public_document`, None if it has none) read in the
+    same query: a page of a list is one query returning ready documents."""
+    stored = PublicDocument.objects.filter(record_type=key, language=language_of(language), object_id=OuterRef("pk"))
+    return queryset.annotate(public_document=Subquery(stored.values("document")[:1]))
 
 
 def one(key: str, public_id: str, language: str | None = None) -> PublicDocument | None:
