@@ -15,7 +15,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from archive import changes, paging, readmodel, registry, workflow
 from archive.api.serializers import SERIALIZERS
-from archive.models import Arrest, PlaceName, Protest, PublicDocument, Status
+from archive.models import Arrest, PlaceName, Protest, PublicDocument, PublicPlace, Status
 from tests.factories import ArrestFactory, CitationFactory, PersonFactory, PlaceFactory, ProtestFactory, user_in_role
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +176,64 @@ def test_rebuild_public_removes_documents_of_records_hidden_behind_its_back():
     ]
     readmodel.rebuild()
     assert stored(protest) is None
+
+
+# --- place keys: what a list's place filter reads ------------------------------------------------------
+
+
+def listed(client, path: str, **params) -> list[str]:
+    response = client.get(f"/api/v1/{path}/", params)
+    assert response.status_code == 200, response.content
+    return [record["id"] for record in response.json()["results"]]
+
+
+def test_a_place_that_becomes_public_brings_what_is_beneath_it_under_the_places_above(client):
+    editor = user_in_role("Editor")
+    province = PlaceFactory(public_id="prov")
+    district = PlaceFactory(public_id="dist", parent=province, status=Status.DRAFT)
+    site = PlaceFactory(public_id="site", parent=district)
+    protest = ProtestFactory(public_id="p1")
+    protest.places.add(site)
+    assert listed(client, "protests", place="prov") == []  # the walk stops at the hidden district
+    assert listed(client, "protests", place="site") == ["p1"]
+    assert listed(client, "places", within="prov") == []
+    CitationFactory(record=district)
+    district.status = Status.IN_REVIEW
+    district.save()
+    workflow.record_publish(record=district, user=editor)
+    assert listed(client, "protests", place="prov") == ["p1"]
+    assert listed(client, "protests", place="dist") == ["p1"]
+    assert listed(client, "places", within="prov") == ["dist", "site"]
+    assert_agrees()
+    workflow.record_withdraw(record=district, user=editor, reason="Not a district.")
+    assert listed(client, "protests", place="prov") == []
+    assert listed(client, "places", within="prov") == []
+    assert_agrees()
+
+
+def test_a_place_moved_to_another_province_takes_its_records_along(client):
+    east, west = PlaceFactory(public_id="east"), PlaceFactory(public_id="west")
+    city = PlaceFactory(public_id="city", parent=east)
+    site = PlaceFactory(public_id="site", parent=city)
+    protest = ProtestFactory(public_id="p1")
+    protest.places.add(site)
+    arrest = ArrestFactory(public_id="a1", place=site)
+    assert listed(client, "protests", place="east") == ["p1"] and listed(client, "arrests", place="east") == ["a1"]
+    city.parent = west
+    city.save()
+    assert listed(client, "protests", place="east") == [] and listed(client, "protests", place="west") == ["p1"]
+    assert listed(client, "arrests", place="west") == [arrest.public_id]
+    assert listed(client, "places", within="west") == ["city", "site"]
+    assert_agrees()
+
+
+def test_renaming_a_province_does_not_re_key_what_is_in_it():
+    province = PlaceFactory()
+    city = PlaceFactory(parent=province)
+    for protest in ProtestFactory.create_batch(3):
+        protest.places.add(city)
+    before = list(PublicPlace.objects.filter(record_type="protests").values_list("object_id", "place_id", "pk"))
+    province.name = "Renamed"
+    province.save()
+    after = list(PublicPlace.objects.filter(record_type="protests").values_list("object_id", "place_id", "pk"))
+    assert after == before  # the same rows, not deleted and written again

@@ -14,7 +14,7 @@ from archive.models.events import (
 )
 from archive.models.media import MediaOutlet, OutletAffiliation, OutletBase, OutletKind, OutletName
 from archive.models.places import Place, PlaceKind, PlaceName
-from archive.models.readmodel import PublicDocument
+from archive.models.readmodel import PublicDocument, PublicPlace
 from archive.models.search import SearchEntry
 from archive.models.sources import Citation, Source, SourceKind
 from archive.models.statements import SignatoryClaim, Statement, StatementForm, StatementText
@@ -48,6 +48,7 @@ __all__ = [
     "ProtestKind",
     "ProtestSizeClaim",
     "PublicDocument",
+    "PublicPlace",
     "Record",
     "RecordQuerySet",
     "SearchEntry",

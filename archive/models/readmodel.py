@@ -39,3 +39,25 @@ class PublicDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type} {self.public_id} [{self.language}]"
+
+
+class PublicPlace(models.Model):
+    """A public record is in this public place, directly or within it: the key a list's place filter reads
+    (every public ancestor of the record's places, up to the first that is not public)."""
+
+    record_type = models.CharField(_("type"), max_length=20, help_text=_("protests, arrests, statements…"))
+    object_id = models.PositiveBigIntegerField(_("record"), help_text=_("Internal id of the public record."))
+    place_id = models.PositiveBigIntegerField(_("place"), help_text=_("Internal id of a public place it is in."))
+
+    class Meta:
+        verbose_name = _("public record's place")
+        verbose_name_plural = _("public records' places")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "place_id", "object_id"], name="archive_publicplace_one_per_place"
+            )
+        ]
+        indexes = [models.Index(fields=["record_type", "object_id"], name="publicplace_record")]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.object_id} in place {self.place_id}"

@@ -21,7 +21,8 @@ from django.utils import translation
 from rest_framework.utils.encoders import JSONEncoder
 
 from archive import registry
-from archive.models import PublicDocument
+from archive.models import PublicDocument, PublicPlace
+from archive.readmodel import places
 
 CHUNK = 500
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
@@ -82,17 +83,26 @@ def derive(model, pks: Iterable[int]) -> list[PublicDocument]:
     return rows
 
 
-def refresh(model, pks: Iterable[int]) -> int:
-    """Re-derive the rows of these records (none for those no longer public); returns the rows written."""
+def refresh(model, pks: Iterable[int], *, cascade: bool = True) -> int:
+    """Re-derive the rows and place keys of these records (none for those no longer public); returns the
+    documents written. A place that changed where it lies, or whether it is public, re-keys what is in it."""
     key = registry.key_of(model)
     pks = sorted(set(pks))
+    parents = places.public_parents() if places.paths_of(model) else {}
     written = 0
+    moved = []
     for start in range(0, len(pks), CHUNK):
         chunk = pks[start : start + CHUNK]
         rows = derive(model, chunk)
-        PublicDocument.objects.filter(record_type=key, object_id__in=chunk).delete()
+        stored = PublicDocument.objects.filter(record_type=key, object_id__in=chunk)
+        was_public = set(stored.filter(language=settings.LANGUAGE_CODE).values_list("object_id", flat=True))
+        stored.delete()
         PublicDocument.objects.bulk_create(rows, batch_size=CHUNK)
+        now_public = {row.object_id for row in rows}
+        moved += places.refresh(model, chunk, parents, was_public=was_public, now_public=now_public)
         written += len(rows)
+    if cascade:  # (not while every record is being derived anyway: `rebuild`)
+        places.beneath(moved, parents)
     return written
 
 
@@ -101,6 +111,7 @@ def remove(model, pks: Iterable[int]) -> None:
     pks = sorted(set(pks))
     for start in range(0, len(pks), CHUNK):
         PublicDocument.objects.filter(record_type=key, object_id__in=pks[start : start + CHUNK]).delete()
+        places.remove(model, pks[start : start + CHUNK])
 
 
 def rebuild(*, progress=None) -> int:
@@ -108,11 +119,12 @@ def rebuild(*, progress=None) -> int:
     written = 0
     with transaction.atomic():
         PublicDocument.objects.all().delete()
+        PublicPlace.objects.all().delete()
         for record_type in registry.TYPES:
             model = record_type.model
             pks = list(model.objects.published().order_by("pk").values_list("pk", flat=True))
             for start in range(0, len(pks), CHUNK * 4):
-                written += refresh(model, pks[start : start + CHUNK * 4])
+                written += refresh(model, pks[start : start + CHUNK * 4], cascade=False)
                 if progress:
                     progress(record_type.key, written)
     return written
@@ -126,8 +138,9 @@ def differences(limit: int = 20) -> list[str]:
         stored = {
             (row.object_id, row.language): row for row in PublicDocument.objects.filter(record_type=record_type.key)
         }
-        pks = model.objects.published().values_list("pk", flat=True)
+        pks = list(model.objects.published().order_by("pk").values_list("pk", flat=True))
         fresh = {(row.object_id, row.language): row for row in derive(model, pks)}
+        found += places.differences(model, pks, places.public_parents())
         for key in sorted(stored.keys() - fresh.keys()):
             found.append(f"{record_type.key} {stored[key].public_id} [{key[1]}]: stored, but the record is not public")
         for key in sorted(fresh.keys() - stored.keys()):

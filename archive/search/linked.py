@@ -14,7 +14,7 @@ from functools import cache
 
 from django.db.models import F, Q
 
-from archive import registry
+from archive import models, registry
 from archive.search.documents import far_side
 from archive.search.portable import like_q
 from archive.search.query import ParsedQuery
@@ -52,21 +52,20 @@ def anchors(ranked: list) -> list:
 
 def linked_entries(entries, parsed: ParsedQuery, found: list, limit: int) -> list:
     """Public entries (of `entries`, already narrowed to public ones and the wanted types) of records
-    linked to the named things in `found`, newest first, at most `limit`: one query, and one per level
-    of places beneath a place."""
+    linked to the named things in `found`, newest first, at most `limit`: one query."""
     by_type: dict[str, list[int]] = {}
     for entry in found:
         by_type.setdefault(entry.record_type, []).append(entry.object_id)
     condition = Q()
     for key, ids in by_type.items():
-        model = registry.get(key).model
-        inside = None
         for target, paths, with_descendants in links(key):
-            if with_descendants and inside is None:
-                inside = sorted(model.objects.published().descendant_ids(ids))
+            if with_descendants:  # in the places or any public place within them: the read model's keys
+                keys = models.PublicPlace.objects.filter(record_type=target.key, place_id__in=ids)
+                condition |= Q(record_type=target.key, object_id__in=keys.values("object_id"))
+                continue
             reached = Q()
             for path in paths:
-                reached |= Q(**{f"{path}__in": inside if with_descendants else ids})
+                reached |= Q(**{f"{path}__in": ids})
             public = target.model.objects.published().filter(reached).values("pk")
             condition |= Q(record_type=target.key, object_id__in=public)
     if not condition:

@@ -1,0 +1,126 @@
+"""The places each public record is in, with every public place they lie within: what a list's place filter
+reads (one indexed semi-join) instead of walking the place tree a query per level on every request.
+
+A record at a site in Tabriz is in the site, in Tabriz, in East Azerbaijan and in Iran — up to the first
+place that is not public, as the filter's walk down through public places found it: a record at a hidden
+site is not found under its city. A place's own keys are the places it lies within (the `within` filter).
+
+When a place changes, records elsewhere may need new keys: those in any place beneath it, if the place
+became public or stopped being so, or moved (its own keys changed). `refresh` finds them from the stored
+keys and re-derives theirs.
+"""
+
+from collections.abc import Iterable
+from functools import cache
+
+from archive import registry
+from archive.models import Place, PublicPlace
+
+CHUNK = 1000
+
+
+@cache
+def paths_of(model) -> tuple[str, ...]:
+    """The relations through which the type's place filter finds its records; () if it has none."""
+    from archive.filters import PublicIdFilter, filterset_for  # the filters read these keys
+
+    for flt in filterset_for(model).base_filters.values():
+        if isinstance(flt, PublicIdFilter) and flt.with_descendants:
+            return tuple(flt.paths)
+    return ()
+
+
+def public_parents() -> dict[int, int | None]:
+    """Every public place's parent: the tree the keys are walked up."""
+    return dict(Place.objects.published().values_list("pk", "parent_id"))
+
+
+def derive(model, pks: Iterable[int], parents: dict[int, int | None]) -> list[PublicPlace]:
+    paths = paths_of(model)
+    if not paths:
+        return []
+    key = registry.key_of(model)
+    public = model.objects.published().filter(pk__in=list(pks)).order_by()
+    found: set[tuple[int, int]] = set()
+    for path in paths:
+        for pk, place_id in public.values_list("pk", path):
+            if model is Place:  # a place is within its parent's places, not within itself
+                place_id = parents.get(pk)
+            while place_id in parents and (pk, place_id) not in found:
+                found.add((pk, place_id))
+                place_id = parents[place_id]
+    return [PublicPlace(record_type=key, object_id=pk, place_id=place) for pk, place in sorted(found)]
+
+
+def _stored(key: str, pks: list[int]) -> dict[int, frozenset[int]]:
+    rows = PublicPlace.objects.filter(record_type=key, object_id__in=pks).values_list("object_id", "place_id")
+    found: dict[int, set[int]] = {}
+    for pk, place_id in rows:
+        found.setdefault(pk, set()).add(place_id)
+    return {pk: frozenset(places) for pk, places in found.items()}
+
+
+def write(model, pks: list[int], parents: dict) -> None:
+    """Re-derive these records' keys (a chunk)."""
+    key = registry.key_of(model)
+    PublicPlace.objects.filter(record_type=key, object_id__in=pks).delete()
+    PublicPlace.objects.bulk_create(derive(model, pks, parents), batch_size=CHUNK)
+
+
+def refresh(model, pks: list[int], parents: dict, *, was_public: set[int], now_public: set[int]) -> list[int]:
+    """Re-derive these records' keys (a chunk). For places, returns those whose records beneath need new keys
+    too (see `beneath`): a place that became public or stopped being so, or lies within other places now."""
+    if not paths_of(model):
+        return []
+    if model is not Place:
+        write(model, pks, parents)
+        return []
+    before = _stored(registry.key_of(model), pks)
+    write(model, pks, parents)
+    after = _stored(registry.key_of(model), pks)
+    return [pk for pk in pks if (pk in was_public) != (pk in now_public) or before.get(pk) != after.get(pk)]
+
+
+def beneath(changed: list[int], parents: dict) -> None:
+    """New keys for every record in a place beneath these places (found from the stored keys; places beneath,
+    public or not, found by walking down the whole tree)."""
+    if not changed:
+        return
+    inside = sorted(Place.objects.all().descendant_ids(changed) - set(changed))
+    reached = sorted(set(inside) | set(changed))
+    for record_type in registry.TYPES:
+        model = record_type.model
+        if not paths_of(model):
+            continue
+        if model is Place:
+            affected = inside  # each one's own keys walk up through the changed places
+        else:
+            affected = set()
+            for start in range(0, len(reached), CHUNK):
+                rows = PublicPlace.objects.filter(
+                    record_type=record_type.key, place_id__in=reached[start : start + CHUNK]
+                )
+                affected.update(rows.values_list("object_id", flat=True))
+            affected = sorted(affected)
+        for start in range(0, len(affected), CHUNK):
+            write(model, affected[start : start + CHUNK], parents)
+
+
+def remove(model, pks: list[int]) -> None:
+    if paths_of(model):
+        PublicPlace.objects.filter(record_type=registry.key_of(model), object_id__in=pks).delete()
+
+
+def differences(model, pks: list[int], parents: dict) -> list[str]:
+    """Records whose stored keys differ from fresh ones."""
+    if not paths_of(model):
+        return []
+    key = registry.key_of(model)
+    stored = set(PublicPlace.objects.filter(record_type=key).values_list("object_id", "place_id"))
+    fresh = set()
+    for start in range(0, len(pks), CHUNK):
+        fresh |= {(row.object_id, row.place_id) for row in derive(model, pks[start : start + CHUNK], parents)}
+    return [
+        f"{key} {pk}: in place {place} {'but not stored' if (pk, place) in fresh else 'stored, but not'}"
+        for pk, place in sorted(stored ^ fresh)
+    ]
