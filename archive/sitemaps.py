@@ -1,14 +1,15 @@
 """The sitemap: home, about, the codebook, every list page and every published record page, in each language.
 
-Records reach it only through the public gate (``published()``); a draft, in-review,
-withdrawn or restricted record, or an at-risk person, is never listed.
+Records come from the public read model (archive.readmodel), which holds public records only: a draft,
+in-review, withdrawn or restricted record, or an at-risk person, is never listed.
 """
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from archive import registry
-from archive.templatetags.archive_tags import record_url
+from archive.models import PublicDocument
 
 
 class PageSitemap(Sitemap):
@@ -35,22 +36,23 @@ class RecordSitemap(Sitemap):
     alternates = True
     x_default = True
 
-    def __init__(self, model):
+    def __init__(self, key: str):
         super().__init__()
-        self.model = model
+        self.key = key
 
     def items(self):
-        return self.model.objects.published().only("pk", "public_id", "updated").order_by("pk")
+        stored = PublicDocument.objects.filter(record_type=self.key, language=settings.LANGUAGE_CODE)
+        return stored.only("object_id", "public_id", "updated").order_by("object_id")
 
     def location(self, item):
-        return record_url(item)
+        return reverse("archive:detail", args=[self.key, item.public_id])
 
     def lastmod(self, item):
         return item.updated
 
 
 def sitemaps() -> dict[str, Sitemap]:
-    return {"pages": PageSitemap(), **{t.key: RecordSitemap(t.model) for t in registry.TYPES}}
+    return {"pages": PageSitemap(), **{t.key: RecordSitemap(t.key) for t in registry.TYPES}}
 
 
 SITEMAPS = sitemaps()
