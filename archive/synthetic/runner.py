@@ -144,8 +144,8 @@ def _write_phase(ctx, sink, tables, producer) -> None:
 
 
 def _write_index(report, *, postgres: bool) -> None:
-    """Every record's search entry, derived as every write derives it. On PostgreSQL the entries' GIN
-    indexes are dropped first and built again after, which is faster than growing them row by row."""
+    """Every record's search entry and public documents, derived as every write derives them. On PostgreSQL the
+    entries' GIN indexes are dropped first and built again after, which is faster than growing them row by row."""
     table = m.SearchEntry._meta.db_table
     rebuild = pgbulk.drop_secondary(connection, [table], everything=False) if postgres else []
     with changes.recording(fresh=True):
@@ -156,8 +156,9 @@ def _write_index(report, *, postgres: bool) -> None:
     report.counts["searchentry"] = m.SearchEntry.objects.count()
     if rebuild:
         report.rebuilt = sorted([*report.rebuilt, *pgbulk.rebuild(connection, rebuild)], reverse=True)
-    if postgres:
-        pgbulk.analyze(connection, [table])
+    if postgres:  # the public read model was written with the entries: its statistics too
+        read_model = [m.PublicDocument._meta.db_table, m.PublicPlace._meta.db_table]
+        pgbulk.analyze(connection, [table, *read_model])
 
 
 def _timed(report, log, name, work) -> None:
