@@ -15,12 +15,12 @@ import json
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import translation
 from rest_framework.utils.encoders import JSONEncoder
 
-from archive import registry
+from archive import dialect, registry
 from archive.models import PublicDocument, PublicPlace
 from archive.readmodel import places
 
@@ -97,13 +97,26 @@ def refresh(model, pks: Iterable[int], *, cascade: bool = True) -> int:
         stored = PublicDocument.objects.filter(record_type=key, object_id__in=chunk)
         was_public = set(stored.filter(language=settings.LANGUAGE_CODE).values_list("object_id", flat=True))
         stored.delete()
-        PublicDocument.objects.bulk_create(rows, batch_size=CHUNK)
+        insert(rows)
         now_public = {row.object_id for row in rows}
         moved += places.refresh(model, chunk, parents, was_public=was_public, now_public=now_public)
         written += len(rows)
     if cascade:  # (not while every record is being derived anyway: `rebuild`)
         places.beneath(moved, parents)
     return written
+
+
+COLUMNS = ("record_type", "object_id", "language", "public_id", "updated", "document", "csv")
+
+
+def insert(rows: list[PublicDocument]) -> None:
+    """New rows: on PostgreSQL by COPY (a quarter of a rebuild's time went to INSERT statements)."""
+    connection = connections[PublicDocument.objects.db]
+    if rows and dialect.is_postgres(connection):
+        values = [tuple(getattr(row, column) for column in COLUMNS) for row in rows]
+        dialect.copy_new_rows(connection, PublicDocument._meta.db_table, list(COLUMNS), values, returning=None)
+    else:
+        PublicDocument.objects.bulk_create(rows, batch_size=CHUNK)
 
 
 def remove(model, pks: Iterable[int]) -> None:
