@@ -1,7 +1,8 @@
 """The sitemap: home, about, the codebook, every list page and every published record page, in each language.
 
-Records come from the public read model (archive.readmodel), which holds public records only: a draft,
-in-review, withdrawn or restricted record, or an at-risk person, is never listed.
+Records come from the public read model (archive.readmodel), which holds public records only, and pass
+the public gate as well: a draft, in-review, withdrawn or restricted record, or an at-risk person, is never
+listed.
 """
 
 from django.conf import settings
@@ -42,7 +43,8 @@ class RecordSitemap(Sitemap):
 
     def items(self):
         stored = PublicDocument.objects.filter(record_type=self.key, language=settings.LANGUAGE_CODE)
-        return stored.only("object_id", "public_id", "updated").order_by("object_id")
+        published = registry.get(self.key).model.objects.published().values("pk")  # the gate as well
+        return stored.filter(object_id__in=published).only("object_id", "public_id", "updated").order_by("object_id")
 
     def location(self, item):
         return reverse("archive:detail", args=[self.key, item.public_id])

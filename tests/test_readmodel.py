@@ -5,6 +5,7 @@ The oracle is the API's read serializer run afresh: every stored document must e
 article's fixtures load and after each kind of write that changes what the public sees.
 """
 
+import datetime as dt
 import json
 
 import pytest
@@ -237,3 +238,26 @@ def test_renaming_a_province_does_not_re_key_what_is_in_it():
     province.save()
     after = list(PublicPlace.objects.filter(record_type="protests").values_list("object_id", "place_id", "pk"))
     assert after == before  # the same rows, not deleted and written again
+
+
+def test_a_record_hidden_behind_the_write_paths_back_is_not_served_before_the_rebuild(client):
+    """The read model answers only for records that pass the public gate too: bulk SQL that hides a record
+    (bypassing the write path) leaves its rows until `rebuild_public`, but no page, list or sitemap serves it."""
+    protest = ProtestFactory(public_id="p-hidden")
+    Protest.objects.filter(pk=protest.pk).update(status=Status.DRAFT)
+    assert PublicDocument.objects.filter(record_type="protests", object_id=protest.pk).exists()
+    assert client.get("/api/v1/protests/p-hidden/").status_code == 404
+    assert "p-hidden" not in listed(client, "protests")
+    assert b"p-hidden" not in b"".join(client.get("/api/v1/protests/", {"format": "csv"}).streaming_content)
+    assert b"p-hidden" not in client.get("/sitemap.xml").content
+
+
+def test_geojson_keeps_the_lists_order(client):
+    for n, day in enumerate((3, 1, 2)):
+        place = PlaceFactory(public_id=f"pl{n}", latitude=38 + n, longitude=46)
+        protest = ProtestFactory(public_id=f"g{n}", date_start=dt.date(2020, 10, day))
+        protest.places.add(place)
+    response = client.get("/api/v1/protests/", {"format": "geojson", "ordering": "date_start", "search": "Protest"})
+    features = json.loads(b"".join(response.streaming_content))["features"]
+    ids = [f["properties"]["id"] for f in features if f["properties"]["id"].startswith("g")]
+    assert ids == ["g1", "g2", "g0"]

@@ -473,5 +473,6 @@ def csv_stream(model, queryset) -> Iterator[str]:
     """
     from archive import readmodel
 
-    pks = ordered_pks(queryset, queryset.db)
-    return itertools.chain([header(model)], readmodel.csv_lines(registry.key_of(model), pks))
+    db = queryset.db  # with replicas each query may pick another: the lines come from where the ids did
+    pks = ordered_pks(queryset, db)
+    return itertools.chain([header(model)], readmodel.csv_lines(registry.key_of(model), pks, using=db))

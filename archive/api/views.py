@@ -124,14 +124,10 @@ class RecordViewSet(viewsets.ModelViewSet):
         return self.model.objects.published()
 
     def stored_documents(self, records) -> list[str]:
-        """The public documents of these records, in their order, in the reader's language, as stored JSON text
-        with the request's addresses (archive.readmodel): read with the records (`with_documents`) or in one
-        query. A record with no document is not public."""
-        if records and not hasattr(records[0], "public_document"):
-            stored = readmodel.many(self.record_type.key, [record.pk for record in records])
-            texts = [stored.get(record.pk) for record in records]
-        else:
-            texts = [record.public_document for record in records]
+        """The public documents of these records (read with them: `readmodel.with_documents`), in their order, in
+        the reader's language, as stored JSON text with the request's addresses. A record with no document is not
+        public (archive.readmodel)."""
+        texts = (record.public_document for record in records)
         return [readmodel.absolute(text, self.request) for text in texts if text is not None]
 
     def documents(self, records) -> list[dict]:
@@ -214,7 +210,7 @@ class RecordViewSet(viewsets.ModelViewSet):
             response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{self.record_type.key}.csv"'
             return response
-        records = readmodel.with_documents(queryset.only("pk").order_by("pk"), self.record_type.key)
+        records = readmodel.with_documents(queryset.only("pk"), self.record_type.key)
         records = records.iterator(chunk_size=readmodel.CHUNK)
         rows = (row for chunk in readmodel.chunked(records) for row in self.documents(chunk))
         return StreamingHttpResponse(export.geojson_chunks(rows), content_type="application/geo+json")
@@ -228,8 +224,9 @@ class RecordViewSet(viewsets.ModelViewSet):
             page_size = paging.page_size(params.get("page_size"))
         except paging.CursorError as error:  # as the paged list answers it: a 400 naming the parameter
             raise ValidationError({error.parameter: [str(error)]}) from None
+        listed = queryset.only(*self.paginator.fields(self.request, queryset, self))
         chunks = json_stream(
-            queryset,
+            readmodel.with_documents(listed, self.record_type.key),
             ordering=ordering,
             serialize=self.documents,
             tombstones=tombstones,
@@ -242,20 +239,21 @@ class RecordViewSet(viewsets.ModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         self.require_json_detail(request)
         public_id = kwargs[self.lookup_field]
-        stored = readmodel.one(self.record_type.key, public_id)
+        current = readmodel.one(self.model, public_id)  # for the validators only
         validators = None
-        if stored is not None:
-            validators = conditional.for_record(request, self.record_type, public_id, stored.updated)
+        if current is not None:
+            validators = conditional.for_record(request, self.record_type, public_id, current.updated)
         return conditional.respond(
-            request,
-            validators,
-            lambda: cache.cached_response(request, lambda: self.fresh_retrieve(request, stored, public_id)),
+            request, validators, lambda: cache.cached_response(request, lambda: self.fresh_retrieve(request, public_id))
         )
 
-    def fresh_retrieve(self, request, stored, public_id: str):
-        """The record's public document; else why there is none (withdrawn: 410, merged: a redirect, 404)."""
+    def fresh_retrieve(self, request, public_id: str):
+        """The record's public document; else why there is none (withdrawn: 410, merged: a redirect, 404). Read
+        here, after the cache read the generation (archive.cache): a document read before it could be one a
+        withdrawal committed in between has retired, kept under the new generation's key."""
+        stored = readmodel.one(self.model, public_id)
         if stored is not None:
-            return Response(json.loads(readmodel.absolute(stored.document, request)))
+            return Response(json.loads(readmodel.absolute(stored.public_document, request)))
         withdrawn = self.model.objects.withdrawn().filter(restricted=False, public_id=public_id).first()
         if withdrawn is not None and withdrawn.withdrawn_reason:
             raise errors.Withdrawn(public_id=withdrawn.public_id, reason=withdrawn.withdrawn_reason)

@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connections, router, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import translation
 from rest_framework.utils.encoders import JSONEncoder
@@ -83,35 +83,59 @@ def derive(model, pks: Iterable[int]) -> list[PublicDocument]:
     return rows
 
 
-def refresh(model, pks: Iterable[int], *, cascade: bool = True) -> int:
+def refresh(model, pks: Iterable[int], *, rebuilding: bool = False) -> int:
     """Re-derive the rows and place keys of these records (none for those no longer public); returns the
-    documents written. A place that changed where it lies, or whether it is public, re-keys what is in it."""
+    documents written. A place that changed where it lies, or whether it is public, re-keys what is in it.
+
+    Rows are upserted, and rows of records no longer public deleted: two writes that re-derive the same record
+    (two edits of protests in one place both re-derive the place) both succeed, the later one's rows kept."""
     key = registry.key_of(model)
     pks = sorted(set(pks))
+    if not rebuilding:
+        _wait_for_rebuild()
     parents = places.public_parents() if places.paths_of(model) else {}
     written = 0
     moved = []
     for start in range(0, len(pks), CHUNK):
         chunk = pks[start : start + CHUNK]
         rows = derive(model, chunk)
-        stored = PublicDocument.objects.filter(record_type=key, object_id__in=chunk)
-        was_public = set(stored.filter(language=settings.LANGUAGE_CODE).values_list("object_id", flat=True))
-        stored.delete()
-        insert(rows)
         now_public = {row.object_id for row in rows}
+        if rebuilding:  # into emptied tables, which no one else writes meanwhile (`rebuild`)
+            was_public = set()
+            _copy(rows)
+        else:
+            stored = PublicDocument.objects.filter(record_type=key, object_id__in=chunk)
+            was_public = set(stored.filter(language=settings.LANGUAGE_CODE).values_list("object_id", flat=True))
+            stored.exclude(object_id__in=now_public).delete()
+            PublicDocument.objects.bulk_create(
+                rows, batch_size=CHUNK, update_conflicts=True, unique_fields=UNIQUE, update_fields=UPDATED
+            )
         moved += places.refresh(model, chunk, parents, was_public=was_public, now_public=now_public)
         written += len(rows)
-    if cascade:  # (not while every record is being derived anyway: `rebuild`)
+    if not rebuilding:  # (while rebuilding, every record is derived anyway)
         places.beneath(moved, parents)
     return written
 
 
-COLUMNS = ("record_type", "object_id", "language", "public_id", "updated", "document", "csv")
+UNIQUE = ["record_type", "language", "object_id"]
+UPDATED = ["public_id", "updated", "document", "csv"]
+COLUMNS = (*UNIQUE, *UPDATED)
+# Held (exclusively) by `rebuild` until it commits, (shared) by each write re-deriving rows: a write waits for a
+# rebuild to finish and then sees its rows, so it neither keeps a row the rebuild wrote for a record the write
+# hides, nor collides with one.
+LOCK_KEY = 0x0A8C_5EAD
 
 
-def insert(rows: list[PublicDocument]) -> None:
-    """New rows: on PostgreSQL by COPY (a quarter of a rebuild's time went to INSERT statements)."""
-    connection = connections[PublicDocument.objects.db]
+def _wait_for_rebuild() -> None:
+    connection = connections[router.db_for_write(PublicDocument)]
+    if dialect.is_postgres(connection):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCK_KEY])
+
+
+def _copy(rows: list[PublicDocument]) -> None:
+    """Rows into the emptied table: on PostgreSQL by COPY (a quarter of a rebuild's time went to INSERTs)."""
+    connection = connections[router.db_for_write(PublicDocument)]
     if rows and dialect.is_postgres(connection):
         values = [tuple(getattr(row, column) for column in COLUMNS) for row in rows]
         dialect.copy_new_rows(connection, PublicDocument._meta.db_table, list(COLUMNS), values, returning=None)
@@ -131,20 +155,30 @@ def rebuild(*, progress=None) -> int:
     """Every row afresh, in one transaction (readers see the old rows until it commits); returns the rows."""
     written = 0
     with transaction.atomic():
+        connection = connections[router.db_for_write(PublicDocument)]
+        if dialect.is_postgres(connection):
+            with connection.cursor() as cursor:  # writes wait until this commits (see LOCK_KEY)
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         PublicDocument.objects.all().delete()
         PublicPlace.objects.all().delete()
         for record_type in registry.TYPES:
             model = record_type.model
             pks = list(model.objects.published().order_by("pk").values_list("pk", flat=True))
             for start in range(0, len(pks), CHUNK * 4):
-                written += refresh(model, pks[start : start + CHUNK * 4], cascade=False)
+                written += refresh(model, pks[start : start + CHUNK * 4], rebuilding=True)
                 if progress:
                     progress(record_type.key, written)
     return written
 
 
 def differences(limit: int = 20) -> list[str]:
-    """How the stored rows differ from rows derived now (at most `limit` lines); [] when they agree."""
+    """How the stored rows differ from rows derived now (at most `limit` lines); [] when they agree. Read in
+    one transaction, so from one database and one moment."""
+    with transaction.atomic():
+        return _differences(limit)
+
+
+def _differences(limit: int) -> list[str]:
     found: list[str] = []
     for record_type in registry.TYPES:
         model = record_type.model
@@ -202,24 +236,19 @@ def with_documents(queryset, key: str, language: str | None = None):
     return queryset.annotate(public_document=Subquery(stored.values("document")[:1]))
 
 
-def one(key: str, public_id: str, language: str | None = None) -> PublicDocument | None:
-    """The stored document of one public record, or None if there is no public record of that id."""
-    rows = PublicDocument.objects.filter(record_type=key, language=language_of(language), public_id=public_id)
-    return rows.only("document", "updated", "public_id").first()
+def one(model, public_id: str, language: str | None = None):
+    """The published record with this id (only its key and `updated`) with its stored document as
+    `public_document`, or None. Through the public gate as well as the read model: a record hidden by a write
+    that bypassed the write path (bulk SQL) is not served, even before `rebuild_public` removes its rows."""
+    published = model.objects.published().filter(public_id=public_id).only("pk", "public_id", "updated")
+    found = with_documents(published, registry.key_of(model), language).first()
+    return found if found is not None and found.public_document is not None else None
 
 
-def csv_lines(key: str, ordered_ids, language: str | None = None):
-    """The stored CSV lines of these records in the order given, a chunk (one query) at a time; hidden records
-    have none."""
-    rows = PublicDocument.objects.filter(record_type=key, language=language_of(language))
+def csv_lines(key: str, ordered_ids, language: str | None = None, *, using: str | None = None):
+    """The stored CSV lines of these records in the order given, a chunk (one query) at a time, from the
+    database the ids came from (`using`); hidden records have none."""
+    rows = PublicDocument.objects.using(using).filter(record_type=key, language=language_of(language))
     for chunk in chunked(ordered_ids, CHUNK * 2):
         found = dict(rows.filter(object_id__in=chunk).values_list("object_id", "csv"))
         yield "".join(found[pk] for pk in chunk if pk in found)
-
-
-def many(key: str, object_ids: Iterable[int], language: str | None = None) -> dict[int, str]:
-    """The stored documents of these records, by internal id (one query); hidden records have none."""
-    rows = PublicDocument.objects.filter(
-        record_type=key, language=language_of(language), object_id__in=list(object_ids)
-    )
-    return dict(rows.values_list("object_id", "document"))

@@ -61,10 +61,16 @@ def _stored(key: str, pks: list[int]) -> dict[int, frozenset[int]]:
 
 
 def write(model, pks: list[int], parents: dict) -> None:
-    """Re-derive these records' keys (a chunk)."""
+    """Re-derive these records' keys (a chunk): keys no longer true go, new ones come, the others stay as they
+    are (so two writes re-keying the same record do not collide)."""
     key = registry.key_of(model)
-    PublicPlace.objects.filter(record_type=key, object_id__in=pks).delete()
-    PublicPlace.objects.bulk_create(derive(model, pks, parents), batch_size=CHUNK)
+    fresh = derive(model, pks, parents)
+    wanted = {(row.object_id, row.place_id) for row in fresh}
+    stored = PublicPlace.objects.filter(record_type=key, object_id__in=pks).values_list("pk", "object_id", "place_id")
+    gone = [pk for pk, object_id, place_id in stored if (object_id, place_id) not in wanted]
+    for start in range(0, len(gone), CHUNK):
+        PublicPlace.objects.filter(pk__in=gone[start : start + CHUNK]).delete()
+    PublicPlace.objects.bulk_create(fresh, batch_size=CHUNK, ignore_conflicts=True)
 
 
 def refresh(model, pks: list[int], parents: dict, *, was_public: set[int], now_public: set[int]) -> list[int]:
