@@ -261,3 +261,17 @@ def test_geojson_keeps_the_lists_order(client):
     features = json.loads(b"".join(response.streaming_content))["features"]
     ids = [f["properties"]["id"] for f in features if f["properties"]["id"].startswith("g")]
     assert ids == ["g1", "g2", "g0"]
+
+
+def test_marking_a_detainee_at_risk_withholds_the_name_in_every_document_that_showed_it():
+    person = PersonFactory(name="Leyla Example")
+    protest = ProtestFactory()
+    ArrestFactory(person=person, protest=protest)
+    assert "Leyla Example" in json.dumps(stored(protest), ensure_ascii=False)  # its arrests, by detainee
+    person.at_risk = True
+    person.save()
+    for record in (protest, *protest.arrests.all()):
+        for language in readmodel.LANGUAGES:
+            assert "Leyla Example" not in json.dumps(stored(record, language), ensure_ascii=False)
+    assert stored(person) is None
+    assert_agrees()
