@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django import forms
-from django.core.cache import cache as django_cache
 from django.db.models import Count, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django_filters import MultipleChoiceFilter
 
-from archive import cache, charts, merge, pages, paging, registry, search, translations
+from archive import charts, merge, pages, paging, readmodel, registry, search, translations
 from archive.cache import cache_public
 from archive.charts.lists import list_charts
 from archive.dialect import within_time_budget
@@ -165,19 +164,21 @@ def _labelled(target, ids: list[int]) -> list[tuple[int, str, str]]:
 
 def _relation_counts(records, flt) -> dict[int, int]:
     """How many records each related record would find through the filter, each record counted once
-    (reached through any of the filter's paths); a filter that takes in the places inside a place
-    also counts a record for every place its places lie in.
+    (reached through any of the filter's paths). A filter that takes in the places inside a place counts from
+    the public read model's place keys (archive.readmodel.places): a record counts for every public place its
+    places lie in, once.
 
-    Counting runs in the database where it can: records linked once add their count to that record
-    (and its ancestors); only records linked several times are walked one by one, so a protest in
-    two cities of one province still counts once for the province.
+    Otherwise counting runs in the database where it can: records linked once add their count to that record;
+    only records linked several times are walked one by one, so a record tied to one organization through two
+    of the filter's paths counts once.
     """
+    if flt.with_descendants:
+        return readmodel.places.counts(records)
     paths = flt.paths
-    if len(paths) == 1 and not flt.with_descendants:
+    if len(paths) == 1:
         path = paths[0]
         linked = records.filter(**{f"{path}__isnull": False}).values(path).annotate(n=Count("pk", distinct=True))
         return {row[path]: row["n"] for row in linked}
-    parents = _parents(flt.target) if flt.with_descendants else {}
     any_link = Q()
     for path in paths:
         any_link |= Q(**{f"{path}__isnull": False})
@@ -190,35 +191,13 @@ def _relation_counts(records, flt) -> dict[int, int]:
     for path in paths:
         on_path = {f"{path}__isnull": False}
         for row in single.filter(**on_path).values(path).annotate(n=Count("pk", distinct=True)):
-            for target in _ancestry(row[path], parents):
-                counts[target] = counts.get(target, 0) + row["n"]
+            counts[row[path]] = counts.get(row[path], 0) + row["n"]
         for record_id, target in several.filter(**on_path).values_list("pk", path):
-            reached.setdefault(record_id, set()).update(_ancestry(target, parents))
+            reached.setdefault(record_id, set()).add(target)
     for targets in reached.values():
         for target in targets:
             counts[target] = counts.get(target, 0) + 1
     return counts
-
-
-def _parents(target) -> dict[int, int | None]:
-    """Every public record's parent (places: the place each lies in), kept in the cache until the archive
-    next changes (places change rarely). Counting climbs only through public records, as the filter
-    descends only through them."""
-    key = f"archive:parents:{target._meta.label_lower}:{cache.generation()}"
-    parents = django_cache.get(key)
-    if parents is None:
-        parents = dict(target.objects.published().values_list("pk", "parent_id"))
-        django_cache.set(key, parents, 3600)
-    return parents
-
-
-def _ancestry(record_id, parents: dict) -> list[int]:
-    """The record and every record above it (a cycle cannot loop forever)."""
-    chain: list[int] = []
-    while record_id is not None and record_id not in chain:
-        chain.append(record_id)
-        record_id = parents.get(record_id)
-    return chain
 
 
 def _counts(queryset, filterset, facets: bool = True) -> dict:

@@ -52,3 +52,44 @@ def test_a_long_option_list_is_cut_to_the_busiest_but_keeps_the_chosen_one(clien
     chosen = client.get("/en/protests/", {"place": quiet.public_id}).context["relation_facets"]["place"]
     # Counted as if the place were not chosen yet (what choosing another would find): the busiest, then the chosen.
     assert [(o[1], o[2]) for o in chosen] == [("Busy", 2), ("Quiet", 1)]
+
+
+def _listed(client, path: str, name: str, public_id: str) -> int:
+    return len(client.get(path, {name: public_id, "page_size": 100}).context["records"])
+
+
+@pytest.mark.parametrize(("path", "name"), [("/en/protests/", "place"), ("/en/arrests/", "place")])
+def test_every_place_option_counts_what_choosing_it_lists(client, path, name):
+    """The counts come from the read model's place keys, the list from the filter: they agree for every option,
+    through sites, cities and provinces, and stop climbing at a place that is not public."""
+    province = factories.PlaceFactory(name="East Azerbaijan", kind="province")
+    tabriz = factories.PlaceFactory(name="Tabriz", parent=province)
+    bazaar = factories.PlaceFactory(name="Tabriz bazaar", kind="site", parent=tabriz)
+    hidden = factories.PlaceFactory(name="Unconfirmed town", parent=province, status="draft")
+    square = factories.PlaceFactory(name="Town square", kind="site", parent=hidden)
+    if path == "/en/protests/":
+        factories.ProtestFactory().places.set([tabriz, bazaar])  # once for Tabriz and the province
+        factories.ProtestFactory().places.set([bazaar])
+        factories.ProtestFactory().places.set([square])  # under a hidden town: found at the square only
+        factories.ProtestFactory().places.set([province])
+    else:
+        for place in (tabriz, bazaar, bazaar, square, province):
+            factories.ArrestFactory(place=place)
+    options = client.get(path).context["relation_facets"][name]
+    counts = {label: count for _id, label, count in options}
+    protests = path == "/en/protests/"
+    assert counts == {"East Azerbaijan": 3 if protests else 4, "Tabriz": 2 if protests else 3, "Tabriz bazaar": 2,
+                      "Town square": 1}  # fmt: skip
+    for public_id, label, count in options:
+        assert _listed(client, path, name, public_id) == count, label
+
+
+def test_a_places_within_option_counts_the_places_it_lists(client):
+    province = factories.PlaceFactory(name="East Azerbaijan", kind="province")
+    tabriz = factories.PlaceFactory(name="Tabriz", parent=province)
+    factories.PlaceFactory(name="Tabriz bazaar", kind="site", parent=tabriz)
+    factories.PlaceFactory(name="Marand", parent=province)
+    options = client.get("/en/places/").context["relation_facets"]["within"]
+    assert {label: count for _id, label, count in options} == {"East Azerbaijan": 3, "Tabriz": 1}
+    for public_id, label, count in options:
+        assert _listed(client, "/en/places/", "within", public_id) == count, label

@@ -6,6 +6,7 @@ by the place filter's rule: those there or at a public place inside it. Dots, bo
 one projection (`mapframe`); labels are placed so that none covers another or a dot.
 """
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,8 +16,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from archive.charts import mapframe
 from archive.charts.mapframe import MAP_WIDTH
-from archive.charts.places import ancestry, distinct_records, public_places, record_places
+from archive.charts.places import public_places
 from archive.models import Place, PlaceKind, Protest
+from archive.readmodel import places as place_keys
 from archive.templatetags.archive_tags import record_url
 
 LABEL_SIZE, COUNTRY_LABEL_SIZE = 12, 13  # picture units; charts.css sets the same sizes
@@ -114,13 +116,12 @@ class PlaceMap:
         return text
 
 
-def protests_within(places: dict[int, Place], records=None, paths=("places",)) -> dict[int, int]:
+def protests_within(places: dict[int, Place], records=None) -> dict[int, int]:
     """For each public place a map draws, how many of `records` (published protests unless given) were there or at a
-    public place inside it: what the list filtered by that place finds."""
+    public place inside it: what the list filtered by that place finds (counted from the read model's place keys)."""
     records = Protest.objects.published() if records is None else records
-    located = {pk for pk, place in places.items() if dotted(place)}
-    targets = {pk: set(ancestry(pk, places)) & located for pk in places}
-    return distinct_records({pk: up for pk, up in targets.items() if up}, record_places(records, paths))
+    counted = place_keys.counts(records)
+    return {pk: n for pk, n in counted.items() if pk in places and dotted(places[pk])}
 
 
 def dotted(place: Place) -> bool:
@@ -137,6 +138,7 @@ def place_points(places: dict[int, Place] | None = None) -> PlaceMap:
 def draw(places: dict[int, Place], counts: dict[int, int], url_for: Callable, **options) -> PlaceMap:
     """The map (see `picture`) and, as its `narrow`, the same map drawn for a phone's width: the same world in
     fewer picture units, so that its names and dots stay legible when the picture shrinks to the screen."""
+    url_for = functools.cache(url_for)  # both pictures link each place alike
     wide = picture(places, counts, url_for, **options)
     wide.narrow = picture(places, counts, url_for, width=mapframe.NARROW_MAP_WIDTH, **options)
     return wide

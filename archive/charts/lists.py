@@ -10,6 +10,7 @@ counts in each period it may fall in. The part of a bar dated within its period 
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -32,7 +33,7 @@ from archive.charts import (
 from archive.charts.places import ancestry, public_places
 from archive.dates import DatePrecision, period_end, period_start
 from archive.dialect import within_time_budget
-from archive.filters import DateRangeMixin, PublicIdFilter
+from archive.filters import DateRangeMixin
 from archive.models import Place
 from archive.templatetags.archive_tags import record_url
 
@@ -133,6 +134,17 @@ def _narrowed(request, **params) -> str:
     for name, value in params.items():
         query[name] = value
     return f"{request.path}?{query.urlencode()}"
+
+
+def _narrowing(request, name: str):
+    """`_narrowed(request, name=value)` for many values: the rest of the query is encoded once, and the
+    parameter comes last."""
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    query.pop(name, None)
+    rest = query.urlencode()
+    head = f"{request.path}?{rest}&" if rest else f"{request.path}?"
+    return lambda value: head + urlencode({name: value})
 
 
 # --- when -------------------------------------------------------------------------------------------
@@ -239,19 +251,17 @@ def list_map(request, filterset) -> dotmap.PlaceMap:
     it, and linking to the list narrowed to it. A place the list's own place filter does not take in (a protest
     held in Tabriz and Urmia, on the list of Tabriz's) links to its page instead: narrowing to it would find
     other records than the dot counts."""
-    place_filter = next(
-        (flt for flt in filterset.filters.values() if isinstance(flt, PublicIdFilter) and flt.target is Place), None
-    )
-    paths = tuple(place_filter.paths) if place_filter else ("places",)
     places = public_places()
     chosen = filterset.form.cleaned_data.get("place") or ""
     chosen_pk = next((pk for pk, place in places.items() if place.public_id == chosen), None)
-    counts = dotmap.protests_within(places, filterset.qs, paths)
+    counts = dotmap.protests_within(places, filterset.qs)
 
     def elsewhere(place: Place) -> bool:
         return bool(chosen) and chosen_pk not in ancestry(place.pk, places)
 
+    narrowed = _narrowing(request, "place")
+
     def url_for(place: Place) -> str:
-        return record_url(place) if elsewhere(place) else _narrowed(request, place=place.public_id)
+        return record_url(place) if elsewhere(place) else narrowed(place.public_id)
 
     return dotmap.draw(places, counts, url_for, every_place=False, elsewhere=elsewhere)

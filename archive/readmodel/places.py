@@ -13,6 +13,8 @@ keys and re-derives theirs.
 from collections.abc import Iterable
 from functools import cache
 
+from django.db.models import Count
+
 from archive import registry
 from archive.models import Place, PublicPlace
 
@@ -28,6 +30,17 @@ def paths_of(model) -> tuple[str, ...]:
         if isinstance(flt, PublicIdFilter) and flt.with_descendants:
             return tuple(flt.paths)
     return ()
+
+
+def counts(records) -> dict[int, int]:
+    """For each public place, how many of `records` (a queryset of one type's public records) its place filter
+    would find: the records there or at a public place within it. One aggregate query over the stored keys; a
+    record is counted once per place however many of its places lie within it (a key is unique per record and
+    place)."""
+    key = registry.key_of(records.model)
+    inside = PublicPlace.objects.filter(record_type=key, object_id__in=records.order_by().values("pk"))
+    rows = inside.order_by().values("place_id").annotate(n=Count("object_id")).values_list("place_id", "n")
+    return dict(rows)
 
 
 def public_parents() -> dict[int, int | None]:
