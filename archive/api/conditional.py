@@ -13,12 +13,17 @@ Both also depend on the representation asked for (JSON or the browsable API, and
 dates' display), so two different bodies never share a strong ETag.
 """
 
+import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass
 
+from django.db import connections, router
 from django.db.models import Subquery
 from django.utils.cache import get_conditional_response
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_etags, quote_etag
+from django.utils.timezone import is_aware
 from django.utils.translation import get_language, gettext_lazy
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -57,16 +62,36 @@ def for_record(request, record_type, public_id: str, updated) -> Validators:
 
 def for_list(request, model) -> Validators | None:
     """The type-wide version of a list (None while there is nothing to version it by)."""
+    alias = router.db_for_read(model)
+    sql, params = _version_query(model, alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+    if found is None:  # nothing has gone through the write path yet
+        found = (model.objects.published().order_by("-updated").values_list("updated", flat=True).first(),)
+    version = max(filter(None, map(_as_time, found)), default=None)
+    return None if version is None else _validators(request, version, request.get_full_path())
+
+
+@functools.cache
+def _version_query(model, alias: str) -> tuple[str, tuple]:
+    """The version's query, compiled once per type and database: every list asks it, and compiling it took
+    most of its time (1.0 of 1.5 ms; PostgreSQL answers in 0.2)."""
     # Only public records: a hidden record's edit must not move Last-Modified (a timing oracle).
     # One query: the two newest times as subqueries of the archive's state row (through their indexes).
     newest = model.objects.published().order_by("-updated").values("updated")[:1]
     buried = models.Tombstone.objects.order_by("-removed_at").values("removed_at")[:1]
-    row = models.ArchiveState.objects.filter(pk=1).values_list(Subquery(newest), Subquery(buried), "public_changed")
-    found = row.first()
-    if found is None:  # nothing has gone through the write path yet
-        found = (model.objects.published().order_by("-updated").values_list("updated", flat=True).first(),)
-    version = max(filter(None, found), default=None)
-    return None if version is None else _validators(request, version, request.get_full_path())
+    row = models.ArchiveState.objects.using(alias).filter(pk=1)
+    row = row.values_list(Subquery(newest), Subquery(buried), "public_changed")
+    return row.query.sql_with_params()
+
+
+def _as_time(value):
+    """A time as the database cursor gives it (SQLite: text in UTC) as an aware datetime."""
+    if not isinstance(value, str):
+        return value
+    parsed = parse_datetime(value)
+    return parsed if parsed is None or is_aware(parsed) else parsed.replace(tzinfo=dt.UTC)
 
 
 def respond(request, validators: Validators | None, produce):

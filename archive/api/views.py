@@ -32,13 +32,23 @@ from archive.api import conditional, docs, errors, export, serializers, writes
 from archive.api.export import STREAM_REQUESTS, StreamRequest
 from archive.api.jsonstream import json_stream
 from archive.api.pagination import ArchiveCursorPagination
-from archive.filters import filterset_for
+from archive.filters import CONTROL_PARAMS, filterset_for, is_ignored
 from archive.registry import RecordType
 from archive.translations import api_language
 
 JSON_AND_CSV = ("json", "json-all", "csv")
 WITH_GEOJSON = ("json", "json-all", "csv", "geojson")
 READS = {"GET", "HEAD", "OPTIONS"}
+
+
+class ArchiveFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which builds and validates the list's FilterSet only when the request has a
+    parameter for it to read or refuse: a plain page of a list (cursor, page size, ordering) costs no form."""
+
+    def filter_queryset(self, request, queryset, view):
+        if all(name in CONTROL_PARAMS or is_ignored(name) for name in request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class StrictOrderingFilter(filters.OrderingFilter):
@@ -85,7 +95,7 @@ class RecordViewSet(viewsets.ModelViewSet):
     permission_classes = [writes.ArchivePermissions]
     lookup_field = "public_id"
     lookup_value_regex = "[A-Za-z0-9_-]{1,64}"
-    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    filter_backends = [ArchiveFilterBackend, StrictOrderingFilter]
     pagination_class = ArchiveCursorPagination
     schema = docs.RecordSchema()
 
