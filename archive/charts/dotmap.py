@@ -200,7 +200,8 @@ def _place_labels(points: list[MapPoint], window: mapframe.Window) -> list[MapLa
     empty = [_box(p) for p in points if not p.protests]
     for point in sorted((p for p in points if p.protests), key=lambda p: (-p.protests, p.name)):
         candidates = _beside(point)
-        others = [box for box in busy if box != _box(point)]  # its own dot: the candidates keep clear of it
+        own = _box(point)  # its own dot: the candidates keep clear of it
+        others = [box for box in busy if box != own]
         spot = mapframe.free_spot(candidates, point.name, LABEL_SIZE, placed + others + empty, window)
         spot = spot or mapframe.free_spot(candidates, point.name, LABEL_SIZE, placed + others, window)
         if spot:
