@@ -173,7 +173,7 @@ def _relation_counts(records, flt) -> dict[int, int]:
     of the filter's paths counts once.
     """
     if flt.with_descendants:
-        return readmodel.places.counts(records)
+        return readmodel.places.counts(records, flt.paths)
     paths = flt.paths
     if len(paths) == 1:
         path = paths[0]

@@ -188,3 +188,17 @@ def test_a_hidden_records_edit_does_not_move_the_list_validator(client):
     draft.save()
     after = client.get("/api/v1/protests/")
     assert (after["ETag"], after["Last-Modified"]) == (before["ETag"], before["Last-Modified"])
+
+
+def test_a_lists_last_modified_is_its_newest_public_change(client):
+    """The list's version is read by a raw cursor (compiled once): its time is the newest public record's `updated`,
+    on SQLite (naive times in UTC) as on PostgreSQL, and a hidden record's newer edit does not count."""
+    from django.utils.http import http_date
+
+    from archive.models import Protest
+
+    older, newer = factories.ProtestFactory(), factories.ProtestFactory()
+    factories.ProtestFactory(status=Status.DRAFT)  # the newest `updated`, not public
+    newest = max(Protest.objects.filter(pk__in=[older.pk, newer.pk]).values_list("updated", flat=True))
+    response = client.get("/api/v1/protests/")
+    assert response["Last-Modified"] == http_date(int(newest.timestamp()))

@@ -238,3 +238,18 @@ def test_areas_are_not_dots_and_the_busiest_place_sets_the_largest_dot(monkeypat
     assert place_map.points[0].r == dotmap.MAX_RADIUS
     assert dotmap.MIN_RADIUS < place_map.points[-1].r < dotmap.MAX_RADIUS
     assert "Only the 3 with the most protests are drawn." in place_map.text
+
+
+def test_a_dots_name_and_link_are_escaped_in_the_svg(db):
+    """The dots and their names are written in Python (PlaceMap.dots_svg): what a place is called, and the list's
+    query in its link, reach the page escaped."""
+    hostile = factories.PlaceFactory(name="Tab\"riz <b>&'x", latitude=38.08, longitude=46.29)
+    factories.ProtestFactory().places.set([hostile])
+    places = {hostile.pk: hostile}
+    place_map = dotmap.picture(
+        places, dotmap.protests_within(places), lambda place: "/en/protests/?a=1&place=x", every_place=False
+    )
+    svg = place_map.dots_svg + place_map.names_svg
+    assert 'href="/en/protests/?a=1&amp;place=x"' in svg
+    assert "Tab&quot;riz &lt;b&gt;&amp;&#x27;x" in svg
+    assert "<b>" not in svg and 'Tab"riz' not in svg

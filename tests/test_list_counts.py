@@ -93,3 +93,30 @@ def test_a_places_within_option_counts_the_places_it_lists(client):
     assert {label: count for _id, label, count in options} == {"East Azerbaijan": 3, "Tabriz": 1}
     for public_id, label, count in options:
         assert _listed(client, "/en/places/", "within", public_id) == count, label
+
+
+def test_place_counts_leave_out_restricted_places_and_follow_a_place_that_moves(client):
+    province = factories.PlaceFactory(name="East Azerbaijan", kind="province")
+    other = factories.PlaceFactory(name="Ardabil province", kind="province")
+    tabriz = factories.PlaceFactory(name="Tabriz", parent=province)
+    secret = factories.PlaceFactory(name="Safe house", kind="site", parent=tabriz, restricted=True)
+    factories.ProtestFactory().places.set([secret])  # found nowhere: its only place is not public
+    factories.ProtestFactory().places.set([tabriz])
+
+    def counts():
+        return {label: n for _id, label, n in client.get("/en/protests/").context["relation_facets"]["place"]}
+
+    assert counts() == {"East Azerbaijan": 1, "Tabriz": 1}
+    tabriz.parent = other
+    tabriz.save()  # through the write path: the keys of the records beneath follow
+    assert counts() == {"Ardabil province": 1, "Tabriz": 1}
+
+
+def test_an_organization_based_in_and_of_one_country_counts_once_for_it(client):
+    azerbaijan = factories.PlaceFactory(name="Azerbaijan", kind="country")
+    baku = factories.PlaceFactory(name="Baku", parent=azerbaijan)
+    factories.OrganizationFactory(based_in=baku, country=azerbaijan)
+    options = client.get("/en/organizations/").context["relation_facets"]["place"]
+    assert {label: n for _id, label, n in options} == {"Azerbaijan": 1, "Baku": 1}
+    for public_id, label, count in options:
+        assert _listed(client, "/en/organizations/", "place", public_id) == count, label

@@ -83,15 +83,17 @@ def _version_query(model, alias: str) -> tuple[str, tuple]:
     buried = models.Tombstone.objects.order_by("-removed_at").values("removed_at")[:1]
     row = models.ArchiveState.objects.using(alias).filter(pk=1)
     row = row.values_list(Subquery(newest), Subquery(buried), "public_changed")
-    return row.query.sql_with_params()
+    return row.query.get_compiler(using=alias).as_sql()
 
 
 def _as_time(value):
-    """A time as the database cursor gives it (SQLite: text in UTC) as an aware datetime."""
-    if not isinstance(value, str):
+    """A time as a raw cursor gives it, as an aware datetime: PostgreSQL's are aware; SQLite's come naive (or as
+    text), in UTC, as the database stores them."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is None or is_aware(value):
         return value
-    parsed = parse_datetime(value)
-    return parsed if parsed is None or is_aware(parsed) else parsed.replace(tzinfo=dt.UTC)
+    return value.replace(tzinfo=dt.UTC)
 
 
 def respond(request, validators: Validators | None, produce):

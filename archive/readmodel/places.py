@@ -32,11 +32,13 @@ def paths_of(model) -> tuple[str, ...]:
     return ()
 
 
-def counts(records) -> dict[int, int]:
+def counts(records, paths) -> dict[int, int]:
     """For each public place, how many of `records` (a queryset of one type's public records) its place filter
-    would find: the records there or at a public place within it. One aggregate query over the stored keys; a
-    record is counted once per place however many of its places lie within it (a key is unique per record and
-    place)."""
+    through `paths` would find: the records there or at a public place within it. One aggregate query over the
+    stored keys; a record is counted once per place however many of its places lie within it (a key is unique
+    per record and place)."""
+    if tuple(paths) != paths_of(records.model):
+        raise ValueError(f"The place keys of {records.model.__name__} follow {paths_of(records.model)}, not {paths}")
     key = registry.key_of(records.model)
     inside = PublicPlace.objects.filter(record_type=key, object_id__in=records.order_by().values("pk"))
     rows = inside.order_by().values("place_id").annotate(n=Count("object_id")).values_list("place_id", "n")
