@@ -241,15 +241,16 @@ def test_areas_are_not_dots_and_the_busiest_place_sets_the_largest_dot(monkeypat
 
 
 def test_a_dots_name_and_link_are_escaped_in_the_svg(db):
-    """The dots and their names are written in Python (PlaceMap.dots_svg): what a place is called, and the list's
-    query in its link, reach the page escaped."""
+    """What a place is called, and the list's query in its dot's link, reach the map's SVG escaped."""
+    from django.template.loader import render_to_string
+
     hostile = factories.PlaceFactory(name="Tab\"riz <b>&'x", latitude=38.08, longitude=46.29)
     factories.ProtestFactory().places.set([hostile])
     places = {hostile.pk: hostile}
     place_map = dotmap.picture(
         places, dotmap.protests_within(places), lambda place: "/en/protests/?a=1&place=x", every_place=False
     )
-    svg = place_map.dots_svg + place_map.names_svg
+    svg = render_to_string("archive/_chart_map_svg.html", {"picture": place_map, "picture_id": "m", "size": "wide"})
     assert 'href="/en/protests/?a=1&amp;place=x"' in svg
     assert "Tab&quot;riz &lt;b&gt;&amp;&#x27;x" in svg
     assert "<b>" not in svg and 'Tab"riz' not in svg

@@ -11,9 +11,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.utils.formats import localize
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -22,7 +19,7 @@ from archive.charts.mapframe import MAP_WIDTH
 from archive.charts.places import public_places
 from archive.models import Place, PlaceKind, Protest
 from archive.readmodel import places as place_keys
-from archive.templatetags.archive_tags import local_digits, record_url
+from archive.templatetags.archive_tags import record_url
 
 LABEL_SIZE, COUNTRY_LABEL_SIZE = 12, 13  # picture units; charts.css sets the same sizes
 HIT_RADIUS = 12  # a dot's link is at least 24 units across, however small the dot
@@ -67,36 +64,6 @@ class MapPoint:
     elsewhere: bool = False  # outside the place the list is filtered by (a record was held there too)
 
 
-_DOT = (
-    '\n    <a href="{url}" class="map-place{classes}">\n      <title>{title}</title>\n'
-    '      <circle class="map-hit" cx="{x}" cy="{y}" r="{hit_r}"/>\n'
-    '      <circle class="map-dot" cx="{x}" cy="{y}" r="{r}"/>\n    </a>\n  '
-)
-_NAME = '<text class="map-label" x="{label_x}" y="{label_y}" text-anchor="{label_anchor}">{name}</text>'
-
-
-def _svg_values(point: MapPoint) -> dict[str, str]:
-    """A point's values for `_DOT` and `_NAME`, escaped (every one a `str.format` argument)."""
-
-    def number(value) -> str:
-        return localize(value, use_l10n=False)
-
-    classes = (" map-place-protests" if point.protests else "") + (" map-place-elsewhere" if point.elsewhere else "")
-    return {
-        "url": escape(point.url),
-        "classes": classes,
-        "title": escape(local_digits(point.title)),
-        "x": number(point.x),
-        "y": number(point.y),
-        "r": number(point.r),
-        "hit_r": number(point.hit_r),
-        "label_x": number(point.label_x),
-        "label_y": number(point.label_y),
-        "label_anchor": escape(point.label_anchor),
-        "name": escape(point.name),
-    }
-
-
 @dataclass
 class MapLabel:
     text: str
@@ -122,20 +89,6 @@ class PlaceMap:
     @property
     def elsewhere(self) -> int:
         return sum(1 for p in self.listed if p.elsewhere)
-
-    # The dots and their names are written here rather than by the template (_chart_map_svg.html), which spent a
-    # fifth of a list page's time on a few hundred dots. Numbers as the template writes them with localize off.
-
-    @property
-    def dots_svg(self) -> str:
-        """Each dot: a link to its place (or the list narrowed to it) with its tooltip."""
-        return mark_safe("".join(_DOT.format(**_svg_values(point)) for point in self.points))  # noqa: S308
-
-    @property
-    def names_svg(self) -> str:
-        """The names placed beside their dots."""
-        named = (_NAME.format(**_svg_values(point)) for point in self.points if point.label)
-        return mark_safe("".join(named))  # noqa: S308
 
     @property
     def listed(self) -> list[MapPoint]:
