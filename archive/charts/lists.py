@@ -127,24 +127,21 @@ def list_charts(request, record_type, filterset) -> dict:
     return {"list_charts": charts}
 
 
-def _narrowed(request, **params) -> str:
-    """This list with `params` set and every other parameter kept (a page's cursor belongs to the old list)."""
+def _narrowing(request, *names: str):
+    """This list with `names` set to the values a link gives and every other parameter kept (a page's cursor
+    belongs to the old list): the rest of the query is encoded once for many links, `names` come last."""
     query = request.GET.copy()
     query.pop("cursor", None)
-    for name, value in params.items():
-        query[name] = value
-    return f"{request.path}?{query.urlencode()}"
-
-
-def _narrowing(request, name: str):
-    """`_narrowed(request, name=value)` for many values: the rest of the query is encoded once, and the
-    parameter comes last."""
-    query = request.GET.copy()
-    query.pop("cursor", None)
-    query.pop(name, None)
+    for name in names:
+        query.pop(name, None)
     rest = query.urlencode()
     head = f"{request.path}?{rest}&" if rest else f"{request.path}?"
-    return lambda value: head + urlencode({name: value})
+    return lambda *values: head + urlencode(dict(zip(names, values, strict=True)))
+
+
+def _narrowed(request, **params) -> str:
+    """This list with `params` set (one link)."""
+    return _narrowing(request, *params)(*params.values())
 
 
 # --- when -------------------------------------------------------------------------------------------
