@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.text import capfirst
@@ -163,41 +163,15 @@ def _labelled(target, ids: list[int]) -> list[tuple[int, str, str]]:
 
 
 def _relation_counts(records, flt) -> dict[int, int]:
-    """How many records each related record would find through the filter, each record counted once
-    (reached through any of the filter's paths). A filter that takes in the places inside a place counts from
-    the public read model's place keys (archive.readmodel.places): a record counts for every public place its
-    places lie in, once.
-
-    Otherwise counting runs in the database where it can: records linked once add their count to that record;
-    only records linked several times are walked one by one, so a record tied to one organization through two
-    of the filter's paths counts once.
-    """
+    """How many records each related record would find through the filter, each record counted once. A filter
+    that takes in the places inside a place counts from the public read model's place keys
+    (archive.readmodel.places): a record counts for every public place its places lie in, once. Any other takes
+    one path (PublicIdFilter), counted in the database."""
     if flt.with_descendants:
-        return readmodel.places.counts(records, flt.paths)
-    paths = flt.paths
-    if len(paths) == 1:
-        path = paths[0]
-        linked = records.filter(**{f"{path}__isnull": False}).values(path).annotate(n=Count("pk", distinct=True))
-        return {row[path]: row["n"] for row in linked}
-    any_link = Q()
-    for path in paths:
-        any_link |= Q(**{f"{path}__isnull": False})
-    links = sum((Count(path, distinct=True) for path in paths[1:]), Count(paths[0], distinct=True))
-    linked = records.filter(any_link).values("pk").annotate(links=links)
-    single = records.filter(pk__in=linked.filter(links=1).values("pk"))
-    several = records.filter(pk__in=linked.filter(links__gt=1).values("pk"))
-    counts: dict[int, int] = {}
-    reached: dict[int, set] = {}
-    for path in paths:
-        on_path = {f"{path}__isnull": False}
-        for row in single.filter(**on_path).values(path).annotate(n=Count("pk", distinct=True)):
-            counts[row[path]] = counts.get(row[path], 0) + row["n"]
-        for record_id, target in several.filter(**on_path).values_list("pk", path):
-            reached.setdefault(record_id, set()).add(target)
-    for targets in reached.values():
-        for target in targets:
-            counts[target] = counts.get(target, 0) + 1
-    return counts
+        return readmodel.places.counts(records)
+    (path,) = flt.paths
+    linked = records.filter(**{f"{path}__isnull": False}).values(path).annotate(n=Count("pk", distinct=True))
+    return {row[path]: row["n"] for row in linked}
 
 
 def _counts(queryset, filterset, facets: bool = True) -> dict:

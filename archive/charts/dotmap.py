@@ -120,7 +120,7 @@ def protests_within(places: dict[int, Place], records=None) -> dict[int, int]:
     """For each public place a map draws, how many of `records` (published protests unless given) were there or at a
     public place inside it: what the list filtered by that place finds (counted from the read model's place keys)."""
     records = Protest.objects.published() if records is None else records
-    counted = place_keys.counts(records, place_keys.paths_of(records.model))
+    counted = place_keys.counts(records)
     return {pk: n for pk, n in counted.items() if pk in places and dotted(places[pk])}
 
 

@@ -13,6 +13,7 @@ keys and re-derives theirs.
 from collections.abc import Iterable
 from functools import cache
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count
 
 from archive import registry
@@ -26,19 +27,19 @@ def paths_of(model) -> tuple[str, ...]:
     """The relations through which the type's place filter finds its records; () if it has none."""
     from archive.filters import PublicIdFilter, filterset_for  # the filters read these keys
 
-    for flt in filterset_for(model).base_filters.values():
-        if isinstance(flt, PublicIdFilter) and flt.with_descendants:
-            return tuple(flt.paths)
-    return ()
+    found = [
+        f for f in filterset_for(model).base_filters.values() if isinstance(f, PublicIdFilter) and f.with_descendants
+    ]
+    if len(found) > 1:  # one set of keys per type: the filter, its option counts and the map all read them
+        raise ImproperlyConfigured(f"{model.__name__} has more than one filter with the places within a place")
+    return tuple(found[0].paths) if found else ()
 
 
-def counts(records, paths) -> dict[int, int]:
-    """For each public place, how many of `records` (a queryset of one type's public records) its place filter
-    through `paths` would find: the records there or at a public place within it. One aggregate query over the
+def counts(records) -> dict[int, int]:
+    """For each public place, how many of `records` (a queryset of one type's public records) the type's place
+    filter would find there: the records there or at a public place within it. One aggregate query over the
     stored keys; a record is counted once per place however many of its places lie within it (a key is unique
     per record and place)."""
-    if tuple(paths) != paths_of(records.model):
-        raise ValueError(f"The place keys of {records.model.__name__} follow {paths_of(records.model)}, not {paths}")
     key = registry.key_of(records.model)
     inside = PublicPlace.objects.filter(record_type=key, object_id__in=records.order_by().values("pk"))
     rows = inside.order_by().values("place_id").annotate(n=Count("object_id")).values_list("place_id", "n")
