@@ -33,6 +33,11 @@ def is_ignored(name: str) -> bool:
     return name in IGNORED_PARAMS or name.startswith(IGNORED_PREFIXES)
 
 
+def is_for_filters(name: str) -> bool:
+    """Whether a FilterSet reads the parameter or refuses it: neither a control parameter nor an ignored one."""
+    return name not in CONTROL_PARAMS and not is_ignored(name)
+
+
 class UtcDateTimeField(IsoDateTimeField):
     """An ISO 8601 time, normalised to UTC so that any offset the client sends is one the database takes."""
 
@@ -107,8 +112,7 @@ class StrictFilterSet(filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        known = set(self.filters) | CONTROL_PARAMS
-        self.unknown = sorted(name for name in data or {} if name not in known and not is_ignored(name))
+        self.unknown = sorted(name for name in data or {} if is_for_filters(name) and name not in self.filters)
 
     def is_valid(self):
         if not super().is_valid():

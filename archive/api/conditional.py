@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from django.db import connections, router
 from django.db.models import Subquery
 from django.utils.cache import get_conditional_response
-from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_etags, quote_etag
 from django.utils.timezone import is_aware
 from django.utils.translation import get_language, gettext_lazy
@@ -87,10 +86,8 @@ def _version_query(model, alias: str) -> tuple[str, tuple]:
 
 
 def _as_time(value):
-    """A time as a raw cursor gives it, as an aware datetime: PostgreSQL's are aware; SQLite's come naive (or as
-    text), in UTC, as the database stores them."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
+    """A time as a raw cursor gives it, as an aware datetime: PostgreSQL's are aware; SQLite's come naive, in UTC,
+    as the database stores them."""
     if value is None or is_aware(value):
         return value
     return value.replace(tzinfo=dt.UTC)

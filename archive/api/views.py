@@ -32,7 +32,7 @@ from archive.api import conditional, docs, errors, export, serializers, writes
 from archive.api.export import STREAM_REQUESTS, StreamRequest
 from archive.api.jsonstream import json_stream
 from archive.api.pagination import ArchiveCursorPagination
-from archive.filters import CONTROL_PARAMS, filterset_for, is_ignored
+from archive.filters import filterset_for, is_for_filters
 from archive.registry import RecordType
 from archive.translations import api_language
 
@@ -46,7 +46,7 @@ class ArchiveFilterBackend(DjangoFilterBackend):
     parameter for it to read or refuse: a plain page of a list (cursor, page size, ordering) costs no form."""
 
     def filter_queryset(self, request, queryset, view):
-        if all(name in CONTROL_PARAMS or is_ignored(name) for name in request.query_params):
+        if not any(is_for_filters(name) for name in request.query_params):
             return queryset
         return super().filter_queryset(request, queryset, view)
 
