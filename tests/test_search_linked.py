@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from archive import models, registry, search
+from archive.dates import DatePrecision
 from archive.filters import filterset_for
 from tests import factories
 
@@ -120,3 +121,56 @@ def test_results_carry_their_type_and_date(world, client):
     body = client.get("/api/v1/search/", {"q": "Marand"}).json()
     dates = {r["id"]: r["date"] for r in body["results"]}
     assert dates["strike"] == result.date and dates["marand"] == ""
+
+
+@pytest.fixture
+def busy(db):
+    """A city with more records (of three types, some on one day, some undated) than a page of results holds."""
+    city = factories.PlaceFactory(name="Khoy", public_id="khoy")
+    bazaar = factories.PlaceFactory(name="Old bazaar", public_id="old-bazaar", parent=city)
+    undated = {"date_start": None, "date_precision": DatePrecision.UNDATED}
+    for n in range(14):
+        day = {"date_start": dt.date(2020, 10, 1 + n % 4)} if n % 5 else undated
+        protest = factories.ProtestFactory(title=f"Rally {n}", public_id=f"r{n}", **day)
+        protest.places.add(bazaar if n % 2 else city)
+        factories.ArrestFactory(public_id=f"a{n}", place=city, **day)
+        if n < 6:
+            factories.StatementFactory(title=f"Said {n}", public_id=f"s{n}", place=bazaar, **day)
+    search.rebuild()
+
+
+def newest_first(found: list) -> list:
+    """The linked records as "newest first" means it: by date (undated last), ties by type, then by id."""
+
+    def order(result):
+        date = result.record.date_start
+        return (date is None, -(date.toordinal() if date else 0), result.record_type, result.record.pk)
+
+    return sorted(found, key=order)
+
+
+@pytest.mark.parametrize("limit", [1, 4, 9, 20, 50])
+def test_a_busy_place_gives_its_newest_linked_records_whatever_the_limit(busy, limit):
+    """Search reads only each type's newest keys in the place (archive.search.linked): a page of any size is the
+    same as the start of the full list, in the full list's order, which is newest first."""
+    everything = search.search("Khoy", limit=100)
+    assert everything[0].record.public_id == "khoy"
+    linked = everything[1 : 1 + 14 + 14 + 6]  # every protest, arrest and statement in Khoy or its bazaar, then the rest
+    assert {r.record.public_id for r in linked} == {f"{t}{n}" for t in "ra" for n in range(14)} | {
+        f"s{n}" for n in range(6)
+    }
+    assert [r.record.public_id for r in linked] == [r.record.public_id for r in newest_first(linked)]
+    page = [r.record.public_id for r in search.search("Khoy", limit=limit)]
+    assert page == [r.record.public_id for r in everything][:limit]
+
+
+def test_an_exclusion_still_fills_the_page_from_a_busy_place(busy):
+    newest = [r.record.public_id for r in search.search("Khoy", limit=100)][1:]
+    for protest in models.Protest.objects.filter(public_id__in=[p for p in newest if p.startswith("r")][:3]):
+        protest.description = "cancelled"  # the three newest protests: among the first six found without -cancelled
+        protest.save()
+    search.rebuild()
+    found = [r.record.public_id for r in search.search("Khoy -cancelled", limit=6)]
+    excluded = set(models.Protest.objects.filter(description="cancelled").values_list("public_id", flat=True))
+    assert excluded and not excluded & set(found)
+    assert found == ["khoy", *[p for p in newest if p not in excluded][:5]]

@@ -43,11 +43,18 @@ class PublicDocument(models.Model):
 
 class PublicPlace(models.Model):
     """A public record is in this public place, directly or within it: the key a list's place filter reads
-    (every public ancestor of the record's places, up to the first that is not public)."""
+    (every public ancestor of the record's places, up to the first that is not public), with the record's date,
+    so the newest records in a place are the first entries of an index."""
 
     record_type = models.CharField(_("type"), max_length=20, help_text=_("protests, arrests, statements…"))
     object_id = models.PositiveBigIntegerField(_("record"), help_text=_("Internal id of the public record."))
     place_id = models.PositiveBigIntegerField(_("place"), help_text=_("Internal id of a public place it is in."))
+    date = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("The record's first day (empty if undated or its type has no date): newest first in a place."),
+    )
 
     class Meta:
         verbose_name = _("public record's place")
@@ -57,6 +64,8 @@ class PublicPlace(models.Model):
                 fields=["record_type", "place_id", "object_id"], name="archive_publicplace_one_per_place"
             )
         ]
+        # On PostgreSQL also `publicplace_newest` (record_type, place_id, date DESC NULLS LAST, object_id): the newest
+        # records of a type in a place, in order, for search (migration 0017; SQLite refuses NULLS LAST in an index).
         indexes = [models.Index(fields=["record_type", "object_id"], name="publicplace_record")]
 
     def __str__(self) -> str:

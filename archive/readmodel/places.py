@@ -4,6 +4,8 @@ reads (one indexed semi-join) instead of walking the place tree a query per leve
 A record at a site in Tabriz is in the site, in Tabriz, in East Azerbaijan and in Iran — up to the first
 place that is not public, as the filter's walk down through public places found it: a record at a hidden
 site is not found under its city. A place's own keys are the places it lies within (the `within` filter).
+Each key carries its record's date, so the newest records in a place are read in order from an index (search's
+"what happened in the place it names", `archive.search.linked`).
 
 When a place changes, records elsewhere may need new keys: those in any place beneath it, if the place
 became public or stopped being so, or moved (its own keys changed). `refresh` finds them from the stored
@@ -51,12 +53,18 @@ def public_parents() -> dict[int, int | None]:
     return dict(Place.objects.published().values_list("pk", "parent_id"))
 
 
+def dated(model) -> bool:
+    """Whether the type's records have a date their keys carry (the one search ranks them by: `date_start`)."""
+    return any(field.name == "date_start" for field in model._meta.concrete_fields)
+
+
 def derive(model, pks: Iterable[int], parents: dict[int, int | None]) -> list[PublicPlace]:
     paths = paths_of(model)
     if not paths:
         return []
     key = registry.key_of(model)
     public = model.objects.published().filter(pk__in=list(pks)).order_by()
+    dates = dict(public.values_list("pk", "date_start")) if dated(model) else {}
     found: set[tuple[int, int]] = set()
     for path in paths:
         for pk, place_id in public.values_list("pk", path):
@@ -65,7 +73,9 @@ def derive(model, pks: Iterable[int], parents: dict[int, int | None]) -> list[Pu
             while place_id in parents and (pk, place_id) not in found:
                 found.add((pk, place_id))
                 place_id = parents[place_id]
-    return [PublicPlace(record_type=key, object_id=pk, place_id=place) for pk, place in sorted(found)]
+    return [
+        PublicPlace(record_type=key, object_id=pk, place_id=place, date=dates.get(pk)) for pk, place in sorted(found)
+    ]
 
 
 def _stored(key: str, pks: list[int]) -> dict[int, frozenset[int]]:
@@ -77,13 +87,13 @@ def _stored(key: str, pks: list[int]) -> dict[int, frozenset[int]]:
 
 
 def write(model, pks: list[int], parents: dict) -> None:
-    """Re-derive these records' keys (a chunk): keys no longer true go, new ones come, the others stay as they
-    are (so two writes re-keying the same record do not collide)."""
+    """Re-derive these records' keys (a chunk): keys no longer true (or of a record whose date changed) go, new
+    ones come, the others stay as they are (so two writes re-keying the same record do not collide)."""
     key = registry.key_of(model)
     fresh = derive(model, pks, parents)
-    wanted = {(row.object_id, row.place_id) for row in fresh}
-    stored = PublicPlace.objects.filter(record_type=key, object_id__in=pks).values_list("pk", "object_id", "place_id")
-    gone = [pk for pk, object_id, place_id in stored if (object_id, place_id) not in wanted]
+    wanted = {(row.object_id, row.place_id, row.date) for row in fresh}
+    stored = PublicPlace.objects.filter(record_type=key, object_id__in=pks)
+    gone = [pk for pk, *row in stored.values_list("pk", "object_id", "place_id", "date") if tuple(row) not in wanted]
     for start in range(0, len(gone), CHUNK):
         PublicPlace.objects.filter(pk__in=gone[start : start + CHUNK]).delete()
     PublicPlace.objects.bulk_create(fresh, batch_size=CHUNK, ignore_conflicts=True)
@@ -138,11 +148,12 @@ def differences(model, pks: list[int], parents: dict) -> list[str]:
     if not paths_of(model):
         return []
     key = registry.key_of(model)
-    stored = set(PublicPlace.objects.filter(record_type=key).values_list("object_id", "place_id"))
+    stored = set(PublicPlace.objects.filter(record_type=key).values_list("object_id", "place_id", "date"))
     fresh = set()
     for start in range(0, len(pks), CHUNK):
-        fresh |= {(row.object_id, row.place_id) for row in derive(model, pks[start : start + CHUNK], parents)}
-    return [
-        f"{key} {pk}: in place {place} {'but not stored' if (pk, place) in fresh else 'stored, but not'}"
-        for pk, place in sorted(stored ^ fresh)
-    ]
+        fresh |= {(row.object_id, row.place_id, row.date) for row in derive(model, pks[start : start + CHUNK], parents)}
+    found = []
+    for pk, place, date in sorted(stored ^ fresh, key=lambda row: (row[0], row[1], str(row[2]))):
+        where = "but not stored" if (pk, place, date) in fresh else "stored, but not"
+        found.append(f"{key} {pk}: in place {place}, dated {date or '-'}, {where}")
+    return found

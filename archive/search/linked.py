@@ -12,6 +12,7 @@ named thing a query can reach.
 
 from functools import cache
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q
 
 from archive import models, registry
@@ -52,29 +53,61 @@ def anchors(ranked: list) -> list:
 
 def linked_entries(entries, parsed: ParsedQuery, found: list, limit: int) -> list:
     """Public entries (of `entries`, already narrowed to public ones and the wanted types) of records
-    linked to the named things in `found`, newest first, at most `limit`: one query."""
+    linked to the named things in `found`, newest first, at most `limit`: one query, and a short one per type
+    for each named place."""
     by_type: dict[str, list[int]] = {}
     for entry in found:
         by_type.setdefault(entry.record_type, []).append(entry.object_id)
     condition = Q()
+    in_places: dict[registry.RecordType, list[int]] = {}
     for key, ids in by_type.items():
         for target, paths, with_descendants in links(key):
             if with_descendants:  # in the places or any public place within them: the read model's keys
-                keys = models.PublicPlace.objects.filter(record_type=target.key, place_id__in=ids)
-                condition |= Q(record_type=target.key, object_id__in=keys.values("object_id"))
+                in_places.setdefault(target, []).extend(ids)
                 continue
             reached = Q()
             for path in paths:
                 reached |= Q(**{f"{path}__in": ids})
             public = target.model.objects.published().filter(reached).values("pk")
             condition |= Q(record_type=target.key, object_id__in=public)
+    # Only exclusions (-word) can drop a record in a place from the newest `limit`; then every key is read.
+    condition |= _in_places(in_places, None if parsed.exclusions else limit)
     if not condition:
         return []
     linked = entries.filter(condition)
     for words in parsed.exclusions:
         linked = linked.exclude(like_q(words))
-    linked = linked.order_by(F("date").desc(nulls_last=True), "pk")[:limit]
+    # Ties on the date in the order the keys give them (see `_in_places`).
+    linked = linked.order_by(F("date").desc(nulls_last=True), "record_type", "object_id")[:limit]
     result = list(linked)
     for entry in result:
         entry.exact = 0
     return result
+
+
+def _in_places(places: dict[registry.RecordType, list[int]], limit: int | None) -> Q:
+    """The entries of records of each type in its places or any public place within them, from the read model's
+    keys. With a `limit`, only the newest `limit` of each type in each place: the newest `limit` linked records
+    are among them (a record ranked k-th among all is at most k-th in each of its places, ties on the date broken
+    by type, then by id, both here and in the linked list), and the keys' index (`publicplace_newest`) gives each
+    place's newest in order — for a busy city the place's few newest keys, not all its records' entries."""
+    if not places:
+        return Q()
+    if limit is None:
+        condition = Q()
+        for target, ids in places.items():
+            keys = models.PublicPlace.objects.filter(record_type=target.key, place_id__in=ids).values("object_id")
+            condition |= Q(record_type=target.key, object_id__in=keys)
+        return condition
+    newest = (F("date").desc(nulls_last=True), "object_id")
+    reached: dict[str, list[int]] = {}
+    for target, ids in places.items():
+        for place in sorted(set(ids)):  # one short index scan each (a few: at most MAX_ANCHORS places)
+            keys = models.PublicPlace.objects.filter(record_type=target.key, place_id=place).order_by(*newest)
+            reached.setdefault(target.key, []).extend(keys.values_list("object_id", flat=True)[:limit])
+    condition = Q()
+    for target in places:
+        if reached.get(target.key):  # by content type: the entries' unique index finds each one
+            content_type = ContentType.objects.get_for_model(target.model)
+            condition |= Q(content_type=content_type, object_id__in=sorted(set(reached[target.key])))
+    return condition
