@@ -11,6 +11,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import translation
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -238,6 +239,78 @@ def test_renaming_a_province_does_not_re_key_what_is_in_it():
     province.save()
     after = list(PublicPlace.objects.filter(record_type="protests").values_list("object_id", "place_id", "pk"))
     assert after == before  # the same rows, not deleted and written again
+
+
+def test_a_records_place_keys_carry_its_date_and_move_with_it():
+    """Search reads a place's newest records from the keys' dates (archive.search.linked): an edit of the date
+    re-dates every key of the record, and an undated record's keys have no date."""
+    province = PlaceFactory()
+    city = PlaceFactory(parent=province)
+    protest = ProtestFactory(date_start=dt.date(2020, 10, 3))
+    protest.places.add(city)
+
+    def dates():
+        return set(
+            PublicPlace.objects.filter(record_type="protests", object_id=protest.pk).values_list("date", flat=True)
+        )
+
+    assert dates() == {dt.date(2020, 10, 3)}
+    protest.date_start = dt.date(2020, 11, 9)
+    protest.save()
+    assert dates() == {dt.date(2020, 11, 9)}
+    assert set(PublicPlace.objects.filter(record_type="places").values_list("date", flat=True)) == {None}
+    assert_agrees()
+
+
+def test_rebuild_public_check_names_a_key_whose_date_is_stale(capsys):
+    protest = ProtestFactory(date_start=dt.date(2020, 10, 3))
+    protest.places.add(PlaceFactory())
+    PublicPlace.objects.filter(record_type="protests").update(date=dt.date(1999, 1, 1))  # behind the write path
+    with pytest.raises(CommandError):
+        call_command("rebuild_public", "--check")
+    assert "dated 1999-01-01, stored, but not" in capsys.readouterr().out
+    call_command("rebuild_public")
+    assert_agrees()
+
+
+def test_records_listed_in_a_document_are_in_one_order_however_many_are_derived_together():
+    """Two places with one name: the protest's document lists them in the same order whether it is derived alone
+    (an edit) or with a thousand others (a rebuild), so `rebuild_public --check` finds no difference."""
+    first, second = PlaceFactory(name="Qızıltala"), PlaceFactory(name="Qızıltala")
+    protest = ProtestFactory()
+    protest.places.add(second, first)
+    others = ProtestFactory.create_batch(3)
+    alone = [row.document for row in readmodel.derive(Protest, [protest.pk])]
+    together = [row.document for row in readmodel.derive(Protest, [o.pk for o in others] + [protest.pk])]
+    assert [p["id"] for p in stored(protest)["places"]] == [first.public_id, second.public_id]
+    assert alone == [doc for doc in together if f'"{protest.public_id}"' in doc]
+    assert_agrees()
+
+
+def listed_models() -> set:
+    """The models whose rows a public document lists: what deriving the documents prefetches."""
+    found = set()
+    for record_type in registry.TYPES:
+        for read in SERIALIZERS[record_type.key].reads()[1]:
+            if isinstance(read, Prefetch):
+                found.add(read.queryset.model)
+                continue
+            model = record_type.model
+            for name in read.split("__"):
+                model = model._meta.get_field(name).related_model
+            found.add(model)
+    return found
+
+
+@pytest.mark.parametrize("model", sorted(listed_models(), key=lambda model: model.__name__))
+def test_every_listed_model_has_a_total_order(model):
+    """The default order of what a document lists (places, names, texts, claims…) ends with the primary key or a
+    unique field: equal names otherwise come in whatever order a query plan reads them, and on PostgreSQL that
+    differs between deriving one record and a thousand (`rebuild_public --check` then finds false differences)."""
+    assert model._meta.ordering, f"{model.__name__} has no default order"
+    last = model._meta.ordering[-1].lstrip("-")
+    field = model._meta.pk if last == "pk" else model._meta.get_field(last)
+    assert field.unique, f"{model.__name__}.Meta.ordering {model._meta.ordering} can tie"
 
 
 def test_a_record_hidden_behind_the_write_paths_back_is_not_served_before_the_rebuild(client):

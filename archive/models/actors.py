@@ -50,7 +50,7 @@ class Person(Record):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         permissions = record_permissions("person")
@@ -117,7 +117,7 @@ class Organization(Record):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         permissions = record_permissions("organization")
@@ -169,7 +169,7 @@ class Affiliation(PartialDate):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["person", "date_start"]
+        ordering = ["person", "date_start", "pk"]
         verbose_name = _("role or affiliation")
         verbose_name_plural = _("roles and affiliations")
         constraints = list(PartialDate._meta.constraints)

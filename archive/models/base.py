@@ -401,7 +401,7 @@ class OtherName(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["language", "name"]
+        ordering = ["language", "name", "pk"]
         constraints = [
             choices_check("kind", NameKind),
             # One alias per name and language for each entity.
@@ -473,6 +473,7 @@ class CountClaim(models.Model):
 
     class Meta:
         abstract = True
+        ordering = ["pk"]  # in the order they were entered
         constraints = [
             choices_check("claimant_kind", ClaimantKind),
             models.CheckConstraint(

@@ -58,7 +58,7 @@ class Slogan(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["text"]
+        ordering = ["text", "pk"]
         verbose_name = _("slogan")
         verbose_name_plural = _("slogans")
         constraints = [models.UniqueConstraint(fields=["text", "language"], name="archive_slogan_unique_text")]
@@ -112,7 +112,7 @@ class Protest(Record, PartialDate):
     history = HistoricalRecords(m2m_fields=[places, organizers, slogans])
 
     class Meta:
-        ordering = ["date_start", "title"]
+        ordering = ["date_start", "title", "pk"]
         verbose_name = _("protest")
         verbose_name_plural = _("protests")
         permissions = record_permissions("protest")

@@ -108,7 +108,7 @@ class MediaOutlet(Record):
     history = HistoricalRecords(m2m_fields=[languages])
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         verbose_name = _("media outlet")
         verbose_name_plural = _("media outlets")
         permissions = record_permissions("mediaoutlet")

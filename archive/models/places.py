@@ -64,7 +64,7 @@ class Place(Record):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         verbose_name = _("place")
         verbose_name_plural = _("places")
         permissions = record_permissions("place")

@@ -101,7 +101,7 @@ class Source(Record, PartialDate):
     history = HistoricalRecords(m2m_fields=[author_people])
 
     class Meta:
-        ordering = ["date_start", "title"]
+        ordering = ["date_start", "title", "pk"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         permissions = record_permissions("source")

@@ -115,7 +115,7 @@ class Statement(Record, PartialDate):
     )
 
     class Meta:
-        ordering = ["date_start", "title"]
+        ordering = ["date_start", "title", "pk"]
         verbose_name = _("statement")
         verbose_name_plural = _("statements")
         permissions = record_permissions("statement")
@@ -148,7 +148,7 @@ class StatementText(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-is_original", "language"]
+        ordering = ["-is_original", "language", "pk"]
         verbose_name = _("statement text")
         verbose_name_plural = _("statement texts")
         constraints = [
