@@ -53,18 +53,14 @@ def public_parents() -> dict[int, int | None]:
     return dict(Place.objects.published().values_list("pk", "parent_id"))
 
 
-def dated(model) -> bool:
-    """Whether the type's records have a date their keys carry (the one search ranks them by: `date_start`)."""
-    return any(field.name == "date_start" for field in model._meta.concrete_fields)
-
-
 def derive(model, pks: Iterable[int], parents: dict[int, int | None]) -> list[PublicPlace]:
     paths = paths_of(model)
     if not paths:
         return []
     key = registry.key_of(model)
     public = model.objects.published().filter(pk__in=list(pks)).order_by()
-    dates = dict(public.values_list("pk", "date_start")) if dated(model) else {}
+    # The date search ranks a record by (its `date_start`), which search reads a place's newest records by.
+    dates = dict(public.values_list("pk", "date_start")) if registry.of(model).dated else {}
     found: set[tuple[int, int]] = set()
     for path in paths:
         for pk, place_id in public.values_list("pk", path):

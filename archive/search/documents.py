@@ -167,7 +167,7 @@ class _Reader:
         """The record's own columns the document and title read."""
         own = [entry for entry in self.entries if isinstance(entry, str) and "__" not in entry]
         own += [self.record_type.label_field] if self.record_type.label_field else []
-        own += ["date_start"] if any(f.name == "date_start" for f in self.record_type.model._meta.fields) else []
+        own += ["date_start"] if self.record_type.dated else []
         return tuple(dict.fromkeys([*own, "translations"]))
 
     @cached_property

@@ -100,14 +100,13 @@ def _in_places(places: dict[registry.RecordType, list[int]], limit: int | None) 
             condition |= Q(record_type=target.key, object_id__in=keys)
         return condition
     newest = (F("date").desc(nulls_last=True), "object_id")
-    reached: dict[str, list[int]] = {}
+    condition = Q()
     for target, ids in places.items():
+        reached: set[int] = set()
         for place in sorted(set(ids)):  # one short index scan each (a few: at most MAX_ANCHORS places)
             keys = models.PublicPlace.objects.filter(record_type=target.key, place_id=place).order_by(*newest)
-            reached.setdefault(target.key, []).extend(keys.values_list("object_id", flat=True)[:limit])
-    condition = Q()
-    for target in places:
-        if reached.get(target.key):  # by content type: the entries' unique index finds each one
+            reached.update(keys.values_list("object_id", flat=True)[:limit])
+        if reached:  # by content type: the entries' unique index finds each one
             content_type = ContentType.objects.get_for_model(target.model)
-            condition |= Q(content_type=content_type, object_id__in=sorted(set(reached[target.key])))
+            condition |= Q(content_type=content_type, object_id__in=sorted(reached))
     return condition
