@@ -34,9 +34,6 @@ MONTH_PRECISIONS = (
     DatePrecision.LATE_MONTH,
 )
 
-# Every precision a dated record can have (an undated record has no period to compare).
-DATED_PRECISIONS = tuple(p for p in DatePrecision.values if p != DatePrecision.UNDATED)
-
 # "about 18 October" may be off by this much either way.
 APPROXIMATE_SLACK = dt.timedelta(days=15)
 
@@ -115,44 +112,22 @@ def render(start: dt.date | None, end: dt.date | None, precision: str) -> str:
     return "%s – %s" % (first, last)
 
 
-def overlaps_q(prefix: str, lo: dt.date | None, hi: dt.date | None) -> Q:
-    """Q for records whose partial date overlaps the range [lo, hi].
+def period_of(start: dt.date | None, end: dt.date | None, precision: str) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day a partial date may stand for: "October 2020" → 1 and 31 October, "about 18 October"
+    → 3 October to 2 November; (None, None) when undated. Dated records keep it on their rows (`period_first`,
+    `period_last`: archive.readmodel.periods)."""
+    if start is None or precision == DatePrecision.UNDATED:
+        return None, None
+    return period_start(start, precision), period_end(end or start, precision)
 
-    A month-precise record overlaps any range that touches its month, a
-    year-precise record any range that touches its year, and so on. Undated
-    records never match a date filter. `prefix` is the field-name prefix,
-    e.g. "date" for date_start/date_end/date_precision.
-    """
-    start, end, precision = f"{prefix}_start", f"{prefix}_end", f"{prefix}_precision"
-    q = Q(**{f"{start}__isnull": False})
+
+def overlaps_q(lo: dt.date | None, hi: dt.date | None) -> Q:
+    """Q for records whose date may fall in the range [lo, hi]: their period (`period_of`, kept on the row) overlaps
+    it. A month-precise record overlaps any range that touches its month, a year-precise record any range that
+    touches its year, and so on. Undated records (no period) never match a date filter."""
+    q = Q(period_first__isnull=False)
     if hi is not None:
-        # The record's period begins on or before hi.
-        begins = Q()
-        for prec in DATED_PRECISIONS:
-            latest_start = _latest_start_for(hi, prec)
-            begins |= Q(**{precision: prec, f"{start}__lte": latest_start})
-        q &= begins
+        q &= Q(period_first__lte=hi)
     if lo is not None:
-        ends = Q()
-        for prec in DATED_PRECISIONS:
-            earliest = _earliest_end_for(lo, prec)
-            ends |= Q(**{precision: prec, f"{end}__isnull": True, f"{start}__gte": earliest})
-            ends |= Q(**{precision: prec, f"{end}__isnull": False, f"{end}__gte": earliest})
-        q &= ends
+        q &= Q(period_last__gte=lo)
     return q
-
-
-def _latest_start_for(hi: dt.date, precision: str) -> dt.date:
-    """The latest stored start whose period still begins on or before `hi`."""
-    if precision == DatePrecision.APPROXIMATE:
-        return _shift(hi, APPROXIMATE_SLACK)
-    # period_start(start) <= hi exactly when start lies no later than the end
-    # of the period that contains hi (for day precision that is hi itself).
-    return period_end(hi, precision)
-
-
-def _earliest_end_for(lo: dt.date, precision: str) -> dt.date:
-    """The earliest stored end (or start) whose period still reaches `lo`."""
-    if precision == DatePrecision.APPROXIMATE:
-        return _shift(lo, -APPROXIMATE_SLACK)
-    return period_start(lo, precision)

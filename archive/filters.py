@@ -242,7 +242,7 @@ class DateRangeMixin(filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         lo, hi = self.form.cleaned_data.get("date_from"), self.form.cleaned_data.get("date_to")
         if lo or hi:
-            queryset = queryset.filter(overlaps_q("date", lo, hi))
+            queryset = queryset.filter(overlaps_q(lo, hi))
         return queryset
 
 

@@ -65,7 +65,7 @@ def test_the_bounds_agree_with_the_archives_own_date_filter(package):
     ranges = [(D(2020, 10, 1), D(2020, 10, 31)), (D(2020, 11, 1), D(2020, 11, 5)), (D(1995, 6, 1), D(1995, 6, 1))]
     ranges += [(D(2020, 2, 29), D(2020, 3, 1)), (D(2020, 11, 3), D(2020, 11, 9))]
     for lo, hi in ranges:
-        found = set(m.Protest.objects.filter(overlaps_q("date", lo, hi)).values_list("public_id", flat=True))
+        found = set(m.Protest.objects.filter(overlaps_q(lo, hi)).values_list("public_id", flat=True))
         by_columns = {
             pid
             for pid, row in protests.items()

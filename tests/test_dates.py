@@ -83,7 +83,7 @@ def test_date_range_filter_respects_precision(start, end, precision, lo, hi, mat
     from archive.dates import overlaps_q
 
     protest = ProtestFactory(date_start=start, date_end=end, date_precision=precision)
-    found = Protest.objects.filter(overlaps_q("date", lo, hi)).filter(pk=protest.pk).exists()
+    found = Protest.objects.filter(overlaps_q(lo, hi)).filter(pk=protest.pk).exists()
     assert found is matches
 
 

@@ -4,9 +4,10 @@ and what follows from it, derived once, at its end, inside the write's transacti
 - `capture` notes, before anything changes, each record's state (public or not, its public id) and,
   if it is public, which records show it;
 - `change` checks that the acting user may make the change (on the owning record) and notes it;
-- `apply` derives every side effect: tombstones for records that stopped being public, a new
-  `updated` for every record whose public form changed (the changed records, the records that
-  showed them before and those that show them now), their search entries, their public documents
+- `apply` derives every side effect: a dated record's period keys (archive.readmodel.periods), tombstones
+  for records that stopped being public, a new `updated` for every record whose public form changed (the
+  changed records, the records that showed them before and those that show them now), their search
+  entries, their public documents
   (archive.readmodel: re-derived, or removed for records no longer public), the mark that tells the
   data package it may be out of date, and a new generation of the response cache.
 """
@@ -20,6 +21,7 @@ from django.utils import timezone
 from archive import cache, readmodel, registry, search
 from archive.changes.state import State, refusal, states
 from archive.models import ArchiveState, Tombstone
+from archive.readmodel import periods
 from archive.registry import graph
 
 CHUNK = 1000
@@ -179,6 +181,7 @@ class Changeset:
                     shown_now.append(pk)
                 elif pk in self.before[model] and self.before[model][pk] is None and not self.fresh:
                     returned[key][now_state.public_id] = now_state.tombstone_status()
+            periods.refresh(model, after)  # a dated record's own row: its period keys first
             touch[model] |= set(after) - self.saved[model]
             reindex[model] |= set(after)
             for shower, pks in ({} if self.fresh else graph.dependents(model, shown_now)).items():

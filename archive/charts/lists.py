@@ -3,9 +3,9 @@
 They count the very queryset the list shows (its FilterSet's `qs`), in a few aggregate queries whatever the
 list's size, within the time budget the list's facet counts have. Each bar and each dot is a link to the list
 narrowed to that period or place, every other parameter kept, and finds exactly the records the bar or dot
-counts: a bar counts every record whose date may fall in its period, by the rule the date filter uses
-(`dates.overlaps_q`: a record known only to its month may fall in any week of it), so a record dated loosely
-counts in each period it may fall in. The part of a bar dated within its period is drawn darker.
+counts: a bar counts every record whose date may fall in its period, by the rule the date filter uses (the
+period keys `dates.overlaps_q` compares: a record known only to its month may fall in any week of it), so a
+record dated loosely counts in each period it may fall in. The part of a bar dated within its period is drawn darker.
 """
 
 import datetime as dt
@@ -31,7 +31,6 @@ from archive.charts import (
     next_bucket,
 )
 from archive.charts.places import ancestry, public_places
-from archive.dates import DatePrecision, period_end, period_start
 from archive.dialect import within_time_budget
 from archive.filters import DateRangeMixin
 from archive.models import Place
@@ -147,11 +146,12 @@ def _narrowed(request, **params) -> str:
 # --- when -------------------------------------------------------------------------------------------
 
 
-def period_rows(records) -> list[tuple[dt.date | None, dt.date | None, str, int]]:
-    """(start, end, precision, how many) of the records: one query, grouped in the database."""
+def period_rows(records) -> list[tuple[dt.date | None, dt.date | None, int]]:
+    """(first, last possible day, how many) of the records: their period keys (None for undated), one query,
+    grouped in the database."""
     count = Count("pk", distinct=True) if records.query.distinct else Count("pk")
-    grouped = records.order_by().values("date_start", "date_end", "date_precision").annotate(n=count)
-    return [(r["date_start"], r["date_end"], r["date_precision"], r["n"]) for r in grouped]
+    grouped = records.order_by().values("period_first", "period_last").annotate(n=count)
+    return [(r["period_first"], r["period_last"], r["n"]) for r in grouped]
 
 
 def _series() -> list[tuple[str, str]]:
@@ -165,13 +165,8 @@ def list_timeline(request, filterset) -> ListTimeline:
     chosen = filterset.form.cleaned_data
     lo, hi = chosen.get("date_from"), chosen.get("date_to")
     rows = period_rows(filterset.qs)
-    undated = sum(n for start, _end, precision, n in rows if start is None or precision == DatePrecision.UNDATED)
-    # Each dated record's period, as the date filter reads it.
-    periods = [
-        (period_start(start, precision), period_end(end or start, precision), n)
-        for start, end, precision, n in rows
-        if start is not None and precision != DatePrecision.UNDATED
-    ]
+    undated = sum(n for first, _last, n in rows if first is None)
+    periods = [(first, last, n) for first, last, n in rows if first is not None]  # as the date filter reads them
     key = filterset.queryset.model._meta.model_name
     chart = ListTimeline(
         unit=YEAR,

@@ -207,19 +207,15 @@ def _render_date(start, end, precision, language) -> str:
 
 
 def date_earliest(row):
-    """The first day the partial date may stand for: the start of the period its start day stands for at
-    its precision (archive.dates, as the archive's date filters read it); None when undated."""
-    if row.date_start is None or row.date_precision == dates.DatePrecision.UNDATED:
-        return None
-    return dates.period_start(row.date_start, row.date_precision)
+    """The first day the partial date may stand for (`dates.period_of`, the period keys the archive's date filters
+    compare); None when undated."""
+    return dates.period_of(row.date_start, row.date_end, row.date_precision)[0]
 
 
 def date_latest(row):
-    """The last day the partial date may stand for: the end of the period its end day (else its start day)
-    stands for at its precision; None when undated."""
-    if row.date_start is None or row.date_precision == dates.DatePrecision.UNDATED:
-        return None
-    return dates.period_end(row.date_end or row.date_start, row.date_precision)
+    """The last day the partial date may stand for: the end of the period its end day (else its start day) stands
+    for at its precision; None when undated."""
+    return dates.period_of(row.date_start, row.date_end, row.date_precision)[1]
 
 
 BOUNDS_RULE = (

@@ -243,6 +243,32 @@ class PartialDate(models.Model):
         return _rendered_date(self.date_start, self.date_end, self.date_precision, get_language())
 
 
+class PeriodKeys(models.Model):
+    """The first and last day a dated record's date may stand for (`dates.period_of`), kept on its own row by the
+    write path (archive.readmodel.periods) from the date and its precision: the date filter and the lists'
+    timelines compare these two days instead of working out every precision's period in each query."""
+
+    period_first = models.DateField(
+        _("earliest possible day"),
+        null=True,
+        editable=False,
+        help_text=_("Kept by the archive from the date and its precision; empty when undated."),
+    )
+    period_last = models.DateField(
+        _("latest possible day"),
+        null=True,
+        editable=False,
+        help_text=_("Kept by the archive from the date and its precision; empty when undated."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+# Not in a record's history: they follow from the date, which is (a version's keys may be a change behind).
+PERIOD_KEYS = ["period_first", "period_last"]
+
+
 def record_constraints(*extra) -> list:
     """Constraints inherited from Record (and PartialDate) plus a model's own.
 

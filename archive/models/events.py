@@ -7,9 +7,11 @@ from simple_history.models import HistoricalRecords
 
 from archive.models.actors import Organization, Person
 from archive.models.base import (
+    PERIOD_KEYS,
     CountClaim,
     Language,
     PartialDate,
+    PeriodKeys,
     Record,
     choices_check,
     dated_record_constraints,
@@ -67,7 +69,7 @@ class Slogan(models.Model):
         return self.text
 
 
-class Protest(Record, PartialDate):
+class Protest(Record, PartialDate, PeriodKeys):
     title = models.CharField(_("title"), max_length=300, help_text=_("Short public title, e.g. “Rally in Ardabil”."))
     kind = models.CharField(_("kind"), max_length=20, choices=ProtestKind, help_text=_("Rally, march, shop closure…"))
     event_status = models.CharField(
@@ -109,7 +111,7 @@ class Protest(Record, PartialDate):
         help_text=_("The place the protest was about, where that is not where it was held (e.g. Shusha)."),
     )
 
-    history = HistoricalRecords(m2m_fields=[places, organizers, slogans])
+    history = HistoricalRecords(m2m_fields=[places, organizers, slogans], excluded_fields=PERIOD_KEYS)
 
     class Meta:
         ordering = ["date_start", "title", "pk"]
@@ -145,7 +147,7 @@ class ArrestOutcome(models.TextChoices):
     ACQUITTED = "acquitted", _("acquitted")
 
 
-class Arrest(Record, PartialDate):
+class Arrest(Record, PartialDate, PeriodKeys):
     """A named person's detention, or an unnamed group's with count claims."""
 
     person = models.ForeignKey(
@@ -209,7 +211,7 @@ class Arrest(Record, PartialDate):
     outcome_note = models.TextField(_("outcome details"), blank=True, help_text=_("Sentence, bail terms and the like."))
     description = models.TextField(_("description"), blank=True, help_text=_("Public account."))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=PERIOD_KEYS)
 
     class Meta:
         ordering = ["date_start", "pk"]

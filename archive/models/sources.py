@@ -8,8 +8,10 @@ from simple_history.models import HistoricalRecords
 
 from archive.models.actors import Person
 from archive.models.base import (
+    PERIOD_KEYS,
     Language,
     PartialDate,
+    PeriodKeys,
     Record,
     choices_check,
     dated_record_constraints,
@@ -29,7 +31,7 @@ class SourceKind(models.TextChoices):
     FOOTNOTE_ONLY = "footnote_only", _("reference known only from a footnote")
 
 
-class Source(Record, PartialDate):
+class Source(Record, PartialDate, PeriodKeys):
     """A bibliographic item. Its date (date_start…) is the publication date."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=SourceKind, help_text=_("What sort of item this is."))
@@ -98,7 +100,7 @@ class Source(Record, PartialDate):
         help_text=_("The reference exactly as the citing work prints it, errors included."),
     )
 
-    history = HistoricalRecords(m2m_fields=[author_people])
+    history = HistoricalRecords(m2m_fields=[author_people], excluded_fields=PERIOD_KEYS)
 
     class Meta:
         ordering = ["date_start", "title", "pk"]

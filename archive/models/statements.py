@@ -7,9 +7,11 @@ from simple_history.models import HistoricalRecords
 
 from archive.models.actors import Organization, Person
 from archive.models.base import (
+    PERIOD_KEYS,
     CountClaim,
     Language,
     PartialDate,
+    PeriodKeys,
     Record,
     choices_check,
     dated_record_constraints,
@@ -36,7 +38,7 @@ class StatementForm(models.TextChoices):
     OFFICIAL_REMARK = "official_remark", _("official remark")
 
 
-class Statement(Record, PartialDate):
+class Statement(Record, PartialDate, PeriodKeys):
     title = models.CharField(
         _("title"), max_length=300, help_text=_("Short public title, e.g. “GAMAC statement of support”.")
     )
@@ -104,6 +106,7 @@ class Statement(Record, PartialDate):
     )
 
     history = HistoricalRecords(
+        excluded_fields=PERIOD_KEYS,
         m2m_fields=[
             speaker_people,
             speaker_organizations,
@@ -111,7 +114,7 @@ class Statement(Record, PartialDate):
             about_protests,
             about_arrests,
             about_statements,
-        ]
+        ],
     )
 
     class Meta:

@@ -144,8 +144,9 @@ def _write_phase(ctx, sink, tables, producer) -> None:
 
 
 def _write_index(report, *, postgres: bool) -> None:
-    """Every record's search entry and public documents, derived as every write derives them. On PostgreSQL the
-    entries' GIN indexes are dropped first and built again after, which is faster than growing them row by row."""
+    """Every record's search entry, public documents and period keys, derived as every write derives them. On
+    PostgreSQL the entries' GIN indexes are dropped first and built again after, which is faster than growing them
+    row by row."""
     table = m.SearchEntry._meta.db_table
     rebuild = pgbulk.drop_secondary(connection, [table], everything=False) if postgres else []
     with changes.recording(fresh=True):
@@ -156,9 +157,10 @@ def _write_index(report, *, postgres: bool) -> None:
     report.counts["searchentry"] = m.SearchEntry.objects.count()
     if rebuild:
         report.rebuilt = sorted([*report.rebuilt, *pgbulk.rebuild(connection, rebuild)], reverse=True)
-    if postgres:  # the public read model was written with the entries: its statistics too
+    if postgres:  # the public read model and the dated records' period keys were written with the entries
         read_model = [m.PublicDocument._meta.db_table, m.PublicPlace._meta.db_table]
-        pgbulk.analyze(connection, [table, *read_model])
+        dated = [t.model._meta.db_table for t in registry.TYPES if t.dated]
+        pgbulk.analyze(connection, [table, *read_model, *dated])
 
 
 def _timed(report, log, name, work) -> None:
