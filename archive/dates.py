@@ -125,7 +125,9 @@ def overlaps_q(lo: dt.date | None, hi: dt.date | None) -> Q:
     """Q for records whose date may fall in the range [lo, hi]: their period (`period_of`, kept on the row) overlaps
     it. A month-precise record overlaps any range that touches its month, a year-precise record any range that
     touches its year, and so on. Undated records (no period) never match a date filter."""
-    q = Q(period_first__isnull=False)
+    if lo is None and hi is None:
+        return Q(period_first__isnull=False)
+    q = Q()  # a comparison with the keys of an undated record (NULL) is never true
     if hi is not None:
         q &= Q(period_first__lte=hi)
     if lo is not None:

@@ -153,7 +153,7 @@ class PublicIdFilter(filters.CharFilter):
     def apply(self, queryset, name, value):
         # Resolved first (one indexed lookup), so that the list's query names the id and the planner can tell a
         # province holding a third of the records from a village holding three.
-        ids = list(self.target.objects.published().filter(public_id=value).values_list("pk", flat=True))
+        ids = list(self.target.objects.published().filter(public_id=value).order_by().values_list("pk", flat=True))
         if self.with_descendants:
             # The public read model's keys: records in the place or in any public place within it, up to the first
             # hidden one (a record at a hidden site is not found under its city) — one indexed semi-join.

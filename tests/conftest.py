@@ -48,17 +48,48 @@ def _article_module(django_db_setup, django_db_blocker):
         assert not connection.in_atomic_block, "take `article` as a fixture argument, not via getfixturevalue"
         outer = transaction.atomic()
         outer.__enter__()
+
+        def close():
+            if close in _open_loads:
+                _open_loads.remove(close)
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+
+        _open_loads.append(close)
         try:
             call_command("loaddata", *article_fixture_files(), verbosity=0)
-            yield
+            yield close
         finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+            close()
+
+
+# The module's article load while it is open (at most one): a transactional test closes it first.
+_open_loads: list = []
 
 
 @pytest.fixture
 def article(_article_module, db):
     """The archive's own data: the research article's records, loaded as `make run` loads them."""
+    assert _open_loads, "a transactional test of this module ran first and rolled the article back"
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _transactional_tests_start_outside_the_article(request, django_db_blocker):
+    """A transactional test runs outside any transaction, so the article loaded for the module's other tests is
+    rolled back first. pytest-django runs a file's transactional tests after its others; in one process another
+    module's tests come between, but with the suite spread over processes a file at a time (CI) they follow at
+    once, with the module's load still open."""
+    if _open_loads and _transactional(request.node):
+        with django_db_blocker.unblock():
+            for close in list(_open_loads):
+                close()
 
 
 def _must_run(path: str, item=None) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 
-from django.http import Http404, HttpResponsePermanentRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -263,7 +263,10 @@ class RecordViewSet(viewsets.ModelViewSet):
         withdrawal committed in between has retired, kept under the new generation's key."""
         stored = readmodel.one(self.model, public_id)
         if stored is not None:
-            return Response(json.loads(readmodel.absolute(stored.public_document, request)))
+            document = readmodel.absolute(stored.public_document, request)
+            if request.accepted_renderer.format == "json":  # the stored text as it is, as a list page serves it
+                return HttpResponse(document.encode(), content_type="application/json")
+            return Response(json.loads(document))
         withdrawn = self.model.objects.withdrawn().filter(restricted=False, public_id=public_id).first()
         if withdrawn is not None and withdrawn.withdrawn_reason:
             raise errors.Withdrawn(public_id=withdrawn.public_id, reason=withdrawn.withdrawn_reason)
