@@ -83,9 +83,9 @@ def _transactional(item) -> bool:
 @pytest.fixture(autouse=True)
 def _transactional_tests_start_outside_the_article(request, django_db_blocker):
     """A transactional test runs outside any transaction, so the article loaded for the module's other tests is
-    rolled back first. pytest-django runs a file's transactional tests after its others; in one process another
-    module's tests come between, but with the suite spread over processes a file at a time (CI) they follow at
-    once, with the module's load still open."""
+    rolled back first. pytest-django runs the transactional tests after all others, so another module's tests
+    usually come between; but spread over processes (CI), a process's last test before them may be of the same
+    module, its load still open."""
     if _open_loads and _transactional(request.node):
         with django_db_blocker.unblock():
             for close in list(_open_loads):

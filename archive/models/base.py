@@ -264,6 +264,17 @@ class PeriodKeys(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        # Set here too, so that the saved instance carries them at once and its row is written with them; the
+        # write path sets them for every other kind of write (bulk, raw fixture loads) and is what guarantees them.
+        from archive.dates import period_of
+
+        self.period_first, self.period_last = period_of(self.date_start, self.date_end, self.date_precision)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"date_start", "date_end", "date_precision"} & set(fields):
+            kwargs["update_fields"] = {*fields, *PERIOD_KEYS}
+        super().save(*args, **kwargs)
+
 
 # Not in a record's history: they follow from the date, which is (a version's keys may be a change behind).
 PERIOD_KEYS = ["period_first", "period_last"]
