@@ -5,7 +5,8 @@ list's size, within the time budget the list's facet counts have. Each bar and e
 narrowed to that period or place, every other parameter kept, and finds exactly the records the bar or dot
 counts: a bar counts every record whose date may fall in its period, by the rule the date filter uses (the
 period keys `dates.overlaps_q` compares: a record known only to its month may fall in any week of it), so a
-record dated loosely counts in each period it may fall in. The part of a bar dated within its period is drawn darker.
+record dated loosely counts in each period it may fall in. The part of a bar dated within its period is drawn
+darker.
 """
 
 import datetime as dt

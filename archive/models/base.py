@@ -267,9 +267,7 @@ class PeriodKeys(models.Model):
     def save(self, *args, **kwargs):
         # Set here too, so that the saved instance carries them at once and its row is written with them; the
         # write path sets them for every other kind of write (bulk, raw fixture loads) and is what guarantees them.
-        from archive.dates import period_of
-
-        self.period_first, self.period_last = period_of(self.date_start, self.date_end, self.date_precision)
+        self.period_first, self.period_last = dates.period_of(self.date_start, self.date_end, self.date_precision)
         fields = kwargs.get("update_fields")
         if fields is not None and {"date_start", "date_end", "date_precision"} & set(fields):
             kwargs["update_fields"] = {*fields, *PERIOD_KEYS}
