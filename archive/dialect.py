@@ -6,6 +6,7 @@ cancels a slow query). Code elsewhere asks `is_postgres()` only to choose betwee
 (a search backend, an aggregate in SQL or in Python), never to write SQL of its own for one of them.
 """
 
+import datetime as dt
 import json
 import time
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 from django.db.models import F
 from django.db.models.functions import Collate
+from django.utils.timezone import is_aware
 from psycopg.errors import QueryCanceled
 
 
@@ -22,6 +24,14 @@ class UnsupportedDatabase(ValueError):
 
     def __init__(self, vendor: str):
         super().__init__(f"The archive supports PostgreSQL and SQLite only, not {vendor}.")
+
+
+def aware(value):
+    """A time as a raw cursor gives it, as an aware datetime: PostgreSQL's are aware; SQLite's come naive, in UTC,
+    as the database stores them."""
+    if value is None or is_aware(value):
+        return value
+    return value.replace(tzinfo=dt.UTC)
 
 
 def _connection(connection=None, using: str = DEFAULT_DB_ALIAS):

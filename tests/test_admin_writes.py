@@ -20,7 +20,7 @@ def editor():
 
 
 def found(query: str) -> set[str]:
-    return {result.record.public_id for result in search.search(query)}
+    return {result.public_id for result in search.search(query)}
 
 
 def test_removing_an_alias_inline_moves_updated_and_the_search_entry(editor):

@@ -104,7 +104,7 @@ def test_archivist_enters_the_18_october_demonstration_and_an_editor_publishes_i
 
     assert Protest.objects.published().filter(pk=protest.pk).exists()
     assert Arrest.objects.published().filter(pk=arrest.pk).exists()
-    assert [r.record for r in search.search("Nurduz must be closed", types=["protests"])] == [protest]
+    assert [r.public_id for r in search.search("Nurduz must be closed", types=["protests"])] == [protest.public_id]
 
     history = editor.get(reverse("admin:archive_protest_history", args=[protest.pk])).content.decode()
     assert "archie" in history and "edna" in history

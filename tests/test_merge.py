@@ -70,7 +70,7 @@ def test_merge_keeps_the_survivor_searchable_by_the_old_name(editor):
     keep = factories.PlaceFactory(name="Zanjan", public_id="zanjan")
     dup = factories.PlaceFactory(name="Zanzan")
     entity_merge(survivor=keep, duplicates=[dup], user=editor)
-    assert [r.record.public_id for r in search.search("Zanzan")] == ["zanjan"]
+    assert [r.public_id for r in search.search("Zanzan")] == ["zanjan"]
 
 
 def test_archivist_may_not_merge(db):

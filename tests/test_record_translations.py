@@ -71,11 +71,11 @@ def test_a_record_is_found_only_through_its_translated_title(db, tag):
     protest = factories.ProtestFactory(
         title="Evening gathering", translations={"title": {tag: {"text": f"{QUERIES[tag]} 2020", "by": "archive"}}}
     )
-    found = [result.record.public_id for result in search.search(QUERIES[tag])]
+    found = [result.public_id for result in search.search(QUERIES[tag])]
     assert found == [protest.public_id]
     protest.translations = {}
     protest.save()
-    assert [result.record.public_id for result in search.search(QUERIES[tag])] == []
+    assert [result.public_id for result in search.search(QUERIES[tag])] == []
 
 
 def test_list_search_and_api_search_find_the_translated_title(client, db):

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def found(query, **kwargs) -> list[str]:
-    return [r.record.public_id for r in search.search(query, **kwargs)]
+    return [r.public_id for r in search.search(query, **kwargs)]
 
 
 @pytest.fixture

@@ -4,20 +4,20 @@ Runs on SQLite and PostgreSQL alike (CI runs both)."""
 
 import pytest
 
-from archive import search
+from archive import registry, search
 
 pytestmark = pytest.mark.django_db
 
 
 def top(query: str, k: int = 5, **kwargs) -> list[str]:
-    return [result.record.public_id for result in search.search(query, **kwargs)[:k]]
+    return [result.public_id for result in search.search(query, **kwargs)[:k]]
 
 
 def texts(query: str, **kwargs) -> list[str]:
     """Everything a result shows, to check records found by their content."""
     found = []
     for result in search.search(query, **kwargs):
-        record = result.record
+        record = registry.get(result.record_type).model.objects.get(pk=result.object_id)
         parts = [result.title, getattr(record, "description", ""), getattr(record, "summary", "")]
         if hasattr(record, "slogans"):
             parts += [s.translation + " " + s.text for s in record.slogans.all()]

@@ -35,7 +35,7 @@ def editor(db):
 
 
 def found(query: str) -> set[str]:
-    return {result.record.public_id for result in search.search(query)}
+    return {result.public_id for result in search.search(query)}
 
 
 def snippets(query: str) -> str:

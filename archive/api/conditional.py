@@ -13,7 +13,6 @@ Both also depend on the representation asked for (JSON or the browsable API, and
 dates' display), so two different bodies never share a strong ETag.
 """
 
-import datetime as dt
 import functools
 import hashlib
 from dataclasses import dataclass
@@ -22,12 +21,11 @@ from django.db import connections, router
 from django.db.models import Subquery
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_etags, quote_etag
-from django.utils.timezone import is_aware
 from django.utils.translation import get_language, gettext_lazy
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
-from archive import models
+from archive import dialect, models
 
 
 class PreconditionFailed(APIException):
@@ -68,7 +66,7 @@ def for_list(request, model) -> Validators | None:
         found = cursor.fetchone()
     if found is None:  # nothing has gone through the write path yet
         found = (model.objects.published().order_by("-updated").values_list("updated", flat=True).first(),)
-    version = max(filter(None, map(_as_time, found)), default=None)
+    version = max(filter(None, map(dialect.aware, found)), default=None)
     return None if version is None else _validators(request, version, request.get_full_path())
 
 
@@ -83,14 +81,6 @@ def _version_query(model, alias: str) -> tuple[str, tuple]:
     row = models.ArchiveState.objects.using(alias).filter(pk=1)
     row = row.values_list(Subquery(newest), Subquery(buried), "public_changed")
     return row.query.get_compiler(using=alias).as_sql()
-
-
-def _as_time(value):
-    """A time as a raw cursor gives it, as an aware datetime: PostgreSQL's are aware; SQLite's come naive, in UTC,
-    as the database stores them."""
-    if value is None or is_aware(value):
-        return value
-    return value.replace(tzinfo=dt.UTC)
 
 
 def respond(request, validators: Validators | None, produce):

@@ -72,12 +72,12 @@ class SearchView(APIView):
 
     @staticmethod
     def result(request, result: search.Result) -> dict:
-        api_url = reverse(f"api:{result.record_type}-detail", args=[result.record.public_id])
+        api_url = reverse(f"api:{result.record_type}-detail", args=[result.public_id])
         return {
             "type": result.record_type,
-            "id": result.record.public_id,
+            "id": result.public_id,
             "url": request.build_absolute_uri(api_url),
-            "html_url": request.build_absolute_uri(result.record.get_absolute_url()),
+            "html_url": request.build_absolute_uri(result.url),
             "title": result.title,
             "snippet": result.snippet.text,
             "matches": [list(span) for span in result.snippet.matches],

@@ -21,6 +21,18 @@ class PublicDocument(models.Model):
         _("document"),
         help_text=_("The record as the API shows it, as JSON text; links to other records are paths, not addresses."),
     )
+    title = models.TextField(
+        _("title"),
+        blank=True,
+        help_text=_(
+            "What the public calls the record in this language (its name, title or label), as search lists it."
+        ),
+    )
+    date = models.TextField(
+        _("date"),
+        blank=True,
+        help_text=_("How the record's date reads in this language (“October 2020”); empty if undated or not dated."),
+    )
     csv = models.TextField(
         _("CSV row"),
         blank=True,

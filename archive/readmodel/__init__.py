@@ -11,8 +11,10 @@ request's addresses as a document is served. ``manage.py rebuild_public`` derive
 `differences()` compares what is stored with what would be derived now (tests/test_readmodel.py).
 """
 
+import functools
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections, router, transaction
@@ -20,7 +22,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import translation
 from rest_framework.utils.encoders import JSONEncoder
 
-from archive import dialect, registry
+from archive import dialect, registry, translations
 from archive.models import PublicDocument, PublicPlace
 from archive.readmodel import periods, places
 
@@ -68,6 +70,7 @@ def derive(model, pks: Iterable[int]) -> list[PublicDocument]:
             with translation.override(language):
                 documents = serializer(records, many=True, context={"request": None}).data
                 lines = csv_export.lines_of(model, [record.pk for record in records])
+                labels = [_label(record_type, record) for record in records]
             rows += [
                 PublicDocument(
                     record_type=record_type.key,
@@ -76,11 +79,19 @@ def derive(model, pks: Iterable[int]) -> list[PublicDocument]:
                     public_id=record.public_id,
                     updated=record.updated,
                     document=encode(document),
+                    title=title,
+                    date=date,
                     csv=lines.get(record.pk, ""),
                 )
-                for record, document in zip(records, documents, strict=True)
+                for record, document, (title, date) in zip(records, documents, labels, strict=True)
             ]
     return rows
+
+
+def _label(record_type, record) -> tuple[str, str]:
+    """(title, date) of a record as search lists it in the active language: its name, title or label in the
+    reader's language where the record has one, and how its date reads ("" for a type without dates)."""
+    return translations.title_in(record), (record.date_display if record_type.dated else "")
 
 
 def refresh(model, pks: Iterable[int], *, rebuilding: bool = False) -> int:
@@ -118,7 +129,7 @@ def refresh(model, pks: Iterable[int], *, rebuilding: bool = False) -> int:
 
 
 UNIQUE = ["record_type", "language", "object_id"]
-UPDATED = ["public_id", "updated", "document", "csv"]
+UPDATED = ["public_id", "updated", "document", "title", "date", "csv"]
 COLUMNS = (*UNIQUE, *UPDATED)
 # Held (exclusively) by `rebuild` until it commits, (shared) by each write re-deriving rows: a write waits for a
 # rebuild to finish and then sees its rows, so it neither keeps a row the rebuild wrote for a record the write
@@ -196,12 +207,7 @@ def _differences(limit: int) -> list[str]:
             found.append(f"{record_type.key} {fresh[key].public_id} [{key[1]}]: public, but has no row")
         for key in sorted(stored.keys() & fresh.keys()):
             old, new = stored[key], fresh[key]
-            if (old.public_id, old.updated, old.document, old.csv) != (
-                new.public_id,
-                new.updated,
-                new.document,
-                new.csv,
-            ):
+            if [getattr(old, column) for column in UPDATED] != [getattr(new, column) for column in UPDATED]:
                 found.append(f"{record_type.key} {new.public_id} [{key[1]}]: stored document differs")
         if len(found) >= limit:
             break
@@ -238,13 +244,74 @@ def with_documents(queryset, key: str, language: str | None = None):
     return queryset.annotate(public_document=Subquery(stored.values("document")[:1]))
 
 
-def one(model, public_id: str, language: str | None = None):
-    """The published record with this id (only its key and `updated`) with its stored document as
-    `public_document`, or None. Through the public gate as well as the read model: a record hidden by a write
-    that bypassed the write path (bulk SQL) is not served, even before `rebuild_public` removes its rows."""
-    published = model.objects.published().filter(public_id=public_id).only("pk", "public_id", "updated")
-    found = with_documents(published, registry.key_of(model), language).first()
-    return found if found is not None and found.public_document is not None else None
+@dataclass(frozen=True)
+class Stored:
+    """A published record's key, `updated` and stored document, as `one` reads them."""
+
+    pk: int
+    public_id: str
+    updated: object
+    public_document: str
+
+
+def one(model, public_id: str, language: str | None = None) -> Stored | None:
+    """The published record with this id (its key and `updated`) with its stored document, or None. Through the
+    public gate as well as the read model: a record hidden by a write that bypassed the write path (bulk SQL) is
+    not served, even before `rebuild_public` removes its rows. One query, compiled once (`_one_query`)."""
+    alias = router.db_for_read(model)
+    sql, params, slot = _one_query(model, alias, language_of(language))
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, (*params[:slot], public_id, *params[slot + 1 :]))
+        found = cursor.fetchone()
+    if found is None or found[3] is None:
+        return None
+    pk, found_id, updated, document = found
+    return Stored(pk, found_id, dialect.aware(updated), document)
+
+
+@functools.cache
+def _one_query(model, alias: str, language: str) -> tuple[str, tuple, int]:
+    """`one`'s query, compiled once per type, database and language, and where in its parameters the public id
+    goes: every record detail asks it, and building and compiling the queryset took most of its time."""
+    published = model.objects.published().filter(public_id=_ID_SLOT).values_list("pk", "public_id", "updated")
+    stored = PublicDocument.objects.filter(
+        record_type=registry.key_of(model), language=language, object_id=OuterRef("pk")
+    )
+    query = published.annotate(public_document=Subquery(stored.values("document")[:1])).order_by()
+    sql, params = (
+        query.values_list("pk", "public_id", "updated", "public_document")[:1].query.get_compiler(using=alias).as_sql()
+    )
+    (slot,) = [i for i, value in enumerate(params) if value == _ID_SLOT]
+    return sql, tuple(params), slot
+
+
+# Stands for the public id while `one`'s query is compiled: no public id can be it (ids are letters and digits).
+_ID_SLOT = "\x00public id\x00"
+
+
+@dataclass(frozen=True)
+class Listed:
+    """How a public record is listed among search results, as stored in the reader's language."""
+
+    public_id: str
+    title: str
+    date: str
+
+
+def listed(keys: Iterable[tuple[str, int]], language: str | None = None) -> dict[tuple[str, int], Listed]:
+    """{(type, record id): Listed} for the public records among these keys (a hidden record has no row, so no
+    entry): one query per type."""
+    by_type: dict[str, list[int]] = {}
+    for key, pk in keys:
+        by_type.setdefault(key, []).append(pk)
+    found = {}
+    rows = PublicDocument.objects.filter(language=language_of(language))
+    for key, pks in by_type.items():
+        for pk, public_id, title, date in rows.filter(record_type=key, object_id__in=pks).values_list(
+            "object_id", "public_id", "title", "date"
+        ):
+            found[(key, pk)] = Listed(public_id, title, date)
+    return found
 
 
 def csv_lines(key: str, ordered_ids, language: str | None = None, *, using: str | None = None):

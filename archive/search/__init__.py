@@ -21,9 +21,10 @@ newest first.
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from archive import dialect, models, registry, translations
+from archive import dialect, models, readmodel, registry
 from archive.search import linked, portable, postgres
 from archive.search.documents import rebuild, reindex_records, remove_records
 from archive.search.query import MAX_QUERY_LENGTH, MAX_TERMS, ParsedQuery, SearchQueryError, parse
@@ -41,8 +42,9 @@ def backend():
 @dataclass
 class Result:
     record_type: str
-    record: object
-    title: str
+    object_id: int
+    public_id: str
+    title: str  # what the public calls the record, in the reader's language where it has it
     snippet: Snippet  # .text with .matches, or .html
     exact: bool
     date: str = ""  # how the record's date reads ("October 2020"); "" if undated or its type has none
@@ -51,6 +53,11 @@ class Result:
     def type_label(self):
         """What the record is, in the reader's language ("protest")."""
         return registry.get(self.record_type).verbose_name
+
+    @property
+    def url(self) -> str:
+        """The record's page."""
+        return reverse("archive:detail", args=[self.record_type, self.public_id])
 
 
 def search(query: str, *, types: list[str] | None = None, limit: int = 50) -> list[Result]:
@@ -70,16 +77,25 @@ def search(query: str, *, types: list[str] | None = None, limit: int = 50) -> li
     limit = max(1, min(limit, MAX_RESULTS))
     ranked = backend().ranked(entries, parsed, limit)
     ranked = _with_linked(entries, parsed, ranked, _named(parsed, ranked, types), limit)
-    records = _published_records(ranked)
+    # Titles and dates as the public read model stores them in the reader's language: a record without a row
+    # there is not public, whatever the index says.
+    stored = readmodel.listed((entry.record_type, entry.object_id) for entry in ranked)
     results = []
     for entry in ranked:
-        record = records.get((entry.record_type, entry.object_id))
-        if record is None:  # the gate has the last word, whatever the index says
-            continue
-        date = record.date_display if registry.get(entry.record_type).dated else ""
-        text = snippet(entry.text, parsed)
-        title = translations.title_in(record)  # the reader's language where the record has it
-        results.append(Result(entry.record_type, record, title, text, bool(entry.exact), date))
+        found = stored.get((entry.record_type, entry.object_id))
+        if found is not None:
+            text = snippet(entry.text, parsed)
+            results.append(
+                Result(
+                    entry.record_type,
+                    entry.object_id,
+                    found.public_id,
+                    found.title,
+                    text,
+                    bool(entry.exact),
+                    found.date,
+                )
+            )
     return results
 
 
@@ -103,21 +119,6 @@ def _with_linked(entries, parsed: ParsedQuery, ranked: list, named: list, limit:
     reached = [entry for entry in linked.linked_entries(entries, parsed, named, limit) if entry.pk not in seen]
     seen |= {entry.pk for entry in reached}
     return (exact + reached + [entry for entry in ranked if entry.pk not in seen])[:limit]
-
-
-def _published_records(entries) -> dict:
-    by_type: dict[str, list[int]] = {}
-    for entry in entries:
-        by_type.setdefault(entry.record_type, []).append(entry.object_id)
-    found = {}
-    for key, ids in by_type.items():
-        record_type = registry.get(key)
-        records = record_type.model.objects.published().filter(pk__in=ids).select_related(*record_type.label_paths)
-        if record_type.named:  # named in the reader's language or script (archive.translations.name_in)
-            records = records.prefetch_related("other_names")
-        for record in records:
-            found[(key, record.pk)] = record
-    return found
 
 
 def matching(model, query: str, *, public_only: bool = False):

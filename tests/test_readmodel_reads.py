@@ -1,0 +1,153 @@
+"""What public reads take from the read model alone: search results' titles and dates, a record's document
+(`readmodel.one`), and the list page's option labels and map, which must read as before while doing less."""
+
+import datetime as dt
+from decimal import Decimal
+from importlib import import_module
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps as django_apps
+from django.db import connection
+from django.template.defaultfilters import floatformat
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from archive import readmodel, registry, search, translations
+from archive.apps import _derive_public_documents
+from archive.charts.dotmap import MapPoint
+from archive.charts.places import within
+from archive.models import PlaceName, Protest, PublicDocument, Status
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ["en", "az", "fa", "tr"]
+RECORD_TABLES = {t.model._meta.db_table for t in registry.TYPES}
+
+
+@pytest.fixture
+def tabriz(db):
+    place = factories.PlaceFactory(name="Tabriz", public_id="tabriz")
+    for tag, name in (("fa", "تبریز"), ("az-Latn", "Təbriz"), ("tr", "Tebriz")):
+        language = factories.LanguageFactory(code=tag, name=tag)
+        PlaceName.objects.create(owner=place, name=name, language=language, kind="native")
+    rally = factories.ProtestFactory(title="Rally in Tabriz", public_id="rally", date_start=dt.date(2020, 10, 3))
+    rally.places.add(place)
+    search.rebuild()
+    return place
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_search_results_are_titled_and_dated_as_the_records_read_in_each_language(tabriz, language):
+    with translation.override(language):
+        found = {result.public_id: result for result in search.search("Tabriz")}
+        for result in found.values():
+            record_type = registry.get(result.record_type)
+            records = record_type.model.objects
+            records = records.prefetch_related("other_names") if record_type.named else records
+            record = records.get(pk=result.object_id)
+            assert result.title == translations.title_in(record)
+            assert result.date == (record.date_display if registry.get(result.record_type).dated else "")
+    assert set(found) == {"tabriz", "rally"}
+    expected = {"en": "Tabriz", "az": "Təbriz", "fa": "تبریز", "tr": "Tebriz"}[language]
+    assert found["tabriz"].title == expected
+
+
+def test_search_builds_its_results_without_reading_a_record_table(tabriz, client):
+    with CaptureQueriesContext(connection) as queries:
+        results = search.search("Tabriz")
+    assert {r.public_id for r in results} == {"tabriz", "rally"}
+    read = [q["sql"] for q in queries if any(f'"{table}"' in q["sql"] for table in RECORD_TABLES)]
+    assert read == []
+    page = client.get("/fa/search/", {"q": "Tabriz"}).content.decode()
+    assert 'href="/fa/places/tabriz/"' in page and "تبریز" in page
+
+
+def test_a_record_without_a_row_in_the_read_model_is_not_a_result(tabriz):
+    """The read model is search's last gate: a record whose rows are gone (hidden by a write the index has not
+    seen yet) is left out, whatever its search entry says."""
+    PublicDocument.objects.filter(record_type="protests").delete()
+    assert [r.public_id for r in search.search("Tabriz")] == ["tabriz"]
+
+
+def test_the_migration_empties_the_read_model_and_migrating_derives_it_again_with_titles(tabriz):
+    forget_documents = import_module("archive.migrations.0020_search_titles_in_read_model").forget_documents
+    forget_documents(django_apps, SimpleNamespace(connection=connection))
+    assert not PublicDocument.objects.exists()
+    _derive_public_documents(using="default")
+    assert readmodel.differences() == []
+    titles = dict(PublicDocument.objects.filter(language="fa").values_list("public_id", "title"))
+    assert titles == {"tabriz": "تبریز", "rally": "Rally in Tabriz"}
+
+
+# --- a record's document -------------------------------------------------------------------------------
+
+
+def test_one_is_one_query_and_answers_only_for_what_is_public(django_assert_num_queries):
+    shown, hidden = factories.ProtestFactory(public_id="shown"), factories.ProtestFactory(public_id="hidden")
+    readmodel.one(Protest, "shown")  # compiled once per type, database and language
+    with django_assert_num_queries(1):
+        found = readmodel.one(Protest, "shown")
+    assert (found.pk, found.public_id, found.updated) == (shown.pk, "shown", Protest.objects.get(pk=shown.pk).updated)
+    assert found.public_document == PublicDocument.objects.get(object_id=shown.pk, language="en").document
+    assert readmodel.one(Protest, "hidden", "fa").public_document != found.public_document
+    Protest.objects.filter(pk=hidden.pk).update(status=Status.DRAFT)  # behind the write path: its rows remain
+    assert readmodel.one(Protest, "hidden") is None
+    assert readmodel.one(Protest, "no-such-id") is None
+
+
+# --- the list page's options and map ---------------------------------------------------------------------
+
+
+def test_options_are_the_busiest_public_ones_when_only_the_busiest_are_labelled(client, monkeypatch):
+    """Labels are read a batch at a time from the busiest down, each batch ending where the count changes: the
+    options are those of labelling every counted record, ties ordered by name, a hidden organization left out,
+    and the visitor's choice beyond the cut keeps its count."""
+    from archive import views
+
+    monkeypatch.setattr(views, "MAX_OPTIONS", 1)
+    orgs = {
+        name: factories.OrganizationFactory(name=name, public_id=name.lower(), status=status)
+        for name, status in (
+            ("Alpha", Status.DRAFT),
+            ("Charlie", Status.PUBLISHED),
+            ("Bravo", Status.PUBLISHED),
+            ("Delta", Status.PUBLISHED),
+        )
+    }
+    for name, n in (("Alpha", 3), ("Bravo", 2), ("Charlie", 2), ("Delta", 1)):
+        for _ in range(n):
+            factories.ProtestFactory().organizers.add(orgs[name])
+    options = client.get("/en/protests/").context["relation_facets"]["organization"]
+    assert [(o[1], o[2]) for o in options] == [("Bravo", 2)]
+    # Whatever order the counts come in, a batch takes in every record tied with its last: Charlie first here.
+    counts = {orgs["Charlie"].pk: 2, orgs["Alpha"].pk: 3, orgs["Bravo"].pk: 2, orgs["Delta"].pk: 1}
+    labelled = views._busiest_labelled(orgs["Alpha"].__class__, counts)
+    assert sorted(label for _pk, _id, label in labelled) == ["Bravo", "Charlie"]
+    chosen = client.get("/en/protests/", {"organization": "delta"}).context["relation_facets"]["organization"]
+    assert [(o[1], o[2]) for o in chosen] == [("Bravo", 2), ("Delta", 1)]
+    monkeypatch.setattr(views, "MAX_OPTIONS", 2)
+    options = client.get("/en/protests/", {"sort": "updated"}).context["relation_facets"]["organization"]
+    assert [(o[1], o[2]) for o in options] == [("Bravo", 2), ("Charlie", 2)]
+
+
+def test_within_is_the_place_and_the_public_places_beneath_it():
+    def place(parent_id):
+        return SimpleNamespace(parent_id=parent_id)
+
+    # 1 ⊃ 2 ⊃ 3; 4 lies under 5, which is not public (not given); 6 and 7 are each other's parent (bad data).
+    places = {1: place(None), 2: place(1), 3: place(2), 4: place(5), 6: place(7), 7: place(6)}
+    assert within(1, places) == {1, 2, 3}
+    assert within(2, places) == {2, 3}
+    assert within(5, places) == set()
+    assert within(None, places) == set()
+    assert within(6, places) == {6, 7}
+
+
+@pytest.mark.parametrize(
+    "value", [0.0, -0.0, -0.004, 0.005, 0.015, 38.075, 46.2951, -33.865, 179.995, -179.995, 89.999999, 1e-7]
+)
+def test_the_map_lists_coordinates_as_the_template_filter_wrote_them(value):
+    point = MapPoint("x", "/", "city", value, float(Decimal("46.29")), 1)
+    assert point.coordinates == f"{floatformat(value, '2u')}° N, 46.29° E"
