@@ -137,15 +137,32 @@ def _relation_options(queryset, flt, selected: str = "") -> list[tuple[str, str,
     choose, the busiest first; the chosen one is kept even if it would be cut."""
     counts = _relation_counts(queryset.order_by(), flt)
     options = sorted(
-        ((public_id, label, counts[pk]) for pk, public_id, label in _labelled(flt.target, list(counts))),
+        ((public_id, label, counts[pk]) for pk, public_id, label in _busiest_labelled(flt.target, counts)),
         key=lambda o: (-o[2], o[1]),
     )
     chosen = [option for option in options[MAX_OPTIONS:] if option[0] == selected]
     if selected and not any(option[0] == selected for option in options):
-        # A public record with nothing in this list is still the visitor's choice: keep it, counted 0.
+        # The visitor's choice beyond the busiest, or a public record with nothing in this list (counted 0).
         found = flt.target.objects.published().filter(public_id=selected[:64]).values_list("pk", flat=True)[:1]
-        chosen = [(public_id, label, 0) for _pk, public_id, label in _labelled(flt.target, list(found))]
+        chosen = [(public_id, label, counts.get(pk, 0)) for pk, public_id, label in _labelled(flt.target, list(found))]
     return options[:MAX_OPTIONS] + chosen
+
+
+def _busiest_labelled(target, counts: dict[int, int]) -> list[tuple[int, str, str]]:
+    """`_labelled` for the busiest of the counted records, enough for MAX_OPTIONS public ones: a place filter
+    counts thousands of places, and naming each in the reader's script cost more than counting them. Labelled a
+    batch at a time, each batch ending where the count changes, so that the options a list shows (sorted by
+    count, then label) are the same as if every record were labelled."""
+    ranked = sorted(counts, key=lambda pk: -counts[pk])
+    labelled: list[tuple[int, str, str]] = []
+    start = 0
+    while start < len(ranked) and len(labelled) < MAX_OPTIONS:
+        end = start + MAX_OPTIONS
+        while end < len(ranked) and counts[ranked[end]] == counts[ranked[end - 1]]:
+            end += 1
+        labelled += _labelled(target, ranked[start:end])
+        start = end
+    return labelled
 
 
 def _labelled(target, ids: list[int]) -> list[tuple[int, str, str]]:

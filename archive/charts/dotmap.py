@@ -10,6 +10,7 @@ import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -19,7 +20,7 @@ from archive.charts.mapframe import MAP_WIDTH
 from archive.charts.places import public_places
 from archive.models import Place, PlaceKind, Protest
 from archive.readmodel import places as place_keys
-from archive.templatetags.archive_tags import record_url
+from archive.templatetags.archive_tags import record_urls
 
 LABEL_SIZE, COUNTRY_LABEL_SIZE = 12, 13  # picture units; charts.css sets the same sizes
 HIT_RADIUS = 12  # a dot's link is at least 24 units across, however small the dot
@@ -62,6 +63,18 @@ class MapPoint:
     label_anchor: str = "start"  # SVG text-anchor
     on_map: bool = True  # False: its coordinates lie beyond the base map, so it is only listed
     elsewhere: bool = False  # outside the place the list is filtered by (a record was held there too)
+    count_text: str = ""  # "12 protests", as the list under the map says it
+
+    @property
+    def coordinates(self) -> str:
+        """Where it is, as the list under the map writes it: "38.08° N, 46.29° E" (two decimals, rounded half up,
+        in the digits every language's page shows coordinates in)."""
+        return f"{_two_places(self.latitude)}° N, {_two_places(self.longitude)}° E"
+
+
+def _two_places(value: float) -> str:
+    # (+ 0: a value that rounds to zero reads "0.00", not "-0.00")
+    return str(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) + 0)
 
 
 @dataclass
@@ -132,7 +145,7 @@ def dotted(place: Place) -> bool:
 def place_points(places: dict[int, Place] | None = None) -> PlaceMap:
     """The home page's map: every public place with coordinates, linking to its page, sized by its protests."""
     places = public_places() if places is None else places
-    return draw(places, protests_within(places), record_url, every_place=True)
+    return draw(places, protests_within(places), record_urls("places"), every_place=True)
 
 
 def draw(places: dict[int, Place], counts: dict[int, int], url_for: Callable, **options) -> PlaceMap:
@@ -160,10 +173,14 @@ def picture(
     chosen = [p for p in located if every_place or counts.get(p.pk, 0)]
     result = PlaceMap(points=[], without_coordinates=len(places) - len(located), every_place=every_place, width=width)
     world = {}
+    # A dot's words in the reader's language, looked up once per count (a map has thousands of places, few counts).
+    titled = functools.cache(lambda n: ngettext("%(name)s: %(n)s protest", "%(name)s: %(n)s protests", n))
+    counted = functools.cache(lambda n: ngettext("%(n)s protest", "%(n)s protests", n) % {"n": n})
     for place in chosen:
         n = counts.get(place.pk, 0)
         point = MapPoint(place.name, url_for(place), place.kind, float(place.latitude), float(place.longitude), n)
-        point.title = ngettext("%(name)s: %(n)s protest", "%(name)s: %(n)s protests", n) % {"name": place.name, "n": n}
+        point.title = titled(n) % {"name": place.name, "n": n}
+        point.count_text = counted(n)
         world[id(point)] = mapframe.world_xy(point.latitude, point.longitude)
         point.on_map = mapframe.in_frame(*world[id(point)])
         point.elsewhere = bool(elsewhere and elsewhere(place))

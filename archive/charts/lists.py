@@ -31,11 +31,11 @@ from archive.charts import (
     lay_out_both,
     next_bucket,
 )
-from archive.charts.places import ancestry, public_places
+from archive.charts.places import public_places, within
 from archive.dialect import within_time_budget
 from archive.filters import DateRangeMixin
 from archive.models import Place
-from archive.templatetags.archive_tags import record_url
+from archive.templatetags.archive_tags import record_urls
 
 # The lists that draw a map of their records' places (the others have too few places to be worth one).
 MAPPED_TYPES = ("protests",)
@@ -248,13 +248,15 @@ def list_map(request, filterset) -> dotmap.PlaceMap:
     chosen = filterset.form.cleaned_data.get("place") or ""
     chosen_pk = next((pk for pk, place in places.items() if place.public_id == chosen), None)
     counts = dotmap.protests_within(places, filterset.qs)
+    inside = within(chosen_pk, places)
 
     def elsewhere(place: Place) -> bool:
-        return bool(chosen) and chosen_pk not in ancestry(place.pk, places)
+        return bool(chosen) and place.pk not in inside
 
     narrowed = _narrowing(request, "place")
+    page_of = record_urls("places")
 
     def url_for(place: Place) -> str:
-        return record_url(place) if elsewhere(place) else narrowed(place.public_id)
+        return page_of(place) if elsewhere(place) else narrowed(place.public_id)
 
     return dotmap.draw(places, counts, url_for, every_place=False, elsewhere=elsewhere)

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from archive import dialect
 from archive.models import Place, PlaceKind, Protest
-from archive.templatetags.archive_tags import record_url
+from archive.templatetags.archive_tags import record_urls
 
 # Chart geometry, in SVG user units; the narrow picture is the one phones show.
 BAR_ROW, BAR_LABEL_WIDTH, BAR_WIDTH = 26, 150, 460
@@ -116,14 +116,20 @@ def distinct_records(targets: dict[int, set[int]], links) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def ancestry(place_id: int, places: dict[int, Place]) -> list[int]:
-    """The place and every public place it lies in: the places a record there is found under by the place filter
-    (which descends only through public places, as this climbs only through them)."""
-    chain: list[int] = []
-    while place_id in places and place_id not in chain:
-        chain.append(place_id)
-        place_id = places[place_id].parent_id
-    return chain
+def within(place_id: int | None, places: dict[int, Place]) -> set[int]:
+    """The place and every public place inside it: the places whose records the place filter finds (it descends
+    only through public places, as this does). One walk down the tree, whatever its size."""
+    children: dict[int, list[int]] = {}
+    for pk, place in places.items():
+        children.setdefault(place.parent_id, []).append(pk)
+    found: set[int] = set()
+    todo = [place_id] if place_id in places else []
+    while todo:
+        pk = todo.pop()
+        if pk not in found:
+            found.add(pk)
+            todo += children.get(pk, [])
+    return found
 
 
 ANY_CITY = 0  # a marker target: "held in some city"
@@ -137,8 +143,9 @@ def protests_by_city(places: dict[int, Place] | None = None) -> CityChart:
     targets = {pk: {c, ANY_CITY} for pk, c in city.items() if c is not None}
     counts = distinct_records(targets, record_places(Protest.objects.published()))
     attributed = counts.pop(ANY_CITY, 0)
+    page_of = record_urls("places")
     cities = sorted(
-        (CityCount(places[pk].name, record_url(places[pk]), n) for pk, n in counts.items()),
+        (CityCount(places[pk].name, page_of(places[pk]), n) for pk, n in counts.items()),
         key=lambda c: (-c.count, c.name),
     )
     chart = CityChart(cities, unattributed=Protest.objects.published().count() - attributed)

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from urllib.parse import quote
 
 from django import template
 from django.urls import reverse
@@ -15,6 +16,16 @@ register = template.Library()
 @register.filter
 def record_url(record) -> str:
     return reverse("archive:detail", args=[registry.key_of(record), record.public_id])
+
+
+def record_urls(key: str):
+    """`record_url` for many records of one type (a map's hundreds of places): the address is resolved once, and
+    each public id (a slug, as the address requires) put in its place."""
+    head, tail = reverse("archive:detail", args=[key, _ID_SLOT]).split(_ID_SLOT)
+    return lambda record: f"{head}{quote(record.public_id, safe='')}{tail}"
+
+
+_ID_SLOT = "public-id-slot"
 
 
 @register.simple_tag
