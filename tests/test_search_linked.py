@@ -156,9 +156,7 @@ def test_a_busy_place_gives_its_newest_linked_records_whatever_the_limit(busy, l
     everything = search.search("Khoy", limit=100)
     assert everything[0].public_id == "khoy"
     linked = everything[1 : 1 + 14 + 14 + 6]  # every protest, arrest and statement in Khoy or its bazaar, then the rest
-    assert {r.public_id for r in linked} == {f"{t}{n}" for t in "ra" for n in range(14)} | {
-        f"s{n}" for n in range(6)
-    }
+    assert {r.public_id for r in linked} == {f"{t}{n}" for t in "ra" for n in range(14)} | {f"s{n}" for n in range(6)}
     assert [r.public_id for r in linked] == [r.public_id for r in newest_first(linked)]
     page = [r.public_id for r in search.search("Khoy", limit=limit)]
     assert page == [r.public_id for r in everything][:limit]
