@@ -1,7 +1,8 @@
 """The public read model: every public record's finished public document, in each language.
 
 One row per public record and language (``PublicDocument``): the JSON the API's detail gives, derived
-by the record's read serializer, with the dates, labels and names of that language. The write path
+by the record's read serializer, with the dates, labels and names of that language, its CSV line, and its
+title and date as search lists them (`listed`). The write path
 (archive.changes) re-derives the rows of every record whose public form a change touched, in the
 change's own transaction, and deletes the rows of records that stopped being public: a hidden record
 has no row. Public reads take documents as stored — one indexed query, no model instances, no prefetch.
@@ -299,15 +300,17 @@ class Listed:
 
 
 def listed(keys: Iterable[tuple[str, int]], language: str | None = None) -> dict[tuple[str, int], Listed]:
-    """{(type, record id): Listed} for the public records among these keys (a hidden record has no row, so no
-    entry): one query per type."""
+    """{(type, record id): Listed} for the public records among these keys: one query per type. Through the
+    public gate as well as the read model, as `one` is: a record hidden by a write that bypassed the write path
+    (bulk SQL) has no entry, even before `rebuild_public` removes its rows."""
     by_type: dict[str, list[int]] = {}
     for key, pk in keys:
         by_type.setdefault(key, []).append(pk)
     found = {}
     rows = PublicDocument.objects.filter(language=language_of(language))
     for key, pks in by_type.items():
-        for pk, public_id, title, date in rows.filter(record_type=key, object_id__in=pks).values_list(
+        public = registry.get(key).model.objects.published().filter(pk__in=pks).values("pk")
+        for pk, public_id, title, date in rows.filter(record_type=key, object_id__in=public).values_list(
             "object_id", "public_id", "title", "date"
         ):
             found[(key, pk)] = Listed(public_id, title, date)

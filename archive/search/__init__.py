@@ -77,8 +77,8 @@ def search(query: str, *, types: list[str] | None = None, limit: int = 50) -> li
     limit = max(1, min(limit, MAX_RESULTS))
     ranked = backend().ranked(entries, parsed, limit)
     ranked = _with_linked(entries, parsed, ranked, _named(parsed, ranked, types), limit)
-    # Titles and dates as the public read model stores them in the reader's language: a record without a row
-    # there is not public, whatever the index says.
+    # Titles and dates as the public read model stores them in the reader's language, through the public gate:
+    # the gate and the read model have the last word, whatever the index says.
     stored = readmodel.listed((entry.record_type, entry.object_id) for entry in ranked)
     results = []
     for entry in ranked:
