@@ -54,6 +54,27 @@ def test_search_results_are_titled_and_dated_as_the_records_read_in_each_languag
     assert found["tabriz"].title == expected
 
 
+@pytest.mark.parametrize(
+    ("tag", "prefix", "title"),
+    [("en", "en", "Tabriz"), ("az-Latn", "az", "Təbriz"), ("fa", "fa", "تبریز"), ("tr", "tr", "Tebriz")],
+)
+def test_the_search_api_answers_in_the_language_lang_asks_for_as_record_endpoints_do(
+    tabriz, client, tag, prefix, title
+):
+    body = client.get("/api/v1/search/", {"q": "Tabriz", "lang": tag}, HTTP_ACCEPT_LANGUAGE="en").json()
+    place = next(r for r in body["results"] if r["id"] == "tabriz")
+    assert place["title"] == title and place["html_url"].endswith(f"/{prefix}/places/tabriz/")
+    rally = next(r for r in body["results"] if r["id"] == "rally")
+    with translation.override(prefix):
+        assert rally["date"] == Protest.objects.get(public_id="rally").date_display
+
+
+def test_the_search_api_refuses_a_language_it_does_not_have(tabriz, client):
+    response = client.get("/api/v1/search/", {"q": "Tabriz", "lang": "zz"})
+    assert response.status_code == 400
+    assert [(e["parameter"], e["code"]) for e in response.json()["errors"]] == [("lang", "unknown_language")]
+
+
 def test_search_reads_no_record_beyond_the_public_gates_check_of_its_ids(tabriz, client):
     """Titles and dates come from the read model; a record table is asked only which ids pass the gate, inside
     the one query per type that reads them."""

@@ -6,9 +6,12 @@ views.py); every other endpoint (search, the API root, the schema, the problem t
 checked here: `?format=` names one of its renderers (`?format=json` on the schema gives JSON), else a 400.
 """
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotAcceptable, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
+
+from archive.translations import api_language
 
 BROWSABLE = "api"  # the browsable API's format: offered, not advertised
 
@@ -32,3 +35,11 @@ class ArchiveContentNegotiation(DefaultContentNegotiation):
 
 def formats(renderers) -> list[str]:
     return list(dict.fromkeys(renderer.format for renderer in renderers if renderer.format != BROWSABLE))
+
+
+def use_requested_language(request) -> None:
+    """`?lang=` (en, az-Latn, fa, tr), over Accept-Language, for an answer's texts, labels and dates: records and
+    search alike. An unknown one is a 400 naming those there are (`translations.api_language`)."""
+    if "lang" in request.query_params:
+        translation.activate(api_language(request.query_params["lang"]))
+        request.LANGUAGE_CODE = translation.get_language()

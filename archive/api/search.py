@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from archive import cache, registry, search
+from archive.api import negotiation
 from archive.api.errors import ErrorResponse
 
 
@@ -48,6 +49,10 @@ class SearchResponse(serializers.Serializer):
 
 class SearchView(APIView):
     permission_classes = [AllowAny]
+
+    def initial(self, request, *args, **kwargs):
+        negotiation.use_requested_language(request)  # titles, dates and pages' addresses in that language
+        super().initial(request, *args, **kwargs)
 
     @extend_schema(parameters=[SearchParams], responses={200: SearchResponse, 400: ErrorResponse, 429: ErrorResponse})
     def get(self, request):

@@ -17,7 +17,6 @@ import json
 
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.urls import reverse
-from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -28,13 +27,12 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from archive import cache, merge, models, paging, readmodel, registry, workflow
-from archive.api import conditional, docs, errors, export, serializers, writes
+from archive.api import conditional, docs, errors, export, negotiation, serializers, writes
 from archive.api.export import STREAM_REQUESTS, StreamRequest
 from archive.api.jsonstream import json_stream
 from archive.api.pagination import ArchiveCursorPagination
 from archive.filters import filterset_for, is_for_filters
 from archive.registry import RecordType
-from archive.translations import api_language
 
 JSON_AND_CSV = ("json", "json-all", "csv")
 WITH_GEOJSON = ("json", "json-all", "csv", "geojson")
@@ -113,9 +111,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         # Before authentication and permissions: a method this route lacks is a 405 for everyone.
         if request.method not in self.allowed_methods:
             raise MethodNotAllowed(request.method)
-        if "lang" in request.query_params:  # the language of texts and labels, over Accept-Language
-            translation.activate(api_language(request.query_params["lang"]))
-            request.LANGUAGE_CODE = translation.get_language()
+        negotiation.use_requested_language(request)
         super().initial(request, *args, **kwargs)
 
     # --- what is read and written ------------------------------------------------------------------
