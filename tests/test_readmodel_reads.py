@@ -2,6 +2,7 @@
 (`readmodel.one`), and the list page's option labels and map, which must read as before while doing less."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from importlib import import_module
 from types import SimpleNamespace
@@ -180,3 +181,37 @@ def test_within_is_the_place_and_the_public_places_beneath_it():
 def test_the_map_lists_coordinates_as_the_template_filter_wrote_them(value):
     point = MapPoint("x", "/", "city", value, float(Decimal("46.29")), 1)
     assert point.coordinates == f"{floatformat(value, '2u')}° N, 46.29° E"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_maps_place_list_and_caption_write_counts_in_the_pages_digits(client, lang):
+    """Persian pages write counts in Persian digits (as the map's tooltips and the list's totals already did),
+    the others in Latin ones; coordinates stay Latin everywhere (machine-readable)."""
+    province = factories.PlaceFactory(name="Ardabil Province", public_id="ardabil-province", kind="province")
+    city = factories.PlaceFactory(name="Ardabil", public_id="ardabil", parent=province, latitude=38.25, longitude=48.29)
+    tabriz = factories.PlaceFactory(name="Tabriz", public_id="tabriz", latitude=38.08, longitude=46.29)
+    urmia = factories.PlaceFactory(name="Urmia", public_id="urmia", latitude=37.55, longitude=45.07)
+    for _ in range(2):
+        factories.ProtestFactory().places.set([city, tabriz, urmia])  # two places elsewhere: "the 2 pale dots"
+    html = client.get(f"/{lang}/protests/", {"place": "ardabil-province"}).content.decode()
+    listed = re.findall(
+        r'<li><a href="[^"]*"><bdi>(\w+)</bdi></a> — ([^<]*) <small>\(<bdi dir="ltr">([^<]*)</bdi>', html
+    )
+    assert [(name, coordinates) for name, _count, coordinates in listed] == [
+        ("Ardabil", "38.25° N, 48.29° E"),
+        ("Tabriz", "38.08° N, 46.29° E"),
+        ("Urmia", "37.55° N, 45.07° E"),
+    ]
+    two = "۲" if lang == "fa" else "2"
+    assert all(two in count and not re.search(r"[0-9۰-۹]", count.replace(two, "")) for _n, count, _c in listed)
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", html, re.S).group(1)
+    assert (re.search(r"[0-9]", caption) is None) == (lang == "fa")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_city_chart_bars_tooltips_write_counts_in_the_pages_digits(client, lang):
+    city = factories.PlaceFactory(name="Zanjan", public_id="zanjan", kind="city")
+    for _ in range(3):
+        factories.ProtestFactory().places.set([city])
+    titles = re.findall(r"<title>(Zanjan[^<]*)</title>", client.get(f"/{lang}/").content.decode())
+    assert titles and all(("۳" in t) == (lang == "fa") and ("3" in t) == (lang != "fa") for t in titles)
