@@ -145,7 +145,7 @@ def dotted(place: Place) -> bool:
 def place_points(places: dict[int, Place] | None = None) -> PlaceMap:
     """The home page's map: every public place with coordinates, linking to its page, sized by its protests."""
     places = public_places() if places is None else places
-    return draw(places, protests_within(places), record_urls("places"), every_place=True)
+    return draw(places, protests_within(places), record_urls(Place), every_place=True)
 
 
 def draw(places: dict[int, Place], counts: dict[int, int], url_for: Callable, **options) -> PlaceMap:

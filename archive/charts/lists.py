@@ -254,7 +254,7 @@ def list_map(request, filterset) -> dotmap.PlaceMap:
         return bool(chosen) and place.pk not in inside
 
     narrowed = _narrowing(request, "place")
-    page_of = record_urls("places")
+    page_of = record_urls(Place)
 
     def url_for(place: Place) -> str:
         return page_of(place) if elsewhere(place) else narrowed(place.public_id)

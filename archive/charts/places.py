@@ -123,7 +123,8 @@ def distinct_records(targets: dict[int, set[int]], links) -> dict[int, int]:
 
 def within(place_id: int | None, places: dict[int, Place]) -> set[int]:
     """The place and every public place inside it: the places whose records the place filter finds (it descends
-    only through public places, as this does). One walk down the tree, whatever its size."""
+    only through public places, as this does). One walk down the tree in memory, over places the charts have read
+    already (`PlaceQuerySet.descendant_ids` is the same walk in the database, a query per level)."""
     children: dict[int, list[int]] = {}
     for pk, place in places.items():
         children.setdefault(place.parent_id, []).append(pk)
@@ -148,7 +149,7 @@ def protests_by_city(places: dict[int, Place] | None = None) -> CityChart:
     targets = {pk: {c, ANY_CITY} for pk, c in city.items() if c is not None}
     counts = distinct_records(targets, record_places(Protest.objects.published()))
     attributed = counts.pop(ANY_CITY, 0)
-    page_of = record_urls("places")
+    page_of = record_urls(Place)
     cities = sorted(
         (CityCount(places[pk].name, page_of(places[pk]), n) for pk, n in counts.items()),
         key=lambda c: (-c.count, c.name),

@@ -274,14 +274,10 @@ def one(model, public_id: str, language: str | None = None) -> Stored | None:
 def _one_query(model, alias: str, language: str) -> tuple[str, tuple, int]:
     """`one`'s query, compiled once per type, database and language, and where in its parameters the public id
     goes: every record detail asks it, and building and compiling the queryset took most of its time."""
-    published = model.objects.published().filter(public_id=_ID_SLOT).values_list("pk", "public_id", "updated")
-    stored = PublicDocument.objects.filter(
-        record_type=registry.key_of(model), language=language, object_id=OuterRef("pk")
-    )
-    query = published.annotate(public_document=Subquery(stored.values("document")[:1])).order_by()
-    sql, params = (
-        query.values_list("pk", "public_id", "updated", "public_document")[:1].query.get_compiler(using=alias).as_sql()
-    )
+    published = model.objects.published().filter(public_id=_ID_SLOT).order_by()
+    query = with_documents(published, registry.key_of(model), language)
+    query = query.values_list("pk", "public_id", "updated", "public_document")[:1]
+    sql, params = query.query.get_compiler(using=alias).as_sql()
     (slot,) = [i for i, value in enumerate(params) if value == _ID_SLOT]
     return sql, tuple(params), slot
 

@@ -18,10 +18,10 @@ def record_url(record) -> str:
     return reverse("archive:detail", args=[registry.key_of(record), record.public_id])
 
 
-def record_urls(key: str):
+def record_urls(model):
     """`record_url` for many records of one type (a map's hundreds of places): the address is resolved once, and
     each public id (a slug, as the address requires) put in its place."""
-    head, tail = reverse("archive:detail", args=[key, _ID_SLOT]).split(_ID_SLOT)
+    head, tail = reverse("archive:detail", args=[registry.key_of(model), _ID_SLOT]).split(_ID_SLOT)
     return lambda record: f"{head}{quote(record.public_id, safe='')}{tail}"
 
 
