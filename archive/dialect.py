@@ -112,6 +112,50 @@ def copy_new_rows(connection, table: str, columns: list[str], rows: list[tuple],
     return ids
 
 
+def grouping_sets(sql: str, params, selected: list[str], sets: list[tuple[str, ...]], using: str = DEFAULT_DB_ALIAS):
+    """Count the rows of one query (`sql`, whose columns are named `selected`) grouped every way in `sets`
+    (tuples of those names; `()` for all rows), finding the rows once: [(index in `sets`, the set's values in
+    its order, how many)]. On PostgreSQL one `GROUPING SETS` pass; SQLite has none, so there the rows are kept
+    once (a materialized CTE) and each set counts them. Only `sql`'s own parameters are bound: the rest of the
+    statement is made of `c0`, `c1`, … (aliases of `selected`) and numbers."""
+    connection = connections[using]
+    alias = {name: f"c{i}" for i, name in enumerate(selected)}
+    grouped = list(dict.fromkeys(name for group in sets for name in group))
+
+    def columns(names) -> str:
+        return ", ".join(alias[name] for name in names)
+
+    postgres = _vendor(connection) == "postgresql"
+    found = f"WITH t ({columns(selected)}) AS {'' if postgres else 'MATERIALIZED '}({sql}) "
+    if postgres and grouped:
+        # GROUPING(a, b, …) has a bit per column, set where the row is not grouped by it (the first highest).
+        index_of = {
+            sum(1 << (len(grouped) - 1 - i) for i, name in enumerate(grouped) if name not in group): index
+            for index, group in enumerate(sets)
+        }
+        every = ", ".join(f"({columns(group)})" for group in sets)
+        selects = f"GROUPING({columns(grouped)}), {columns(grouped)}, COUNT(*)"
+        counting = f"SELECT {selects} FROM t GROUP BY GROUPING SETS ({every})"  # noqa: S608 - see the docstring
+    else:  # a UNION's branches have one width: the set's values, then NULLs, then the count (also all a
+        # PostgreSQL tally is when it counts only the total: GROUPING() takes at least one column)
+        widest = max(len(group) for group in sets)
+        branches = []
+        for index, group in enumerate(sets):
+            values = ", ".join([str(index), *(alias[name] for name in group), *["NULL"] * (widest - len(group))])
+            by = f" GROUP BY {columns(group)}" if group else ""
+            branches.append(f"SELECT {values}, COUNT(*) FROM t{by}")  # noqa: S608 - see the docstring
+        counting = " UNION ALL ".join(branches)
+    with connection.cursor() as cursor:
+        cursor.execute(found + counting, params)
+        rows = cursor.fetchall()
+    if postgres and grouped:
+        return [
+            (index_of[bits], tuple(values[grouped.index(name)] for name in sets[index_of[bits]]), n)
+            for bits, *values, n in rows
+        ]
+    return [(index, tuple(values[: len(sets[index])]), n) for index, *values, n in rows]
+
+
 def byte_order(field_name: str, text: bool, connection=None):
     """Order by a field; text in byte order on every engine (SQLite's default), so a checksum does not
     depend on PostgreSQL's collation."""

@@ -13,11 +13,12 @@ from django_filters import MultipleChoiceFilter
 
 from archive import charts, merge, pages, paging, readmodel, registry, search, translations
 from archive.cache import cache_public
-from archive.charts.lists import list_charts
+from archive.charts.lists import PERIOD, list_charts
 from archive.dialect import within_time_budget
-from archive.filters import PublicIdFilter, StrictBooleanFilter, filterset_for, is_ignored
+from archive.filters import DateRangeMixin, PublicIdFilter, StrictBooleanFilter, filterset_for, is_ignored
 from archive.models import Place
 from archive.registry import Names
+from archive.tally import Tally
 
 
 @cache_public
@@ -100,20 +101,33 @@ def _filters_of(filterset, kind: type) -> list[tuple[str, object]]:
     return [(name, flt) for name, flt in filterset.filters.items() if isinstance(flt, kind)]
 
 
-def _facets(queryset, filterset) -> list[tuple[str, list[tuple[str, str, int]]]]:
+def _facets(queryset, filterset, tally: Tally) -> list[tuple[str, list[tuple[str, str, int]]]]:
     """The FilterSet's choice filters, with how many records each option finds (counted without the filter's
-    own values, so an option's count is what choosing it too would add)."""
+    own values, so an option's count is what choosing it too would add): from the list's `tally` where the
+    filter has no value, else counted over the list without it."""
     facets = []
     for name, flt in _filters_of(filterset, MultipleChoiceFilter):
-        records = _without_own(queryset, filterset, name).order_by()
-        # A filter through a many-to-many relation joins rows; count each record once then.
-        count = Count("pk", distinct=True) if records.query.distinct else Count("pk")
-        column = flt.field_name
+        column = (flt.field_name,)
+        if column not in tally.groupings:  # chosen: counted over the list without it
+            counts = Tally(_without_own(queryset, filterset, name), [column]).groups(column)
+        else:
+            counts = tally.groups(column)
         labels = dict(flt.extra.get("choices", []))
-        rows = records.values(column).annotate(n=count)
-        options = [(row[column], labels.get(row[column], row[column]), row["n"]) for row in rows if row[column]]
-        facets.append((str(flt.label), sorted(options, key=lambda o: -o[2])))
+        options = [(value, labels.get(value, value), n) for (value,), n in counts.items() if value]
+        facets.append((str(flt.label), sorted(options, key=lambda o: (-o[2], str(o[1])))))
     return facets
+
+
+def _tally(queryset, filterset) -> Tally:
+    """The list's counts found in one query: in all, by each choice filter without a value (its options'
+    counts), and by period for the timeline of a dated list."""
+    chosen = getattr(filterset.form, "cleaned_data", {})
+    groupings = [
+        (flt.field_name,) for name, flt in _filters_of(filterset, MultipleChoiceFilter) if not chosen.get(name)
+    ]
+    if isinstance(filterset, DateRangeMixin):
+        groupings.append(PERIOD)
+    return Tally(queryset, groupings)
 
 
 def _without_own(queryset, filterset, name: str):
@@ -191,16 +205,16 @@ def _relation_counts(records, flt) -> dict[int, int]:
     return {row[path]: row["n"] for row in linked}
 
 
-def _counts(queryset, filterset, facets: bool = True) -> dict:
-    """Option counts for the list's filters, if they can be counted within the time budget. Without `facets`,
-    only the relation filters' menus (a refused list has no results to describe)."""
+def _counts(queryset, filterset, tally: Tally | None = None) -> dict:
+    """Option counts for the list's filters, if they can be counted within the time budget. Without a `tally`
+    (the list's own counts), only the relation filters' menus (a refused list has no results to describe)."""
 
     chosen = getattr(filterset.form, "cleaned_data", {})  # only values the form accepted (no NUL, not too long)
 
     def count():
         relations = _filters_of(filterset, PublicIdFilter)
         return {
-            "facets": _facets(queryset, filterset) if facets else [],
+            "facets": _facets(queryset, filterset, tally) if tally is not None else [],
             "relation_facets": {
                 name: _relation_options(_without_own(queryset, filterset, name), flt, chosen.get(name) or "")
                 for name, flt in relations
@@ -347,10 +361,10 @@ def _clear_url(request) -> str:
     return _url(request, query)
 
 
-def _result_count(queryset, page) -> tuple[int, bool]:
+def _result_count(tally: Tally, page) -> tuple[int, bool]:
     """(how many records the list finds, whether exactly): counted within the time budget, else the records
     known so far — exact only when this one page is the whole list."""
-    counted = within_time_budget(queryset.order_by().count)
+    counted = within_time_budget(tally.total)
     if counted is not None:
         return counted, True
     known = len(page.records)
@@ -375,7 +389,7 @@ def _refused(request, record_type, filterset, errors: dict, sort: str, sorts: di
         "errors": errors,
         "labelled_errors": _labelled_errors(filterset, errors),
         "records": [],
-        **_counts(model.objects.published(), filterset, facets=False),
+        **_counts(model.objects.published(), filterset),
         "sort": sort,
         "sorts": _sort_labels(model, sorts),
     }
@@ -440,8 +454,9 @@ def record_list(request, kind: str):
         page = paging.paginate(listed, ordering=sorts[sort], cursor=request.GET.get("cursor"), size=size)
     except paging.CursorError as error:  # a bad page size or a tampered cursor
         return _refused(request, record_type, filterset, {error.parameter: [str(error)]}, sort, sorts)
-    counted = _counts(queryset, filterset)
-    total, exact = _result_count(queryset, page)
+    tally = _tally(queryset, filterset)  # counted once, the first time a count below is asked for
+    counted = _counts(queryset, filterset, tally)
+    total, exact = _result_count(tally, page)
     context = {
         "plural": model._meta.verbose_name_plural,
         "kind": kind,
@@ -459,7 +474,7 @@ def record_list(request, kind: str):
         "next_url": _page_url(request, page.next_cursor),
         "previous_url": _page_url(request, page.previous_cursor),
         **_download_urls(request, record_type, sorts[sort]),
-        **list_charts(request, record_type, filterset),
+        **list_charts(request, record_type, filterset, tally),
     }
     return render(request, "archive/list.html", context)
 

@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -106,15 +105,16 @@ class ListCharts:
         return self.timeline is not None and not self.timeline.listed
 
 
-def list_charts(request, record_type, filterset) -> dict:
-    """`list_charts` for the list page's context: nothing for a type without dates or places."""
+def list_charts(request, record_type, filterset, tally) -> dict:
+    """`list_charts` for the list page's context: nothing for a type without dates or places. `tally`: the
+    list's counts (`archive.tally`), grouped by `PERIOD` for a dated type."""
     dated = isinstance(filterset, DateRangeMixin)
     mapped = record_type.key in MAPPED_TYPES
     if not dated and not mapped:
         return {}
 
     def draw() -> ListCharts:
-        charts = ListCharts(timeline=list_timeline(request, filterset) if dated else None)
+        charts = ListCharts(timeline=list_timeline(request, filterset, tally) if dated else None)
         if mapped and not charts.empty:
             charts.place_map = list_map(request, filterset)
         return charts
@@ -147,25 +147,21 @@ def _narrowed(request, **params) -> str:
 # --- when -------------------------------------------------------------------------------------------
 
 
-def period_rows(records) -> list[tuple[dt.date | None, dt.date | None, int]]:
-    """(first, last possible day, how many) of the records: their period keys (None for undated), one query,
-    grouped in the database."""
-    count = Count("pk", distinct=True) if records.query.distinct else Count("pk")
-    grouped = records.order_by().values("period_first", "period_last").annotate(n=count)
-    return [(r["period_first"], r["period_last"], r["n"]) for r in grouped]
+# The columns a timeline counts its records by (a `Tally` grouping): each record's first and last possible day.
+PERIOD = ("period_first", "period_last")
 
 
 def _series() -> list[tuple[str, str]]:
     return [(WITHIN, _("Dated within the period")), (LOOSE, _("May fall in it (dated more loosely)"))]
 
 
-def list_timeline(request, filterset) -> ListTimeline:
+def list_timeline(request, filterset, tally) -> ListTimeline:
     """The list's records per week, month or year, each counted in every bar its date may fall in (see the module's
     docstring), bars split into records dated within the bar and the rest; bars clipped to the list's own
     From–To, so that a bar's link finds what the bar counts."""
     chosen = filterset.form.cleaned_data
     lo, hi = chosen.get("date_from"), chosen.get("date_to")
-    rows = period_rows(filterset.qs)
+    rows = [(first, last, n) for (first, last), n in tally.groups(PERIOD).items()]  # None for the undated
     undated = sum(n for first, _last, n in rows if first is None)
     periods = [(first, last, n) for first, last, n in rows if first is not None]  # as the date filter reads them
     key = filterset.queryset.model._meta.model_name
