@@ -12,29 +12,40 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import EmptyResultSet
 
-from archive import dialect
+from archive import dialect, readmodel
 
 Columns = tuple[str, ...]
 
 
 class Tally:
     """Counts of `records` (a queryset), in all and grouped by each of `groupings` (tuples of its model's
-    column names): `total()`, `groups(columns)` -> {values: how many}. Each record counts once per group."""
+    column names): `total()`, `groups(columns)` -> {values: how many}, each record counted once per group, all
+    in one query; and `places()`, how many the type's place filter finds at each public place (one more)."""
 
     def __init__(self, records, groupings: Iterable[Columns] = ()):
-        self.records = records.order_by()
+        self.records = records
         self.groupings: list[Columns] = list(dict.fromkeys(tuple(g) for g in groupings if g))
         self._counted: dict[Columns, dict[tuple, int]] | None = None
+        self._places: dict[int, int] | None = None
 
     def total(self) -> int:
         return sum(self._counts()[()].values())
 
     def groups(self, columns: Sequence[str]) -> dict[tuple, int]:
-        """{(value, …) of `columns`: how many records have it}; only groupings asked for up front."""
+        """{(value, …) of `columns`: how many records have it}. A grouping not asked for up front is counted by
+        itself, in a query of its own."""
         columns = tuple(columns)
         if columns not in self.groupings:
-            raise KeyError(f"{columns} was not among this tally's groupings {self.groupings}")
+            return Tally(self.records, [columns]).groups(columns)
         return self._counts()[columns]
+
+    def places(self) -> dict[int, int]:
+        """For each public place, how many of the records the type's place filter finds there or within it
+        (the read model's place keys: `archive.readmodel.places.counts`); a list's place options and its map
+        both ask."""
+        if self._places is None:
+            self._places = readmodel.places.counts(self.records)
+        return self._places
 
     def _counts(self) -> dict[Columns, dict[tuple, int]]:
         if self._counted is None:
@@ -45,7 +56,7 @@ class Tally:
         columns = list(dict.fromkeys(column for grouping in self.groupings for column in grouping))
         # Each record once, by its key: a filter through a many-to-many relation joins rows (then DISTINCT).
         selected = ["pk", *columns]
-        found = self.records.values(*selected)
+        found = self.records.order_by().values(*selected)
         sets = [*self.groupings, ()]
         counted: dict[Columns, dict[tuple, int]] = {grouping: {} for grouping in sets}
         try:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django_filters import MultipleChoiceFilter
 
-from archive import charts, merge, pages, paging, readmodel, registry, search, translations
+from archive import charts, merge, pages, paging, registry, search, translations
 from archive.cache import cache_public
 from archive.charts.lists import PERIOD, list_charts
 from archive.dialect import within_time_budget
@@ -101,17 +101,13 @@ def _filters_of(filterset, kind: type) -> list[tuple[str, object]]:
     return [(name, flt) for name, flt in filterset.filters.items() if isinstance(flt, kind)]
 
 
-def _facets(queryset, filterset, tally: Tally) -> list[tuple[str, list[tuple[str, str, int]]]]:
+def _facets(tally: Tally, filterset) -> list[tuple[str, list[tuple[str, str, int]]]]:
     """The FilterSet's choice filters, with how many records each option finds (counted without the filter's
-    own values, so an option's count is what choosing it too would add): from the list's `tally` where the
-    filter has no value, else counted over the list without it."""
+    own values, so an option's count is what choosing it too would add)."""
     facets = []
     for name, flt in _filters_of(filterset, MultipleChoiceFilter):
         column = (flt.field_name,)
-        if column not in tally.groupings:  # chosen: counted over the list without it
-            counts = Tally(_without_own(queryset, filterset, name), [column]).groups(column)
-        else:
-            counts = tally.groups(column)
+        counts = _without_own(tally, filterset, name).groups(column)
         labels = dict(flt.extra.get("choices", []))
         options = [(value, labels.get(value, value), n) for (value,), n in counts.items() if value]
         facets.append((str(flt.label), sorted(options, key=lambda o: (-o[2], str(o[1])))))
@@ -130,26 +126,26 @@ def _tally(queryset, filterset) -> Tally:
     return Tally(queryset, groupings)
 
 
-def _without_own(queryset, filterset, name: str):
-    """The list as every filter but `name` finds it: what an option of `name` is counted over. A filter without
-    a value (or a form in error) changes nothing, and costs nothing."""
+def _without_own(tally: Tally, filterset, name: str) -> Tally:
+    """The counts of the list as every filter but `name` finds it: what an option of `name` is counted over. A
+    filter without a value (or a form in error) changes nothing, and costs nothing: the list's own `tally`."""
     chosen = getattr(filterset.form, "cleaned_data", {})
     if filterset.form.errors or not chosen.get(name):
-        return queryset
+        return tally
     data = filterset.data.copy()
     data.pop(name, None)
     others = type(filterset)(data, queryset=filterset.queryset)
-    return others.qs if others.is_valid() else queryset
+    return Tally(others.qs) if others.is_valid() else tally
 
 
 # A list offers at most this many related records as options (the busiest first).
 MAX_OPTIONS = 200
 
 
-def _relation_options(queryset, flt, selected: str = "") -> list[tuple[str, str, int]]:
+def _relation_options(tally: Tally, flt, selected: str = "") -> list[tuple[str, str, int]]:
     """(public id, label, count) for each public record a relation filter (`PublicIdFilter`) can
     choose, the busiest first; the chosen one is kept even if it would be cut."""
-    counts = _relation_counts(queryset.order_by(), flt)
+    counts = _relation_counts(tally, flt)
     options = sorted(
         ((public_id, label, counts[pk]) for pk, public_id, label in _busiest_labelled(flt.target, counts)),
         key=lambda o: (-o[2], o[1]),
@@ -193,30 +189,35 @@ def _labelled(target, ids: list[int]) -> list[tuple[int, str, str]]:
     return [(r.pk, r.public_id, record_type.label_of(r)) for r in published.select_related(*record_type.label_paths)]
 
 
-def _relation_counts(records, flt) -> dict[int, int]:
+def _relation_counts(tally: Tally, flt) -> dict[int, int]:
     """How many records each related record would find through the filter, each record counted once. A filter
-    that takes in the places inside a place counts from the public read model's place keys
-    (archive.readmodel.places): a record counts for every public place its places lie in, once. Any other takes
-    one path (PublicIdFilter), counted in the database."""
+    that takes in the places inside a place counts from the public read model's place keys (`Tally.places`):
+    a record counts for every public place its places lie in, once. Any other takes one path
+    (PublicIdFilter), counted in the database."""
     if flt.with_descendants:
-        return readmodel.places.counts(records)
+        return tally.places()
     (path,) = flt.paths
-    linked = records.filter(**{f"{path}__isnull": False}).values(path).annotate(n=Count("pk", distinct=True))
+    linked = (
+        tally.records.order_by()
+        .filter(**{f"{path}__isnull": False})
+        .values(path)
+        .annotate(n=Count("pk", distinct=True))
+    )
     return {row[path]: row["n"] for row in linked}
 
 
-def _counts(queryset, filterset, tally: Tally | None = None) -> dict:
-    """Option counts for the list's filters, if they can be counted within the time budget. Without a `tally`
-    (the list's own counts), only the relation filters' menus (a refused list has no results to describe)."""
+def _counts(tally: Tally, filterset, facets: bool = True) -> dict:
+    """Option counts for the list's filters, if they can be counted within the time budget. Without `facets`,
+    only the relation filters' menus (a refused list has no results to describe)."""
 
     chosen = getattr(filterset.form, "cleaned_data", {})  # only values the form accepted (no NUL, not too long)
 
     def count():
         relations = _filters_of(filterset, PublicIdFilter)
         return {
-            "facets": _facets(queryset, filterset, tally) if tally is not None else [],
+            "facets": _facets(tally, filterset) if facets else [],
             "relation_facets": {
-                name: _relation_options(_without_own(queryset, filterset, name), flt, chosen.get(name) or "")
+                name: _relation_options(_without_own(tally, filterset, name), flt, chosen.get(name) or "")
                 for name, flt in relations
             },
         }
@@ -389,7 +390,7 @@ def _refused(request, record_type, filterset, errors: dict, sort: str, sorts: di
         "errors": errors,
         "labelled_errors": _labelled_errors(filterset, errors),
         "records": [],
-        **_counts(model.objects.published(), filterset),
+        **_counts(Tally(model.objects.published()), filterset, facets=False),
         "sort": sort,
         "sorts": _sort_labels(model, sorts),
     }
@@ -455,7 +456,7 @@ def record_list(request, kind: str):
     except paging.CursorError as error:  # a bad page size or a tampered cursor
         return _refused(request, record_type, filterset, {error.parameter: [str(error)]}, sort, sorts)
     tally = _tally(queryset, filterset)  # counted once, the first time a count below is asked for
-    counted = _counts(queryset, filterset, tally)
+    counted = _counts(tally, filterset)
     total, exact = _result_count(tally, page)
     context = {
         "plural": model._meta.verbose_name_plural,

@@ -251,7 +251,8 @@ def test_on_the_article_every_dot_of_the_protests_leads_to_as_many_protests(arti
 
 def test_a_map_of_no_records_is_empty_on_both_databases(world):
     from archive.charts import dotmap, places
+    from archive.tally import Tally
 
     nothing = models.Protest.objects.published().filter(pk__in=[])  # the ORM knows it finds nothing
 
-    assert dotmap.protests_within(places.public_places(), nothing) == {}
+    assert dotmap.protests_within(places.public_places(), Tally(nothing).places()) == {}

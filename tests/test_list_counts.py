@@ -27,7 +27,7 @@ def test_counts_that_overrun_their_time_budget_are_left_out_not_a_failure(client
 
     settings.ARCHIVE_FACET_TIME_LIMIT_MS = 20
 
-    def slow_facets(queryset, filterset, tally):
+    def slow_facets(tally, filterset):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_sleep(1)")
         return []

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.db.models import Count
 
-from archive import dialect, models
+from archive import dialect, models, readmodel
 from archive.dates import DatePrecision
 from archive.tally import Tally
 from tests import factories
@@ -20,7 +20,8 @@ GROUPINGS = [("kind",), ("event_status",), ("period_first", "period_last")]
 def protests():
     """Protests of three kinds, held and called, dated to a day, a month, loosely and not at all; one a draft;
     two at both of two places (a join through the places finds them twice)."""
-    here, there = factories.PlaceFactory(name="Here"), factories.PlaceFactory(name="There")
+    here = factories.PlaceFactory(name="Here", latitude=38.0, longitude=46.3)
+    there = factories.PlaceFactory(name="There", latitude=36.7, longitude=48.5)
     dates = [
         {"date_start": dt.date(2020, 10, 1)},
         {"date_start": dt.date(2020, 10, 1), "kind": models.ProtestKind.MARCH},
@@ -72,36 +73,53 @@ def test_a_tally_without_groupings_counts_all_and_one_that_can_find_nothing_asks
         assert nothing.total() == 0 and nothing.groups(("kind",)) == {}
 
 
-def test_a_grouping_not_asked_for_up_front_is_an_error_not_another_query(protests):
-    with pytest.raises(KeyError):
-        Tally(models.Protest.objects.published(), [("kind",)]).groups(("event_status",))
+def test_a_grouping_not_asked_for_up_front_is_counted_by_itself(protests, django_assert_num_queries):
+    tally = Tally(models.Protest.objects.published(), [("kind",)])
+    tally.total()
+    with django_assert_num_queries(1):
+        assert tally.groups(("event_status",)) == {("held",): 4, ("called",): 1}
+
+
+def test_place_counts_are_asked_once_for_the_options_and_the_map(client, protests, django_assert_num_queries):
+    tally = Tally(models.Protest.objects.published())
+    with django_assert_num_queries(1):
+        assert tally.places() == {protests["here"].pk: 2, protests["there"].pk: 3} == tally.places()
 
 
 def _spy(monkeypatch) -> list:
+    """The groupings of each tally query, and "places" for each place count, in the order asked."""
     calls = []
-    real = dialect.grouping_sets
+    grouping_sets, place_counts = dialect.grouping_sets, readmodel.places.counts
 
-    def counted(sql, params, selected, sets, using="default"):
+    def grouped(sql, params, selected, sets, using="default"):
         calls.append(sets)
-        return real(sql, params, selected, sets, using)
+        return grouping_sets(sql, params, selected, sets, using)
 
-    monkeypatch.setattr(dialect, "grouping_sets", counted)
+    def placed(records):
+        calls.append("places")
+        return place_counts(records)
+
+    monkeypatch.setattr(dialect, "grouping_sets", grouped)
+    monkeypatch.setattr(readmodel.places, "counts", placed)
     return calls
 
 
 @pytest.mark.parametrize("language", ["en", "az", "fa", "tr"])
-def test_the_list_page_finds_its_records_once_for_its_total_facets_and_timeline(
+def test_the_list_page_finds_its_records_once_for_its_total_facets_timeline_and_places(
     client, protests, monkeypatch, language
 ):
     calls = _spy(monkeypatch)
     response = client.get(f"/{language}/protests/")
     assert response.status_code == 200
-    assert calls == [[("kind",), ("event_status",), ("period_first", "period_last"), ()]]
+    # The place options and the map count the same records' places: once.
+    assert calls == [[("kind",), ("event_status",), ("period_first", "period_last"), ()], "places"]
     facets = dict(response.context["facets"])
     kinds = {str(label): n for _value, label, n in next(iter(facets.values()))}
     assert sorted(kinds.values(), reverse=True) == [3, 1, 1]
     assert response.context["total"] == 5 and response.context["total_exact"]
     assert response.context["list_charts"].timeline.listed == 5
+    dots = {point.name: point.protests for point in response.context["list_charts"].place_map.listed}
+    assert dots == {"Here": 2, "There": 3}
 
 
 def test_a_chosen_facet_is_counted_over_the_list_without_it(client, protests, monkeypatch):
@@ -109,8 +127,18 @@ def test_a_chosen_facet_is_counted_over_the_list_without_it(client, protests, mo
     rest over the list as it is; so two tallies, one by kind alone."""
     calls = _spy(monkeypatch)
     response = client.get("/en/protests/", {"kind": "march"})
-    assert calls == [[("kind",), ()], [("event_status",), ("period_first", "period_last"), ()]]
+    assert calls == [[("kind",), ()], [("event_status",), ("period_first", "period_last"), ()], "places"]
     kinds, statuses = ({value: n for value, _label, n in options} for _label, options in response.context["facets"])
     assert kinds == {"rally": 3, "march": 1, "strike": 1}
     assert statuses == {"held": 1}
     assert response.context["total"] == 1
+
+
+def test_a_chosen_place_counts_the_options_without_it_and_the_map_with_it(client, protests, monkeypatch):
+    calls = _spy(monkeypatch)
+    response = client.get("/en/protests/", {"place": protests["here"].public_id})
+    assert calls == [[("kind",), ("event_status",), ("period_first", "period_last"), ()], "places", "places"]
+    options = {name: n for _id, name, n in response.context["relation_facets"]["place"]}
+    assert options == {"Here": 2, "There": 3}  # as if no place were chosen
+    dots = {point.name: point.protests for point in response.context["list_charts"].place_map.listed}
+    assert dots == {"Here": 2, "There": 2}  # the list's two, both held at both places

@@ -129,11 +129,11 @@ class PlaceMap:
         return text
 
 
-def protests_within(places: dict[int, Place], records=None) -> dict[int, int]:
-    """For each public place a map draws, how many of `records` (published protests unless given) were there or at a
-    public place inside it: what the list filtered by that place finds (counted from the read model's place keys)."""
-    records = Protest.objects.published() if records is None else records
-    counted = place_keys.counts(records)
+def protests_within(places: dict[int, Place], counted: dict[int, int] | None = None) -> dict[int, int]:
+    """For each public place a map draws, how many protests (`counted` per place, as the read model's place keys
+    count them; every published protest unless given) were there or at a public place inside it: what the list
+    filtered by that place finds."""
+    counted = place_keys.counts(Protest.objects.published()) if counted is None else counted
     return {pk: n for pk, n in counted.items() if pk in places and dotted(places[pk])}
 
 

@@ -107,7 +107,7 @@ class ListCharts:
 
 def list_charts(request, record_type, filterset, tally) -> dict:
     """`list_charts` for the list page's context: nothing for a type without dates or places. `tally`: the
-    list's counts (`archive.tally`), grouped by `PERIOD` for a dated type."""
+    list's counts (`archive.tally`), grouped by `PERIOD` for a dated type; the map takes its place counts."""
     dated = isinstance(filterset, DateRangeMixin)
     mapped = record_type.key in MAPPED_TYPES
     if not dated and not mapped:
@@ -116,7 +116,7 @@ def list_charts(request, record_type, filterset, tally) -> dict:
     def draw() -> ListCharts:
         charts = ListCharts(timeline=list_timeline(request, filterset, tally) if dated else None)
         if mapped and not charts.empty:
-            charts.place_map = list_map(request, filterset)
+            charts.place_map = list_map(request, filterset, tally)
         return charts
 
     drawn = within_time_budget(draw)
@@ -235,7 +235,7 @@ def _period_params(first: dt.date, last: dt.date, unit: str) -> dict[str, str]:
 # --- where ------------------------------------------------------------------------------------------
 
 
-def list_map(request, filterset) -> dotmap.PlaceMap:
+def list_map(request, filterset, tally) -> dotmap.PlaceMap:
     """The places of the list's records with coordinates, each counting the records there or at a place inside
     it, and linking to the list narrowed to it. A place the list's own place filter does not take in (a protest
     held in Tabriz and Urmia, on the list of Tabriz's) links to its page instead: narrowing to it would find
@@ -243,7 +243,7 @@ def list_map(request, filterset) -> dotmap.PlaceMap:
     places = public_places()
     chosen = filterset.form.cleaned_data.get("place") or ""
     chosen_pk = next((pk for pk, place in places.items() if place.public_id == chosen), None)
-    counts = dotmap.protests_within(places, filterset.qs)
+    counts = dotmap.protests_within(places, tally.places())
     inside = within(chosen_pk, places)
 
     def elsewhere(place: Place) -> bool:
