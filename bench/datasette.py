@@ -327,6 +327,15 @@ def answer_ids(kind: str, side: str, body: bytes) -> list[str] | None:
     return [r["public_id"] for r in rows]
 
 
+# What the app's English list page says when its time budget (ARCHIVE_FACET_TIME_LIMIT_MS) dropped its option
+# counts or its pictures: such an answer is not the page with counts that Datasette's facets are compared with.
+COUNTS_DROPPED = (b"too many records here to count", b"too many records here to draw")
+
+
+def counts_dropped(body: bytes) -> bool:
+    return any(marker in body for marker in COUNTS_DROPPED)
+
+
 def agreement(app: list[str] | None, datasette: list[str] | None) -> str:
     if app is None or datasette is None:
         return "—"
@@ -343,6 +352,7 @@ class Side:
     seconds: list[float] = field(default_factory=list)
     statuses: dict = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    without_counts: int = 0  # HTML answers whose counts the time budget dropped
 
     def get(self, path: str):
         try:
@@ -353,6 +363,7 @@ class Side:
             return None
         self.seconds.append(reply.seconds)
         self.statuses[reply.status] = self.statuses.get(reply.status, 0) + 1
+        self.without_counts += counts_dropped(reply.body)
         return reply
 
     def summary(self) -> dict:
@@ -363,6 +374,7 @@ class Side:
             "p95_ms": _round(percentile(ms, 95)),
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             "errors": self.errors[:5],
+            "without_counts": self.without_counts,
         }
 
 
@@ -399,6 +411,10 @@ def interleaved(pair: Pair, app_port: int, ds_port: int, settings: Settings) -> 
     rows = {s: None if first.get(f"{s}_ids") is None else len(first[f"{s}_ids"]) for s in ("app", "datasette")}
     failed = [side for side, summary in (("app", a), ("datasette", d)) if _failed(summary)]
     problems = first["problems"] + [f"{pair.key}: {side} refused or failed requests" for side in failed]
+    if a["without_counts"]:
+        problems.append(
+            f"{pair.key}: {a['without_counts']} of the app's answers had their counts dropped by its time budget"
+        )
     return {
         "key": pair.key,
         "label": pair.label,
