@@ -20,7 +20,7 @@ from archive.charts.mapframe import MAP_WIDTH
 from archive.charts.places import public_places
 from archive.models import Place, PlaceKind, Protest
 from archive.readmodel import places as place_keys
-from archive.templatetags.archive_tags import record_urls
+from archive.templatetags.archive_tags import local_digits, record_urls
 
 LABEL_SIZE, COUNTRY_LABEL_SIZE = 12, 13  # picture units; charts.css sets the same sizes
 HIT_RADIUS = 12  # a dot's link is at least 24 units across, however small the dot
@@ -63,7 +63,7 @@ class MapPoint:
     label_anchor: str = "start"  # SVG text-anchor
     on_map: bool = True  # False: its coordinates lie beyond the base map, so it is only listed
     elsewhere: bool = False  # outside the place the list is filtered by (a record was held there too)
-    count_text: str = ""  # "12 protests", as the list under the map says it
+    count_text: str = ""  # "12 protests", as the list under the map says it (in the page's digits)
 
     @property
     def coordinates(self) -> str:
@@ -175,7 +175,7 @@ def picture(
     world = {}
     # A dot's words in the reader's language, looked up once per count (a map has thousands of places, few counts).
     titled = functools.cache(lambda n: ngettext("%(name)s: %(n)s protest", "%(name)s: %(n)s protests", n))
-    counted = functools.cache(lambda n: ngettext("%(n)s protest", "%(n)s protests", n) % {"n": n})
+    counted = functools.cache(lambda n: local_digits(ngettext("%(n)s protest", "%(n)s protests", n) % {"n": n}))
     for place in chosen:
         n = counts.get(place.pk, 0)
         point = MapPoint(place.name, url_for(place), place.kind, float(place.latitude), float(place.longitude), n)
