@@ -136,8 +136,8 @@ def grouping_sets(sql: str, params, selected: list[str], sets: list[tuple[str, .
         every = ", ".join(f"({columns(group)})" for group in sets)
         selects = f"GROUPING({columns(grouped)}), {columns(grouped)}, COUNT(*)"
         counting = f"SELECT {selects} FROM t GROUP BY GROUPING SETS ({every})"  # noqa: S608 - see the docstring
-    else:  # a UNION's branches have one width: the set's values, then NULLs, then the count (also all a
-        # PostgreSQL tally is when it counts only the total: GROUPING() takes at least one column)
+    else:  # SQLite, or the total alone (GROUPING() takes a column): a UNION, each branch as wide as the widest
+        # set (the set's index, its values, NULLs, the count)
         widest = max(len(group) for group in sets)
         branches = []
         for index, group in enumerate(sets):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from archive.charts import mapframe
 from archive.charts.mapframe import MAP_WIDTH
-from archive.charts.places import public_places
+from archive.charts.places import ChartPlace, public_places
 from archive.models import Place, PlaceKind, Protest
 from archive.readmodel import places as place_keys
 from archive.templatetags.archive_tags import local_digits, record_urls
@@ -129,7 +129,7 @@ class PlaceMap:
         return text
 
 
-def protests_within(places: dict[int, Place], counted: dict[int, int] | None = None) -> dict[int, int]:
+def protests_within(places: dict[int, ChartPlace], counted: dict[int, int] | None = None) -> dict[int, int]:
     """For each public place a map draws, how many protests (`counted` per place, as the read model's place keys
     count them; every published protest unless given) were there or at a public place inside it: what the list
     filtered by that place finds."""
@@ -137,18 +137,18 @@ def protests_within(places: dict[int, Place], counted: dict[int, int] | None = N
     return {pk: n for pk, n in counted.items() if pk in places and dotted(places[pk])}
 
 
-def dotted(place: Place) -> bool:
+def dotted(place: ChartPlace) -> bool:
     """Whether a map draws the place: it has coordinates and is a point (a city, a site), not an area."""
     return place.latitude is not None and place.longitude is not None and place.kind not in AREA_KINDS
 
 
-def place_points(places: dict[int, Place] | None = None) -> PlaceMap:
+def place_points(places: dict[int, ChartPlace] | None = None) -> PlaceMap:
     """The home page's map: every public place with coordinates, linking to its page, sized by its protests."""
     places = public_places() if places is None else places
     return draw(places, protests_within(places), record_urls(Place), every_place=True)
 
 
-def draw(places: dict[int, Place], counts: dict[int, int], url_for: Callable, **options) -> PlaceMap:
+def draw(places: dict[int, ChartPlace], counts: dict[int, int], url_for: Callable, **options) -> PlaceMap:
     """The map (see `picture`) and, as its `narrow`, the same map drawn for a phone's width: the same world in
     fewer picture units, so that its names and dots stay legible when the picture shrinks to the screen."""
     url_for = functools.cache(url_for)  # both pictures link each place alike
@@ -158,7 +158,7 @@ def draw(places: dict[int, Place], counts: dict[int, int], url_for: Callable, **
 
 
 def picture(
-    places: dict[int, Place],
+    places: dict[int, ChartPlace],
     counts: dict[int, int],
     url_for: Callable,
     *,

@@ -30,7 +30,7 @@ from archive.charts import (
     lay_out_both,
     next_bucket,
 )
-from archive.charts.places import public_places, within
+from archive.charts.places import ChartPlace, public_places, within
 from archive.dialect import within_time_budget
 from archive.filters import DateRangeMixin
 from archive.models import Place
@@ -246,13 +246,13 @@ def list_map(request, filterset, tally) -> dotmap.PlaceMap:
     counts = dotmap.protests_within(places, tally.places())
     inside = within(chosen_pk, places)
 
-    def elsewhere(place: Place) -> bool:
+    def elsewhere(place: ChartPlace) -> bool:
         return bool(chosen) and place.pk not in inside
 
     narrowed = _narrowing(request, "place")
     page_of = record_urls(Place)
 
-    def url_for(place: Place) -> str:
+    def url_for(place: ChartPlace) -> str:
         return page_of(place) if elsewhere(place) else narrowed(place.public_id)
 
     return dotmap.draw(places, counts, url_for, every_place=False, elsewhere=elsewhere)

@@ -86,7 +86,7 @@ def public_places() -> dict[int, ChartPlace]:
     return places
 
 
-def city_of(place_id: int | None, places: dict[int, Place]) -> int | None:
+def city_of(place_id: int | None, places: dict[int, ChartPlace]) -> int | None:
     """The public city a city or site lies in (a site's parents are walked up), else None."""
     seen = set()
     while place_id in places and place_id not in seen:
@@ -139,7 +139,7 @@ def distinct_records(targets: dict[int, set[int]], links) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def within(place_id: int | None, places: dict[int, Place]) -> set[int]:
+def within(place_id: int | None, places: dict[int, ChartPlace]) -> set[int]:
     """The place and every public place inside it: the places whose records the place filter finds (it descends
     only through public places, as this does). One walk down the tree in memory, over places the charts have read
     already (`PlaceQuerySet.descendant_ids` is the same walk in the database, a query per level)."""
@@ -159,7 +159,7 @@ def within(place_id: int | None, places: dict[int, Place]) -> set[int]:
 ANY_CITY = 0  # a marker target: "held in some city"
 
 
-def protests_by_city(places: dict[int, Place] | None = None) -> CityChart:
+def protests_by_city(places: dict[int, ChartPlace] | None = None) -> CityChart:
     """Published protests per public city; a protest in a site (a bazaar) counts under its city,
     and a protest in several places of one city counts once there."""
     places = public_places() if places is None else places
