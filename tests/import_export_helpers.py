@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.apps import apps
 
-from archive import models
+from archive import changes, models
 from archive.dates import DatePrecision
 from archive.imports import import_records
 from tests import factories
@@ -50,20 +50,21 @@ def row_counts() -> dict[str, int]:
 @pytest.fixture
 def world(db):
     """Languages and the records imported rows refer to."""
-    for code, name in [("en", "English"), ("az-Latn", "Azerbaijani"), ("fa", "Persian")]:
-        factories.LanguageFactory(code=code, name=name)
-    iran = factories.PlaceFactory(public_id="place-iran", name="Iran", kind=models.PlaceKind.COUNTRY)
-    tabriz = factories.PlaceFactory(public_id="place-tabriz", name="Tabriz", parent=iran)
-    urmia = factories.PlaceFactory(public_id="place-urmia", name="Urmia", parent=iran)
-    models.PlaceName.objects.create(owner=urmia, name="Urmu", language_id="az-Latn")
-    gamac = factories.OrganizationFactory(public_id="org-gamac", name="GAMAC")
-    models.OrganizationName.objects.create(
-        owner=gamac, name="Güney Azərbaycan Milli Azadlıq Cəbhəsi", language_id="az-Latn"
-    )
-    person = factories.PersonFactory(public_id="person-aliyev", name="Ali Aliyev")
-    models.PersonName.objects.create(owner=person, name="Əli Əliyev", language_id="az-Latn")
-    outlet = factories.MediaOutletFactory(public_id="outlet-erk", name="Erk")
-    protest = factories.ProtestFactory(public_id="protest-tabriz", title="Rally in Tabriz")
+    with changes.recording():  # one change, derived once at its end (as an import or a form with inlines)
+        for code, name in [("en", "English"), ("az-Latn", "Azerbaijani"), ("fa", "Persian")]:
+            factories.LanguageFactory(code=code, name=name)
+        iran = factories.PlaceFactory(public_id="place-iran", name="Iran", kind=models.PlaceKind.COUNTRY)
+        tabriz = factories.PlaceFactory(public_id="place-tabriz", name="Tabriz", parent=iran)
+        urmia = factories.PlaceFactory(public_id="place-urmia", name="Urmia", parent=iran)
+        models.PlaceName.objects.create(owner=urmia, name="Urmu", language_id="az-Latn")
+        gamac = factories.OrganizationFactory(public_id="org-gamac", name="GAMAC")
+        models.OrganizationName.objects.create(
+            owner=gamac, name="Güney Azərbaycan Milli Azadlıq Cəbhəsi", language_id="az-Latn"
+        )
+        person = factories.PersonFactory(public_id="person-aliyev", name="Ali Aliyev")
+        models.PersonName.objects.create(owner=person, name="Əli Əliyev", language_id="az-Latn")
+        outlet = factories.MediaOutletFactory(public_id="outlet-erk", name="Erk")
+        protest = factories.ProtestFactory(public_id="protest-tabriz", title="Rally in Tabriz")
     return {
         "iran": iran,
         "tabriz": tabriz,

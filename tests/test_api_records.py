@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from archive import changes
 from archive.models import ArrestCountClaim, PlaceName, Status
 from tests import factories
 from tests.factories import CitationFactory
@@ -411,27 +412,30 @@ def _rich(endpoint: str, n: int) -> None:
     from archive.models import Affiliation, PersonName, ProtestSizeClaim, SignatoryClaim, Slogan, StatementText
 
     language = factories.LanguageFactory()
-    for i in range(n):
-        record = FACTORY[endpoint]()
-        CitationFactory(record=record)
-        if endpoint == "protests":
-            record.places.add(factories.PlaceFactory())
-            record.organizers.add(factories.OrganizationFactory())
-            record.slogans.add(Slogan.objects.create(text=f"Slogan {record.pk}", language=language))
-            ProtestSizeClaim.objects.create(protest=record, words="hundreds", low=200, source=factories.SourceFactory())
-            factories.ArrestFactory(protest=record, person=factories.PersonFactory(), group_description="")
-        elif endpoint == "statements":
-            record.speaker_people.add(factories.PersonFactory())
-            record.about_arrests.add(factories.ArrestFactory(person=factories.PersonFactory()))
-            StatementText.objects.create(statement=record, language=language, text="words", is_original=True)
-            SignatoryClaim.objects.create(statement=record, words="sixty", low=60, group="musicians")
-        elif endpoint == "people":
-            PersonName.objects.create(owner=record, name=f"Alias {i}", language=language)
-            where = factories.OrganizationFactory()
-            Affiliation.objects.create(person=record, organization=where, role="member", date_precision="undated")
-        elif endpoint == "sources":
-            record.author_people.add(factories.PersonFactory())
-            record.outlet = factories.MediaOutletFactory()
+    with changes.recording():  # one change, derived once at its end
+        for i in range(n):
+            record = FACTORY[endpoint]()
+            CitationFactory(record=record)
+            if endpoint == "protests":
+                record.places.add(factories.PlaceFactory())
+                record.organizers.add(factories.OrganizationFactory())
+                record.slogans.add(Slogan.objects.create(text=f"Slogan {record.pk}", language=language))
+                ProtestSizeClaim.objects.create(
+                    protest=record, words="hundreds", low=200, source=factories.SourceFactory()
+                )
+                factories.ArrestFactory(protest=record, person=factories.PersonFactory(), group_description="")
+            elif endpoint == "statements":
+                record.speaker_people.add(factories.PersonFactory())
+                record.about_arrests.add(factories.ArrestFactory(person=factories.PersonFactory()))
+                StatementText.objects.create(statement=record, language=language, text="words", is_original=True)
+                SignatoryClaim.objects.create(statement=record, words="sixty", low=60, group="musicians")
+            elif endpoint == "people":
+                PersonName.objects.create(owner=record, name=f"Alias {i}", language=language)
+                where = factories.OrganizationFactory()
+                Affiliation.objects.create(person=record, organization=where, role="member", date_precision="undated")
+            elif endpoint == "sources":
+                record.author_people.add(factories.PersonFactory())
+                record.outlet = factories.MediaOutletFactory()
             record.save()
 
 

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from archive import models
+from archive import changes, models
 from archive.dates import DatePrecision
 from tests import chart_helpers, factories
 
@@ -28,24 +28,27 @@ MARCH = dt.date(2031, 3, 3)  # a Monday, in a year the article never reaches
 @pytest.fixture
 def world():
     """Protests dated every way a source dates them, in a city, a site inside it and a second city."""
-    city = factories.PlaceFactory(name="Testcity", public_id="place-testcity", latitude=38.0, longitude=46.3)
-    site = factories.PlaceFactory(
-        name="Testcity Bazaar", public_id="place-testcity-bazaar", kind=models.PlaceKind.SITE, parent=city
-    )
-    other = factories.PlaceFactory(name="Othertown", public_id="place-othertown", latitude=36.7, longitude=48.5)
-    day = factories.ProtestFactory(date_start=MARCH + dt.timedelta(days=1))
-    day.places.set([city])
-    spanning = factories.ProtestFactory(date_start=MARCH + dt.timedelta(days=3), date_end=MARCH + dt.timedelta(days=9))
-    spanning.places.set([site])
-    month = factories.ProtestFactory(date_start=MARCH.replace(day=1), date_precision=DatePrecision.MONTH)
-    month.places.set([other])
-    mid = factories.ProtestFactory(
-        date_start=MARCH.replace(day=15), date_precision=DatePrecision.MID_MONTH, kind=models.ProtestKind.MARCH
-    )
-    mid.places.set([city, other])
-    factories.ProtestFactory(date_start=MARCH.replace(day=20), date_precision=DatePrecision.APPROXIMATE)
-    factories.ProtestFactory(date_start=None, date_precision=DatePrecision.UNDATED).places.set([city])
-    factories.ProtestFactory(date_start=MARCH, status=models.Status.DRAFT).places.set([city])
+    with changes.recording():  # one change, derived once at its end (as an import or a form with inlines)
+        city = factories.PlaceFactory(name="Testcity", public_id="place-testcity", latitude=38.0, longitude=46.3)
+        site = factories.PlaceFactory(
+            name="Testcity Bazaar", public_id="place-testcity-bazaar", kind=models.PlaceKind.SITE, parent=city
+        )
+        other = factories.PlaceFactory(name="Othertown", public_id="place-othertown", latitude=36.7, longitude=48.5)
+        day = factories.ProtestFactory(date_start=MARCH + dt.timedelta(days=1))
+        day.places.set([city])
+        spanning = factories.ProtestFactory(
+            date_start=MARCH + dt.timedelta(days=3), date_end=MARCH + dt.timedelta(days=9)
+        )
+        spanning.places.set([site])
+        month = factories.ProtestFactory(date_start=MARCH.replace(day=1), date_precision=DatePrecision.MONTH)
+        month.places.set([other])
+        mid = factories.ProtestFactory(
+            date_start=MARCH.replace(day=15), date_precision=DatePrecision.MID_MONTH, kind=models.ProtestKind.MARCH
+        )
+        mid.places.set([city, other])
+        factories.ProtestFactory(date_start=MARCH.replace(day=20), date_precision=DatePrecision.APPROXIMATE)
+        factories.ProtestFactory(date_start=None, date_precision=DatePrecision.UNDATED).places.set([city])
+        factories.ProtestFactory(date_start=MARCH, status=models.Status.DRAFT).places.set([city])
     return {"city": city, "site": site, "other": other}
 
 
@@ -164,9 +167,10 @@ def test_the_pictures_cost_the_same_queries_for_a_small_and_a_large_list(client,
 
     url = "/en/protests/?kind=rally&page_size=5"
     before = queries(url + "&_=1")
-    for i in range(30):
-        place = factories.PlaceFactory(latitude=35 + i / 10, longitude=45 + i / 10)
-        factories.ProtestFactory(date_start=MARCH - dt.timedelta(days=40 * i)).places.set([place, world["city"]])
+    with changes.recording():  # one change, derived once at its end
+        for i in range(30):
+            place = factories.PlaceFactory(latitude=35 + i / 10, longitude=45 + i / 10)
+            factories.ProtestFactory(date_start=MARCH - dt.timedelta(days=40 * i)).places.set([place, world["city"]])
     after = queries(url + "&_=2")
 
     assert after == before

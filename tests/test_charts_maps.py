@@ -10,6 +10,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
+from archive import changes
 from archive.charts import build_basemap, dotmap, mapframe
 from tests import chart_helpers, factories
 
@@ -221,14 +222,15 @@ def test_a_lone_place_gets_a_window_of_its_region_not_a_street_map():
 
 @pytest.mark.django_db
 def test_areas_are_not_dots_and_the_busiest_place_sets_the_largest_dot(monkeypatch):
-    province = factories.PlaceFactory(name="Testprovince", kind="province", latitude=38.0, longitude=47.0)
-    cities = [
-        factories.PlaceFactory(name=f"Town {i}", parent=province, latitude=37 + i / 5, longitude=46 + i / 5)
-        for i in range(5)
-    ]
-    for i, city in enumerate(cities):
-        for _n in range(i * 20):  # 0, 20, 40, 60, 80 protests
-            factories.ProtestFactory().places.set([city])
+    with changes.recording():  # one change, derived once at its end
+        province = factories.PlaceFactory(name="Testprovince", kind="province", latitude=38.0, longitude=47.0)
+        cities = [
+            factories.PlaceFactory(name=f"Town {i}", parent=province, latitude=37 + i / 5, longitude=46 + i / 5)
+            for i in range(5)
+        ]
+        for i, city in enumerate(cities):
+            for _n in range(i * 20):  # 0, 20, 40, 60, 80 protests
+                factories.ProtestFactory().places.set([city])
     monkeypatch.setattr(dotmap, "MAX_DOTS", 3)
     places = {p.pk: p for p in [province, *cities]}
 

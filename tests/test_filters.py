@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from archive import changes
 from archive.models import Affiliation, Language, StatementText
 from tests import factories
 
@@ -12,31 +13,32 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(db):
-    az = Language.objects.create(code="az-Latn", name="Azerbaijani (Latin)")
-    iran = factories.PlaceFactory(public_id="iran", kind="country")
-    province = factories.PlaceFactory(public_id="ardabil-province", kind="province", parent=iran)
-    city = factories.PlaceFactory(public_id="ardabil", parent=province, latitude="38.25", longitude="48.29")
-    gamac = factories.OrganizationFactory(public_id="gamac", kind="political", based_in=city)
-    factories.OrganizationFactory(public_id="gamac-branch", kind="student", parent=gamac)
-    police = factories.OrganizationFactory(public_id="police", kind="military")
-    obali = factories.PersonFactory(public_id="obali")
-    Affiliation.objects.create(
-        person=obali, organization=gamac, role="member", date_start=dt.date(2020, 1, 1), date_precision="year"
-    )
-    protest = factories.ProtestFactory(public_id="rally")
-    arrest = factories.ArrestFactory(
-        public_id="arrest", place=city, authority=police, person=obali, protest=protest, outcome="released"
-    )
-    statement = factories.StatementFactory(public_id="statement", place=city, form="letter")
-    statement.speaker_organizations.add(gamac)
-    statement.speaker_people.add(obali)
-    statement.about_protests.add(protest)
-    StatementText.objects.create(statement=statement, language=az, text="Biz Azərbaycanıq", is_original=True)
-    outlet = factories.MediaOutletFactory(
-        public_id="gunaz", kind="tv", affiliation="diaspora", base="abroad", country=iran
-    )
-    outlet.languages.add(az)
-    factories.SourceFactory(public_id="source", kind="web_page", language=az, outlet=outlet)
+    with changes.recording():  # one change, derived once at its end (as an import or a form with inlines)
+        az = Language.objects.create(code="az-Latn", name="Azerbaijani (Latin)")
+        iran = factories.PlaceFactory(public_id="iran", kind="country")
+        province = factories.PlaceFactory(public_id="ardabil-province", kind="province", parent=iran)
+        city = factories.PlaceFactory(public_id="ardabil", parent=province, latitude="38.25", longitude="48.29")
+        gamac = factories.OrganizationFactory(public_id="gamac", kind="political", based_in=city)
+        factories.OrganizationFactory(public_id="gamac-branch", kind="student", parent=gamac)
+        police = factories.OrganizationFactory(public_id="police", kind="military")
+        obali = factories.PersonFactory(public_id="obali")
+        Affiliation.objects.create(
+            person=obali, organization=gamac, role="member", date_start=dt.date(2020, 1, 1), date_precision="year"
+        )
+        protest = factories.ProtestFactory(public_id="rally")
+        arrest = factories.ArrestFactory(
+            public_id="arrest", place=city, authority=police, person=obali, protest=protest, outcome="released"
+        )
+        statement = factories.StatementFactory(public_id="statement", place=city, form="letter")
+        statement.speaker_organizations.add(gamac)
+        statement.speaker_people.add(obali)
+        statement.about_protests.add(protest)
+        StatementText.objects.create(statement=statement, language=az, text="Biz Azərbaycanıq", is_original=True)
+        outlet = factories.MediaOutletFactory(
+            public_id="gunaz", kind="tv", affiliation="diaspora", base="abroad", country=iran
+        )
+        outlet.languages.add(az)
+        factories.SourceFactory(public_id="source", kind="web_page", language=az, outlet=outlet)
     return arrest
 
 

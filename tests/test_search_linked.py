@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from archive import models, registry, search
+from archive import changes, models, registry, search
 from archive.dates import DatePrecision
 from archive.filters import filterset_for
 from tests import factories
@@ -50,25 +50,24 @@ def test_linked_records_follow_the_named_thing_and_the_types_asked_for(article):
 
 @pytest.fixture
 def world(db):
-    place = factories.PlaceFactory(name="Marand", public_id="marand")
-    inside = factories.PlaceFactory(name="Marand bazaar", public_id="marand-bazaar", parent=place)
-    org = factories.OrganizationFactory(name="Qizilbash Front", public_id="front")
-    outlet = factories.MediaOutletFactory(name="Ulduz Radio", public_id="ulduz")
-    person = factories.PersonFactory(name="Rahim Sabiri", public_id="sabiri")
-    hidden = factories.PersonFactory(name="Sakit Gizli", public_id="gizli", at_risk=True)
-    models.PersonName.objects.create(owner=hidden, name="Səkit Gizli", language=factories.LanguageFactory())
-    rally = factories.ProtestFactory(title="Bazaar strike", public_id="strike", date_start=dt.date(2020, 10, 3))
-    rally.places.add(inside)
-    rally.organizers.add(org)
-    draft = factories.ProtestFactory(title="Draft march", public_id="draft", status=models.Status.DRAFT)
-    draft.places.add(place)
-    said = factories.StatementFactory(title="On the strike", public_id="said", place=place)
-    said.speaker_people.add(person, hidden)
-    said.speaker_organizations.add(org)
-    factories.ArrestFactory(person=hidden, group_description="", public_id="held", place=inside)
-    factories.SourceFactory(title="Evening bulletin", public_id="bulletin", outlet=outlet)
-    # The write path indexes what factories make one by one; rebuild once the links are in place.
-    search.rebuild()
+    with changes.recording():  # one change, derived once at its end (search entries included)
+        place = factories.PlaceFactory(name="Marand", public_id="marand")
+        inside = factories.PlaceFactory(name="Marand bazaar", public_id="marand-bazaar", parent=place)
+        org = factories.OrganizationFactory(name="Qizilbash Front", public_id="front")
+        outlet = factories.MediaOutletFactory(name="Ulduz Radio", public_id="ulduz")
+        person = factories.PersonFactory(name="Rahim Sabiri", public_id="sabiri")
+        hidden = factories.PersonFactory(name="Sakit Gizli", public_id="gizli", at_risk=True)
+        models.PersonName.objects.create(owner=hidden, name="Səkit Gizli", language=factories.LanguageFactory())
+        rally = factories.ProtestFactory(title="Bazaar strike", public_id="strike", date_start=dt.date(2020, 10, 3))
+        rally.places.add(inside)
+        rally.organizers.add(org)
+        draft = factories.ProtestFactory(title="Draft march", public_id="draft", status=models.Status.DRAFT)
+        draft.places.add(place)
+        said = factories.StatementFactory(title="On the strike", public_id="said", place=place)
+        said.speaker_people.add(person, hidden)
+        said.speaker_organizations.add(org)
+        factories.ArrestFactory(person=hidden, group_description="", public_id="held", place=inside)
+        factories.SourceFactory(title="Evening bulletin", public_id="bulletin", outlet=outlet)
     return {"rally": rally}
 
 
@@ -126,17 +125,17 @@ def test_results_carry_their_type_and_date(world, client):
 @pytest.fixture
 def busy(db):
     """A city with more records (of three types, some on one day, some undated) than a page of results holds."""
-    city = factories.PlaceFactory(name="Khoy", public_id="khoy")
-    bazaar = factories.PlaceFactory(name="Old bazaar", public_id="old-bazaar", parent=city)
-    undated = {"date_start": None, "date_precision": DatePrecision.UNDATED}
-    for n in range(14):
-        day = {"date_start": dt.date(2020, 10, 1 + n % 4)} if n % 5 else undated
-        protest = factories.ProtestFactory(title=f"Rally {n}", public_id=f"r{n}", **day)
-        protest.places.add(bazaar if n % 2 else city)
-        factories.ArrestFactory(public_id=f"a{n}", place=city, **day)
-        if n < 6:
-            factories.StatementFactory(title=f"Said {n}", public_id=f"s{n}", place=bazaar, **day)
-    search.rebuild()
+    with changes.recording():  # one change, derived once at its end (search entries included)
+        city = factories.PlaceFactory(name="Khoy", public_id="khoy")
+        bazaar = factories.PlaceFactory(name="Old bazaar", public_id="old-bazaar", parent=city)
+        undated = {"date_start": None, "date_precision": DatePrecision.UNDATED}
+        for n in range(14):
+            day = {"date_start": dt.date(2020, 10, 1 + n % 4)} if n % 5 else undated
+            protest = factories.ProtestFactory(title=f"Rally {n}", public_id=f"r{n}", **day)
+            protest.places.add(bazaar if n % 2 else city)
+            factories.ArrestFactory(public_id=f"a{n}", place=city, **day)
+            if n < 6:
+                factories.StatementFactory(title=f"Said {n}", public_id=f"s{n}", place=bazaar, **day)
 
 
 def newest_first(found: list) -> list:
