@@ -257,3 +257,24 @@ def test_bom_asks_for_a_byte_order_mark_for_excel(client, article):
     marked = b"".join(client.get("/api/v1/protests/", {"format": "csv", "bom": "1"}).streaming_content)
     assert not plain.startswith(b"\xef\xbb\xbf")
     assert marked == b"\xef\xbb\xbf" + plain
+
+
+def test_the_read_model_reads_a_chunk_once_and_words_it_in_every_language(article, django_assert_num_queries):
+    """The lines the read model stores (`lines_in`) are what the export writes in each language, though the
+    database is read once for all four: dates and the withheld detainee's label worded in each."""
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+
+    from archive.readmodel import LANGUAGES
+
+    for model in (m.Protest, m.Arrest):
+        pks = list(model.objects.published().order_by("pk").values_list("pk", flat=True))
+        run = csv_export.Run(csv_export.export_of(model), "default")
+        with CaptureQueriesContext(connection) as one_language:
+            csv_export.lines_for(run, pks)
+        with django_assert_num_queries(len(one_language)):
+            together = csv_export.lines_in(model, pks, LANGUAGES)
+        for language in LANGUAGES:
+            with translation.override(language):
+                assert together[language] == csv_export.lines_for(csv_export.Run(run.export, "default"), pks)
+        assert together["az"] != together["en"] and together["fa"] != together["en"]  # dates in their words

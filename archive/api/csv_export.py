@@ -21,7 +21,7 @@ import itertools
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from itertools import repeat
 from operator import attrgetter, itemgetter
@@ -29,6 +29,7 @@ from operator import attrgetter, itemgetter
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 from django.db.models import BooleanField, F, Func, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from archive import datapackage as dp
@@ -290,11 +291,12 @@ def detainee(row) -> str:
 
 def date_display():
     """`dp.render_date` remembered for this export: a whole type repeats a few thousand dates,
-    more than the data package's shared cache holds, and rendering one is slow."""
+    more than the data package's shared cache holds, and rendering one is slow. In each language its own
+    words (the read model words one fetch in every language, `lines_in`)."""
     seen = {}
 
     def display(row) -> str:
-        key = (row.date_start, row.date_end, row.date_precision)
+        key = (row.date_start, row.date_end, row.date_precision, translation.get_language())
         text = seen.get(key)
         if text is None:
             if len(seen) >= DATES_REMEMBERED:
@@ -409,11 +411,21 @@ class Run:
         found = self.table.query(base=base).annotate(**self.columns.annotations).order_by()
         by_pk = {row.pk: row for row in found.values_list(*self.columns.fields, named=True)}
         relations = [[query.rows(pks) for query in queries] for queries in self.relations]
-        computed = None
-        if self.columns.computed:  # here, on the reader's thread: a function of an instance may query
-            functions = self.columns.computed
-            computed = {record.pk: tuple(f(record) for f in functions) for record in self.table.query(base=base)}
-        return Fetched([by_pk[pk] for pk in pks if pk in by_pk], relations, computed)
+        return Fetched([by_pk[pk] for pk in pks if pk in by_pk], relations, self._computed(pks))
+
+    def _computed(self, pks: list[int]) -> dict[int, tuple] | None:
+        if not self.columns.computed:
+            return None
+        # Here, on the reader's thread: a function of an instance may query.
+        base = dp.public(self.export.model).using(self.db).filter(OneOf("pk", pks))
+        functions = self.columns.computed
+        return {record.pk: tuple(f(record) for f in functions) for record in self.table.query(base=base)}
+
+    def reworded(self, fetched: Fetched, pks: list[int]) -> Fetched:
+        """`fetched` for the active language. What the database holds is the same in every language; only how
+        it is worded differs: dates and labels as the cells are formatted, computed columns (functions of an
+        instance, which may word their values) as they are read, so these are read again."""
+        return replace(fetched, computed=self._computed(pks)) if self.columns.computed else fetched
 
     def format(self, fetched: Fetched) -> list[tuple]:
         """CSV rows; touches no database, so that it can run while the next chunk is fetched."""
@@ -440,14 +452,24 @@ def _taken(buffer: io.StringIO) -> str:
     return text
 
 
-def lines_of(model, pks: list[int], db: str = "default") -> dict[int, str]:
-    """{pk: its CSV line} for these records (the public ones), in the active language: what the public read
-    model stores for each (archive.readmodel)."""
-    return lines_for(Run(export_of(model), db), pks)
+def lines_in(model, pks: list[int], languages, db: str = "default") -> dict[str, dict[int, str]]:
+    """{language: {pk: its CSV line}} for these records (the public ones): what the public read model stores for
+    each (archive.readmodel). The database is read once for every language (`Run.reworded`)."""
+    run = Run(export_of(model), db)
+    fetched, found = None, {}
+    for language in languages:
+        with translation.override(language):
+            fetched = run.fetch(pks) if fetched is None else run.reworded(fetched, pks)
+            found[language] = lines_from(run, fetched)
+    return found
 
 
 def lines_for(run: Run, pks: list[int]) -> dict[int, str]:
-    fetched = run.fetch(pks)
+    """{pk: its CSV line} for these records (the public ones), in the active language."""
+    return lines_from(run, run.fetch(pks))
+
+
+def lines_from(run: Run, fetched: Fetched) -> dict[int, str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     found = {}
