@@ -21,7 +21,7 @@ from django.test import Client, override_settings
 from rest_framework.authtoken.models import Token
 
 from archive import models as m
-from archive import registry, workflow
+from archive import changes, registry, workflow
 from tests import factories as f
 from tests.canary import Canaries, no_throttling
 
@@ -307,9 +307,10 @@ def seed(book: Canaries | None = None) -> World:
     world = World(book or Canaries())
     languages = {code: f.LanguageFactory(code=code, name=code) for code in ("en", "fa", "az-Latn")}
     seed_users(world)
-    seed_records(world)
-    relate(world)
-    add_parts(world, languages)
+    with changes.recording():  # the records, their links and parts: one change, derived once at its end
+        seed_records(world)
+        relate(world)
+        add_parts(world, languages)
     write_history(world)
     seed_transitions(world)
     return world
