@@ -20,8 +20,8 @@ from django.db import models as dj
 from django.test import Client, override_settings
 from rest_framework.authtoken.models import Token
 
-from archive import models as m
 from archive import changes, registry, workflow
+from archive import models as m
 from tests import factories as f
 from tests.canary import Canaries, no_throttling
 
