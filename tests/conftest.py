@@ -12,6 +12,15 @@ def article_fixture_files() -> list[str]:
     return [str(path) for path in sorted(FIXTURES_DIR.glob("*.yaml"))]
 
 
+def pytest_configure(config):
+    """Passwords are hashed with a fast hasher in tests, as Django's testing docs advise: the production
+    hasher's million rounds cost about a third of a second for each user made or signed in with a password,
+    and no test here is about the hasher itself. (Servers the tests start in subprocesses keep the real one.)"""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Throttle counters and cached pages live in the cache: each test starts empty."""

@@ -181,7 +181,6 @@ def target_url(target, empty_databases_module) -> str:
 def archive(settings) -> dict:
     """Every kind of row: published, draft, in review, withdrawn and restricted records with their parts and
     links, edits in history with reasons, a deleted record, users in both roles, a token, a tombstone."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; a hash all the same
     d = {"archivist": f.user_in_role(roles.ARCHIVIST, "archivist"), "editor": f.user_in_role(roles.EDITOR, "editor")}
     d["editor"].user_permissions.add(Permission.objects.get(codename="view_logentry"))
     d["token"] = Token.objects.create(user=d["editor"])
