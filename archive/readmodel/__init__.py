@@ -67,9 +67,9 @@ def derive(model, pks: Iterable[int]) -> list[PublicDocument]:
             .prefetch_related(*prefetch)
             .order_by("pk")
         )
-        lines_in = csv_export.lines_in(model, [record.pk for record in records], LANGUAGES)
+        lines_by_language = csv_export.lines_in(model, [record.pk for record in records], LANGUAGES)
         for language in LANGUAGES:
-            lines = lines_in[language]
+            lines = lines_by_language[language]
             with translation.override(language):
                 documents = serializer(records, many=True, context={"request": None}).data
                 labels = [_label(record_type, record) for record in records]
