@@ -1,4 +1,11 @@
-"""Factories for test data; the article's own records live in fixtures/."""
+"""Factories for test data; the article's own records live in fixtures/.
+
+Each factory save goes through the one write path on its own, deriving search entries, stored documents and
+`updated` of whatever shows the record, once per save. A world of many records is built inside
+`with changes.recording():`, as an import or an admin form with inlines writes: the write path derives once, at
+its end, the same rows (a fixture that does so costs a fraction of the queries). A test whose point is one save's
+own derivation, or a change that needs a "before" (a withdrawal's tombstone), saves on its own.
+"""
 
 import datetime as dt
 

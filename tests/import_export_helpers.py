@@ -50,7 +50,7 @@ def row_counts() -> dict[str, int]:
 @pytest.fixture
 def world(db):
     """Languages and the records imported rows refer to."""
-    with changes.recording():  # one change, derived once at its end (as an import or a form with inlines)
+    with changes.recording():
         for code, name in [("en", "English"), ("az-Latn", "Azerbaijani"), ("fa", "Persian")]:
             factories.LanguageFactory(code=code, name=name)
         iran = factories.PlaceFactory(public_id="place-iran", name="Iran", kind=models.PlaceKind.COUNTRY)

@@ -7,12 +7,15 @@ import io
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from archive import changes, datapackage, readmodel, registry
 from archive import models as m
 from archive.api import csv_export
 from archive.datapackage.writer import unescape_text, write_table
 from archive.public import detainee_label
+from archive.readmodel import LANGUAGES
 from tests import factories as f
 from tests.test_datapackage import CANARIES, data  # noqa: F401 - `data` is a fixture: a world with hidden links
 
@@ -262,11 +265,6 @@ def test_bom_asks_for_a_byte_order_mark_for_excel(client, article):
 def test_the_read_model_reads_a_chunk_once_and_words_it_in_every_language(article, django_assert_num_queries):
     """The lines the read model stores (`lines_in`) are what the export writes in each language, though the
     database is read once for all four: dates and the withheld detainee's label worded in each."""
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import translation
-
-    from archive.readmodel import LANGUAGES
-
     for model in (m.Protest, m.Arrest):
         pks = list(model.objects.published().order_by("pk").values_list("pk", flat=True))
         run = csv_export.Run(csv_export.export_of(model), "default")

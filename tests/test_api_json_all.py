@@ -35,7 +35,7 @@ def paged_ids(client, path: str, **params) -> list[str]:
 def many_protests(db):
     """More published protests than one API page, some undated, with the same date repeated (ties), and
     records the public may not see."""
-    with changes.recording():  # one change, derived once at its end (as an import or a form with inlines)
+    with changes.recording():
         shown = [
             factories.ProtestFactory(
                 date_start=None if n % 9 == 0 else dt.date(2020, 10, 1 + n % 5),

@@ -412,7 +412,7 @@ def _rich(endpoint: str, n: int) -> None:
     from archive.models import Affiliation, PersonName, ProtestSizeClaim, SignatoryClaim, Slogan, StatementText
 
     language = factories.LanguageFactory()
-    with changes.recording():  # one change, derived once at its end
+    with changes.recording():
         for i in range(n):
             record = FACTORY[endpoint]()
             CitationFactory(record=record)

@@ -178,7 +178,7 @@ def target_url(target, empty_databases_module) -> str:
 
 
 @pytest.fixture
-def archive(settings) -> dict:
+def archive() -> dict:
     """Every kind of row: published, draft, in review, withdrawn and restricted records with their parts and
     links, edits in history with reasons, a deleted record, users in both roles, a token, a tombstone."""
     d = {"archivist": f.user_in_role(roles.ARCHIVIST, "archivist"), "editor": f.user_in_role(roles.EDITOR, "editor")}

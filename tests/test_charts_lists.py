@@ -28,7 +28,7 @@ MARCH = dt.date(2031, 3, 3)  # a Monday, in a year the article never reaches
 @pytest.fixture
 def world():
     """Protests dated every way a source dates them, in a city, a site inside it and a second city."""
-    with changes.recording():  # one change, derived once at its end (as an import or a form with inlines)
+    with changes.recording():
         city = factories.PlaceFactory(name="Testcity", public_id="place-testcity", latitude=38.0, longitude=46.3)
         site = factories.PlaceFactory(
             name="Testcity Bazaar", public_id="place-testcity-bazaar", kind=models.PlaceKind.SITE, parent=city
@@ -167,7 +167,7 @@ def test_the_pictures_cost_the_same_queries_for_a_small_and_a_large_list(client,
 
     url = "/en/protests/?kind=rally&page_size=5"
     before = queries(url + "&_=1")
-    with changes.recording():  # one change, derived once at its end
+    with changes.recording():
         for i in range(30):
             place = factories.PlaceFactory(latitude=35 + i / 10, longitude=45 + i / 10)
             factories.ProtestFactory(date_start=MARCH - dt.timedelta(days=40 * i)).places.set([place, world["city"]])

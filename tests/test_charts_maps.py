@@ -222,7 +222,7 @@ def test_a_lone_place_gets_a_window_of_its_region_not_a_street_map():
 
 @pytest.mark.django_db
 def test_areas_are_not_dots_and_the_busiest_place_sets_the_largest_dot(monkeypatch):
-    with changes.recording():  # one change, derived once at its end
+    with changes.recording():
         province = factories.PlaceFactory(name="Testprovince", kind="province", latitude=38.0, longitude=47.0)
         cities = [
             factories.PlaceFactory(name=f"Town {i}", parent=province, latitude=37 + i / 5, longitude=46 + i / 5)

@@ -55,7 +55,7 @@ NEVER_COLUMNS = {"status", "restricted", "private_note", "at_risk", "withdrawn_r
 def data() -> dict:
     """Published records with links to drafts, restricted records and an at-risk person, by name."""
     d = {}
-    with changes.recording():  # one change, derived once at its end (as an import or a form with inlines)
+    with changes.recording():
         for make in (
             make_entities,
             make_people_and_sources,

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(db):
-    with changes.recording():  # one change, derived once at its end (as an import or a form with inlines)
+    with changes.recording():
         az = Language.objects.create(code="az-Latn", name="Azerbaijani (Latin)")
         iran = factories.PlaceFactory(public_id="iran", kind="country")
         province = factories.PlaceFactory(public_id="ardabil-province", kind="province", parent=iran)

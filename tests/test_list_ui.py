@@ -170,7 +170,7 @@ def test_every_list_shows_its_rows(client, key):
 
 
 def many_protests(n: int):
-    with changes.recording():  # one change, derived once at its end
+    with changes.recording():
         place = factories.PlaceFactory(name="Tabriz")
         organizer = factories.OrganizationFactory(name="GAMAC")
         for i in range(n):
@@ -199,7 +199,7 @@ def test_fifty_rows_cost_no_more_queries_than_two(client, django_assert_max_num_
 
 
 def test_fifty_arrests_read_their_detainees_in_the_same_query(client):
-    with changes.recording():  # one change, derived once at its end
+    with changes.recording():
         for _ in range(50):
             factories.ArrestFactory(person=factories.PersonFactory())
     assert queries_for(client, "/en/arrests/?page_size=50") == queries_for(client, "/en/arrests/?page_size=2")

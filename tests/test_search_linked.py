@@ -50,7 +50,7 @@ def test_linked_records_follow_the_named_thing_and_the_types_asked_for(article):
 
 @pytest.fixture
 def world(db):
-    with changes.recording():  # one change, derived once at its end (search entries included)
+    with changes.recording():
         place = factories.PlaceFactory(name="Marand", public_id="marand")
         inside = factories.PlaceFactory(name="Marand bazaar", public_id="marand-bazaar", parent=place)
         org = factories.OrganizationFactory(name="Qizilbash Front", public_id="front")
@@ -125,7 +125,7 @@ def test_results_carry_their_type_and_date(world, client):
 @pytest.fixture
 def busy(db):
     """A city with more records (of three types, some on one day, some undated) than a page of results holds."""
-    with changes.recording():  # one change, derived once at its end (search entries included)
+    with changes.recording():
         city = factories.PlaceFactory(name="Khoy", public_id="khoy")
         bazaar = factories.PlaceFactory(name="Old bazaar", public_id="old-bazaar", parent=city)
         undated = {"date_start": None, "date_precision": DatePrecision.UNDATED}
