@@ -122,6 +122,42 @@ def test_snippet_escapes_html(db):
     assert "&lt;script&gt;" in result.snippet.html
 
 
+def _snippet_folding_every_word(text: str, parsed, width: int = 160):
+    """A snippet as it was made before `_spans` stopped folding past the excerpt: every word folded."""
+    from archive.folding import fold
+    from archive.search.snippets import _WORD, Snippet
+
+    words = [w for w in set(parsed.words) if w]
+    spans = [m.span() for m in _WORD.finditer(text) if any(fold(m.group()).startswith(w) for w in words)]
+    start = max(0, spans[0][0] - width // 3) if spans else 0
+    end = min(len(text), start + width)
+    excerpt = text[start:end]
+    prefix, suffix = ("… " if start > 0 else ""), (" …" if end < len(text) else "")
+    shift = len(prefix) - start - (len(excerpt) - len(excerpt.lstrip()))
+    return Snippet(prefix + excerpt.strip() + suffix, tuple((a + shift, b + shift) for a, b in spans if a >= start and b <= end))
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("Təbriz " * 2000, "Təbriz"),  # matches everywhere: only the excerpt's are kept
+        ("word " * 3000 + "Ərdəbil bazaar " + "more words " * 3000, "Ardabil"),  # the first match far in
+        ("نخستین حمایت در تبریز " * 500, "تبریز"),
+        ("Rally in Tabriz, then Tabrizlilər " + "x" * 150 + " Tabriz", "tabriz"),  # one ends past the excerpt
+        ("Nothing here matches " * 100, "bazaar"),
+        ("bazaar", "bazaar"),
+        ("", "bazaar"),
+        ("Tabriz and Urmia " * 40, "Urmia OR Tabriz"),
+    ],
+)
+def test_a_snippet_folds_only_what_its_excerpt_can_show_and_is_the_same(text, query):
+    from archive.search.query import parse
+    from archive.search.snippets import snippet
+
+    parsed = parse(query)
+    assert snippet(text, parsed) == _snippet_folding_every_word(text, parsed)
+
+
 def test_rebuild_recreates_every_entry(records):
     before = set(models.SearchEntry.objects.values_list("record_type", "object_id", "names"))
     models.SearchEntry.objects.all().delete()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import translation
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -297,21 +297,24 @@ class Listed:
 
 
 def listed(keys: Iterable[tuple[str, int]], language: str | None = None) -> dict[tuple[str, int], Listed]:
-    """{(type, record id): Listed} for the public records among these keys: one query per type. Through the
-    public gate as well as the read model, as `one` is: a record hidden by a write that bypassed the write path
-    (bulk SQL) has no entry, even before `rebuild_public` removes its rows."""
+    """{(type, record id): Listed} for the public records among these keys, in one query. Through the public
+    gate as well as the read model, as `one` is: a record hidden by a write that bypassed the write path (bulk SQL)
+    has no entry, even before `rebuild_public` removes its rows."""
     by_type: dict[str, list[int]] = {}
     for key, pk in keys:
         by_type.setdefault(key, []).append(pk)
-    found = {}
-    rows = PublicDocument.objects.filter(language=language_of(language))
+    if not by_type:
+        return {}
+    wanted = Q()
     for key, pks in by_type.items():
         public = registry.get(key).model.objects.published().filter(pk__in=pks).values("pk")
-        for pk, public_id, title, date in rows.filter(record_type=key, object_id__in=public).values_list(
-            "object_id", "public_id", "title", "date"
-        ):
-            found[(key, pk)] = Listed(public_id, title, date)
-    return found
+        # The ids themselves too, so that each type's rows are found through the (type, id) index.
+        wanted |= Q(record_type=key, object_id__in=pks) & Q(object_id__in=public)
+    rows = PublicDocument.objects.filter(wanted, language=language_of(language))
+    return {
+        (key, pk): Listed(public_id, title, date)
+        for key, pk, public_id, title, date in rows.values_list("record_type", "object_id", "public_id", "title", "date")
+    }
 
 
 def csv_lines(key: str, ordered_ids, language: str | None = None, *, using: str | None = None):

@@ -32,6 +32,9 @@ from archive.search.snippets import Snippet, snippet
 
 MAX_RESULTS = 100
 MAX_MATCHING_IDS = 1000
+# What a result needs of its index entry (the folded text, names and title stay in the database: the title and
+# date come from the read model, in the reader's language).
+RESULT_COLUMNS = ("id", "record_type", "object_id", "text")
 
 
 def backend():
@@ -71,7 +74,7 @@ def search(query: str, *, types: list[str] | None = None, limit: int = 50) -> li
             _("Unknown record type: %(types)s. Use one of: %(allowed)s.")
             % {"types": ", ".join(sorted(unknown)), "allowed": ", ".join(registry.KEYS)}
         )
-    entries = models.SearchEntry.objects.filter(is_public=True)
+    entries = models.SearchEntry.objects.filter(is_public=True).only(*RESULT_COLUMNS)
     if types:
         entries = entries.filter(record_type__in=types)
     limit = max(1, min(limit, MAX_RESULTS))
@@ -105,7 +108,7 @@ def _named(parsed: ParsedQuery, ranked: list, types: list[str] | None) -> list:
     named = linked.anchors(ranked)
     left_out = [t.key for t in registry.TYPES if t.named and types and t.key not in types]
     if left_out:
-        entries = models.SearchEntry.objects.filter(is_public=True, record_type__in=left_out)
+        entries = models.SearchEntry.objects.filter(is_public=True, record_type__in=left_out).only(*RESULT_COLUMNS)
         named += list(entries.filter(portable.exact_names_q(parsed)).order_by("pk")[: linked.MAX_ANCHORS])
     return named[: linked.MAX_ANCHORS]
 

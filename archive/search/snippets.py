@@ -33,8 +33,8 @@ class Snippet:
 
 def snippet(text: str, parsed: ParsedQuery, width: int = 160) -> Snippet:
     """An excerpt of `text` around the first match, at most `width` characters of it."""
-    words = [w for w in set(parsed.words) if w]
-    spans = [m.span() for m in _WORD.finditer(text) if any(fold(m.group()).startswith(w) for w in words)]
+    words = tuple(w for w in set(parsed.words) if w)
+    spans = _spans(text, words, width)
     start = max(0, spans[0][0] - width // 3) if spans else 0
     end = min(len(text), start + width)
     excerpt = text[start:end]
@@ -44,3 +44,18 @@ def snippet(text: str, parsed: ParsedQuery, width: int = 160) -> Snippet:
     shift = len(prefix) - start - (len(excerpt) - len(excerpt.lstrip()))  # text index → snippet index
     matches = tuple((s + shift, e + shift) for s, e in spans if s >= start and e <= end)
     return Snippet(prefix + body + suffix, matches)
+
+
+def _spans(text: str, words: tuple[str, ...], width: int) -> list[tuple[int, int]]:
+    """The [start, end) of each word of `text` that matches (its folded form starts with a query word), as far as
+    an excerpt around the first one can reach: words past it are not folded (a statement's text runs to pages)."""
+    spans: list[tuple[int, int]] = []
+    reach = len(text)
+    for m in _WORD.finditer(text):
+        if m.start() >= reach:
+            break
+        if fold(m.group()).startswith(words):
+            if not spans:
+                reach = max(0, m.start() - width // 3) + width
+            spans.append(m.span())
+    return spans
