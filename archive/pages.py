@@ -2,16 +2,20 @@
 its parts (other names, texts, slogans, claims, roles), its related records, its citations, and for
 a source the records citing it — every linked record reached through the public gate."""
 
+import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Prefetch, TextField, URLField, prefetch_related_objects
+from django.db.models import F, TextField, URLField, prefetch_related_objects
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from archive import models, registry, translations
+from archive.models.base import CountClaim
 from archive.registry import Claims, Kind, Names, Roles, Texts
 
 
@@ -247,60 +251,92 @@ def cited_by(source) -> list:
 
 @dataclass
 class ListRow:
-    """What a list shows of one record beside its title and date."""
+    """What a list shows of one record, as the public read model stores it in the reader's language."""
 
-    record: object
+    url: str
+    title: str
+    date: str  # how its date reads ("" if undated, or for a type without dates)
+    solar_hijri: str  # its date in the Solar Hijri calendar, for Persian readers ("" for others)
     places: list[str]
     kind: str  # its first choice field's label (a protest's kind, a statement's form)
     size: str  # the words of its first count claim ("hundreds"), if it has any
     sources: int  # how many public sources cite it
 
 
-def list_rows(records: list, place_paths: tuple[str, ...] = ()) -> list[ListRow]:
-    """One row per record of a list page, in a fixed number of queries whatever the page size: one per place
-    path, one for the claims, one for the citations. `place_paths` are the relations to places a row names
-    (the list's place filter's paths); only public places are named."""
-    if not records:
-        return []
-    with_names(records)
-    model = type(records[0])
-    record_type = registry.of(model)
-    named = models.Place.objects.published().prefetch_related("other_names")
-    lookups = [Prefetch(path, queryset=named, to_attr=f"listed_{path}") for path in place_paths]
-    claims = record_type.part(Claims)
-    if claims:
-        ordered = claims.model(model).objects.order_by("pk")
-        lookups.append(Prefetch(claims.accessor, queryset=ordered, to_attr="listed_claims"))
-    prefetch_related_objects(records, *lookups)
-    sources = _public_source_counts(model, [record.pk for record in records])
+def list_rows(record_type, ids: list[int], place_paths: tuple[str, ...] = ()) -> list[ListRow]:
+    """One row per record of a list page (its records' ids, in order), read from the public read model in two
+    queries whatever the page size: the records' stored documents, titles and dates in the reader's language, and
+    the names of the public places they are in. `place_paths` are the relations to places a row names (the
+    list's place filter's paths). A record without a document (hidden since the page was read) has no row."""
+    from archive import readmodel  # the read model derives its documents with the API, which reads this module
+    from archive.templatetags.archive_tags import record_addresses  # the tags read this module
+
+    language = readmodel.language_of()
+    stored = readmodel.PublicDocument.objects.filter(record_type=record_type.key, language=language)
+    found = {
+        pk: (public_id, json.loads(document), title, date)
+        for pk, public_id, document, title, date in stored.filter(object_id__in=ids).values_list(
+            "object_id", "public_id", "document", "title", "date"
+        )
+    }
+    in_places = {pk: _linked_ids(found[pk][1], place_paths) for pk in found}
+    place_names = _place_titles({public_id for linked in in_places.values() for public_id in linked}, language)
     choice = next(iter(record_type.fields_of(Kind.CHOICE, public=True)), None)
+    choice_labels = dict(record_type.model._meta.get_field(choice.name).flatchoices) if choice else {}
+    claims = record_type.part(Claims)
+    url = record_addresses(record_type.model)
     rows = []
-    for record in records:
-        places = []
-        for path in place_paths:
-            found = getattr(record, f"listed_{path}")
-            places += [
-                title_of(place) for place in (found if isinstance(found, list) else [found]) if place is not None
-            ]
-        first_claim = next(iter(getattr(record, "listed_claims", [])), None)
+    for pk in ids:
+        if pk not in found:
+            continue
+        public_id, document, title, date = found[pk]
+        first_claim = next(iter(document.get(claims.accessor) or []), None) if claims else None
         rows.append(
             ListRow(
-                record,
-                places=list(dict.fromkeys(places)),
-                kind=getattr(record, f"get_{choice.name}_display")() if choice else "",
-                size=(first_claim.words or first_claim.range_display) if first_claim else "",
-                sources=sources.get(record.pk, 0),
+                url=url(public_id),
+                title=title,
+                date=date,
+                solar_hijri=_solar_hijri(document.get("date")) if date else "",
+                places=list(dict.fromkeys(place_names[p] for p in in_places[pk] if p in place_names)),
+                kind=str(choice_labels.get(document.get(choice.name), document.get(choice.name) or ""))
+                if choice
+                else "",
+                size=(first_claim["words"] or _range(first_claim)) if first_claim else "",
+                sources=len({c["source"]["id"] for c in document.get("citations") or [] if c.get("source")}),
             )
         )
     return rows
 
 
-def _public_source_counts(model, ids: list[int]) -> dict[int, int]:
-    """How many distinct public sources cite each of the records, in one query."""
-    cited = models.Citation.objects.filter(
-        content_type=ContentType.objects.get_for_model(model),
-        object_id__in=ids,
-        source__in=models.Source.objects.published().values("pk"),
-    )
-    counted = cited.order_by().values("object_id").annotate(n=Count("source", distinct=True))
-    return dict(counted.values_list("object_id", "n"))
+def _linked_ids(document: dict, paths: tuple[str, ...]) -> list[str]:
+    """The public ids of the records a document links to through these relations, in its order."""
+    linked = []
+    for path in paths:
+        value = document.get(path)
+        for summary in value if isinstance(value, list) else [value]:
+            if summary:
+                linked.append(summary["id"])
+    return linked
+
+
+def _place_titles(public_ids: set[str], language: str) -> dict[str, str]:
+    """{public id: name in the reader's language} of the public places among these ids (a hidden one has no row)."""
+    if not public_ids:
+        return {}
+    rows = models.PublicDocument.objects.filter(record_type=registry.key_of(models.Place), language=language)
+    return dict(rows.filter(public_id__in=sorted(public_ids)).values_list("public_id", "title"))
+
+
+def _solar_hijri(date: dict | None) -> str:
+    """A stored document's date in the Solar Hijri calendar, for Persian readers ("" for others, or undated)."""
+    from archive.date_input import format_jalali
+
+    if not date or not date.get("start") or not (get_language() or "").startswith("fa"):
+        return ""
+    end = dt.date.fromisoformat(date["end"]) if date.get("end") else None
+    return format_jalali(dt.date.fromisoformat(date["start"]), date["precision"], lang="fa", end=end)
+
+
+def _range(claim: dict) -> str:
+    """A stored count claim's low–high, as `CountClaim.range_display` writes it."""
+    return CountClaim.range_of(claim.get("low"), claim.get("high"))

@@ -389,7 +389,6 @@ def _refused(request, record_type, filterset, errors: dict, sort: str, sorts: di
         "filterset": filterset,
         "errors": errors,
         "labelled_errors": _labelled_errors(filterset, errors),
-        "records": [],
         **_counts(Tally(model.objects.published()), filterset, facets=False),
         "sort": sort,
         "sorts": _sort_labels(model, sorts),
@@ -451,7 +450,8 @@ def record_list(request, kind: str):
     queryset = filterset.qs
     try:
         size = paging.page_size(request.GET.get("page_size"))
-        listed = queryset.select_related(*record_type.label_paths)
+        # The page's records (their ids and positions); what a row shows comes from the public read model.
+        listed = queryset.only("pk", "public_id", *(name.lstrip("-") for name in sorts[sort]))
         page = paging.paginate(listed, ordering=sorts[sort], cursor=request.GET.get("cursor"), size=size)
     except paging.CursorError as error:  # a bad page size or a tampered cursor
         return _refused(request, record_type, filterset, {error.parameter: [str(error)]}, sort, sorts)
@@ -463,7 +463,7 @@ def record_list(request, kind: str):
         "kind": kind,
         "filterset": filterset,
         "records": page.records,
-        "rows": pages.list_rows(page.records, _place_paths(filterset)),
+        "rows": pages.list_rows(record_type, [record.pk for record in page.records], _place_paths(filterset)),
         **counted,
         "facet_groups": _facet_groups(request, filterset, counted),
         "chips": _chips(request, filterset, counted),

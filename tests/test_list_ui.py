@@ -150,7 +150,7 @@ def test_a_row_names_its_public_places_kind_first_size_and_public_sources(client
     factories.CitationFactory(record=rally)
     factories.CitationFactory(record=rally, source=factories.SourceFactory(status=Status.DRAFT))
     response = client.get("/en/protests/", {"search": "", "kind": "rally", "place": "place-tabriz"})
-    row = next(row for row in response.context["rows"] if row.record.public_id == "big")
+    row = next(row for row in response.context["rows"] if row.url == "/en/protests/big/")
     assert (row.places, row.kind, row.size, row.sources) == (["Tabriz"], "rally or demonstration", "hundreds", 1)
     page = response.content.decode()
     assert "Secret site" not in page and "<bdi>hundreds</bdi>" in page and "1 source<" in page

@@ -1,5 +1,6 @@
 """What public reads take from the read model alone: search results' titles and dates, a record's document
-(`readmodel.one`), and the list page's option labels and map, which must read as before while doing less."""
+(`readmodel.one`), the list page's rows, and its option labels and map, which must read as before while doing
+less."""
 
 import datetime as dt
 import re
@@ -14,11 +15,13 @@ from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from archive import readmodel, registry, search, translations
+from archive import changes, pages, readmodel, registry, search, translations
 from archive.apps import _derive_public_documents
 from archive.charts.dotmap import MapPoint
 from archive.charts.places import within
-from archive.models import PlaceName, Protest, PublicDocument, Status
+from archive.dates import DatePrecision
+from archive.models import PlaceName, Protest, ProtestSizeClaim, PublicDocument, Status
+from archive.templatetags.archive_tags import solar_hijri
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +113,86 @@ def test_the_migration_empties_the_read_model_and_migrating_derives_it_again_wit
     assert readmodel.differences() == []
     titles = dict(PublicDocument.objects.filter(language="fa").values_list("public_id", "title"))
     assert titles == {"tabriz": "تبریز", "rally": "Rally in Tabriz"}
+
+
+# --- a list page's rows ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def listed(tabriz):
+    """Protests whose rows show every part of a row: places (one hidden, one in two), kinds, a claim in words and
+    one in figures only, citations of public sources (one cited twice) and of a hidden one; and an undated one."""
+    hidden_place = factories.PlaceFactory(name="Secret village", public_id="secret", status=Status.DRAFT)
+    urmia = factories.PlaceFactory(name="Urmia", public_id="urmia")
+    public_source, hidden_source = factories.SourceFactory(), factories.SourceFactory(status=Status.DRAFT)
+    with changes.recording():
+        march = factories.ProtestFactory(
+            title="March", public_id="march", kind="march", date_start=dt.date(2020, 10, 18), date_end=None
+        )
+        march.places.add(tabriz, hidden_place, urmia)
+        ProtestSizeClaim.objects.create(protest=march, low=200, high=300)
+        ProtestSizeClaim.objects.create(protest=march, words="thousands")
+        for source in (public_source, public_source, hidden_source):
+            factories.CitationFactory(record=march, source=source)
+        undated = factories.ProtestFactory(
+            title="Undated", public_id="undated", date_start=None, date_precision=DatePrecision.UNDATED
+        )
+        undated.places.add(hidden_place)
+        ProtestSizeClaim.objects.create(protest=undated, words="hundreds", low=100, high=900)
+    return Protest.objects.order_by("pk")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_list_row_reads_as_the_record_does_in_each_language(listed, language):
+    """What a row shows, from the read model, is what the record itself says in the reader's language."""
+    with translation.override(language):
+        rows = pages.list_rows(registry.get("protests"), [record.pk for record in listed], ("places",))
+        expected = []
+        for record in listed:
+            places = [translations.title_in(p) for p in record.places.published().prefetch_related("other_names")]
+            claim = record.size_claims.order_by("pk").first()
+            expected.append(
+                pages.ListRow(
+                    url=record.get_absolute_url(),
+                    title=translations.title_in(record),
+                    date=record.date_display,
+                    solar_hijri=solar_hijri(record) if language == "fa" and record.date_start else "",
+                    places=list(dict.fromkeys(places)),
+                    kind=record.get_kind_display(),
+                    size=(claim.words or claim.range_display) if claim else "",
+                    sources=record.citations.filter(source__status=Status.PUBLISHED)
+                    .values("source")
+                    .distinct()
+                    .count(),
+                )
+            )
+    assert rows == expected
+    march = rows[[record.public_id for record in listed].index("march")]
+    assert march.size == "200–300" and march.sources == 1
+    assert march.places == [{"en": "Tabriz", "az": "Təbriz", "fa": "تبریز", "tr": "Tebriz"}[language], "Urmia"]
+    assert bool(march.solar_hijri) == (language == "fa")
+
+
+def test_a_list_row_reads_no_record_table_in_two_queries_whatever_the_page_size(listed, django_assert_num_queries):
+    protests = registry.get("protests")
+    ids = [record.pk for record in listed]
+    with CaptureQueriesContext(connection) as queries:
+        pages.list_rows(protests, ids, ("places",))
+    assert len(queries) == 2
+    assert not [q["sql"] for q in queries if any(f'"{table}"' in q["sql"] for table in RECORD_TABLES)]
+    with changes.recording():
+        more = [factories.ProtestFactory().pk for _ in range(30)]
+    with django_assert_num_queries(2):
+        assert len(pages.list_rows(protests, ids + more, ("places",))) == len(ids) + 30
+
+
+def test_a_record_without_a_document_has_no_row_and_the_page_shows_the_others(listed, client):
+    """A record hidden after the page's query read it (its rows gone with the write) is left out, not shown empty."""
+    PublicDocument.objects.filter(record_type="protests", public_id="march").delete()
+    rows = pages.list_rows(registry.get("protests"), [record.pk for record in listed], ("places",))
+    assert [row.url.rsplit("/", 2)[-2] for row in rows] == [p.public_id for p in listed if p.public_id != "march"]
+    page = client.get("/fa/protests/").content.decode()
+    assert 'href="/fa/protests/rally/"' in page and 'href="/fa/protests/march/"' not in page
 
 
 # --- a record's document -------------------------------------------------------------------------------

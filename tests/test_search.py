@@ -134,7 +134,9 @@ def _snippet_folding_every_word(text: str, parsed, width: int = 160):
     excerpt = text[start:end]
     prefix, suffix = ("… " if start > 0 else ""), (" …" if end < len(text) else "")
     shift = len(prefix) - start - (len(excerpt) - len(excerpt.lstrip()))
-    return Snippet(prefix + excerpt.strip() + suffix, tuple((a + shift, b + shift) for a, b in spans if a >= start and b <= end))
+    return Snippet(
+        prefix + excerpt.strip() + suffix, tuple((a + shift, b + shift) for a, b in spans if a >= start and b <= end)
+    )
 
 
 @pytest.mark.parametrize(

@@ -527,13 +527,18 @@ class CountClaim(models.Model):
 
     @property
     def range_display(self) -> str:
-        if self.low is None and self.high is None:
+        return self.range_of(self.low, self.high)
+
+    @staticmethod
+    def range_of(low: int | None, high: int | None) -> str:
+        """A claim's figures as read: "24–99", "1000+", "20", or "" without any."""
+        if low is None and high is None:
             return ""
-        if self.high is None:
-            return f"{self.low}+"
-        if self.low == self.high or self.low is None:
-            return str(self.high)
-        return f"{self.low}–{self.high}"
+        if high is None:
+            return f"{low}+"
+        if low == high or low is None:
+            return str(high)
+        return f"{low}–{high}"
 
 
 @lru_cache(maxsize=8192)

@@ -313,7 +313,9 @@ def listed(keys: Iterable[tuple[str, int]], language: str | None = None) -> dict
     rows = PublicDocument.objects.filter(wanted, language=language_of(language))
     return {
         (key, pk): Listed(public_id, title, date)
-        for key, pk, public_id, title, date in rows.values_list("record_type", "object_id", "public_id", "title", "date")
+        for key, pk, public_id, title, date in rows.values_list(
+            "record_type", "object_id", "public_id", "title", "date"
+        )
     }
 
 

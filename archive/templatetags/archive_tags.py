@@ -21,8 +21,14 @@ def record_url(record) -> str:
 def record_urls(model):
     """`record_url` for many records of one type (a map's hundreds of places): the address is resolved once, and
     each public id (a slug, as the address requires) put in its place."""
+    address = record_addresses(model)
+    return lambda record: address(record.public_id)
+
+
+def record_addresses(model):
+    """`record_urls` by public id (a list row read from the public read model has no record)."""
     head, tail = reverse("archive:detail", args=[registry.key_of(model), _ID_SLOT]).split(_ID_SLOT)
-    return lambda record: f"{head}{quote(record.public_id, safe='')}{tail}"
+    return lambda public_id: f"{head}{quote(public_id, safe='')}{tail}"
 
 
 _ID_SLOT = "public-id-slot"
