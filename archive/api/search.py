@@ -1,6 +1,7 @@
 """GET /api/v1/search/?q=…&type=…: the search module over HTTP."""
 
-from django.urls import reverse
+import functools
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 from archive import cache, registry, search
 from archive.api import negotiation
 from archive.api.errors import ErrorResponse
+from archive.templatetags.archive_tags import addresses
 
 
 class SearchParams(serializers.Serializer):
@@ -66,23 +68,30 @@ class SearchView(APIView):
             results = search.search(data["q"], types=sorted(data.get("type") or []), limit=data["limit"])
         except search.SearchQueryError as error:
             raise ValidationError({"q": [str(error)]}) from error
+        origin = request.build_absolute_uri("/")[:-1]
+
+        @functools.cache
+        def paths(key: str):
+            """A type's (API, page) paths by public id, resolved once for all its results."""
+            return addresses(f"api:{key}-detail"), addresses("archive:detail", key)
+
         return Response(
             {
                 "query": data["q"],
                 "count": len(results),
-                "results": [self.result(request, result) for result in results],
+                "results": [self.result(origin, paths(result.record_type), result) for result in results],
                 "detail": "" if data["q"] else _("Type something to search for."),
             }
         )
 
     @staticmethod
-    def result(request, result: search.Result) -> dict:
-        api_url = reverse(f"api:{result.record_type}-detail", args=[result.public_id])
+    def result(origin: str, paths, result: search.Result) -> dict:
+        api_path, page_path = paths
         return {
             "type": result.record_type,
             "id": result.public_id,
-            "url": request.build_absolute_uri(api_url),
-            "html_url": request.build_absolute_uri(result.url),
+            "url": origin + api_path(result.public_id),
+            "html_url": origin + page_path(result.public_id),
             "title": result.title,
             "snippet": result.snippet.text,
             "matches": [list(span) for span in result.snippet.matches],

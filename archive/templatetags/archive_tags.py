@@ -27,7 +27,13 @@ def record_urls(model):
 
 def record_addresses(model):
     """`record_urls` by public id (a list row read from the public read model has no record)."""
-    head, tail = reverse("archive:detail", args=[registry.key_of(model), _ID_SLOT]).split(_ID_SLOT)
+    return addresses("archive:detail", registry.key_of(model))
+
+
+def addresses(view: str, *args):
+    """The addresses of a view whose last argument is a public id, by public id: resolved once, each id put in
+    its place (a slug, as the address requires)."""
+    head, tail = reverse(view, args=[*args, _ID_SLOT]).split(_ID_SLOT)
     return lambda public_id: f"{head}{quote(public_id, safe='')}{tail}"
 
 
