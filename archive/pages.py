@@ -272,7 +272,7 @@ def list_rows(record_type, ids: list[int], place_paths: tuple[str, ...] = ()) ->
     from archive.templatetags.archive_tags import record_addresses  # the tags read this module
 
     language = readmodel.language_of()
-    stored = readmodel.PublicDocument.objects.filter(record_type=record_type.key, language=language)
+    stored = models.PublicDocument.objects.filter(record_type=record_type.key, language=language)
     found = {
         pk: (public_id, json.loads(document), title, date)
         for pk, public_id, document, title, date in stored.filter(object_id__in=ids).values_list(
@@ -291,6 +291,7 @@ def list_rows(record_type, ids: list[int], place_paths: tuple[str, ...] = ()) ->
             continue
         public_id, document, title, date = found[pk]
         first_claim = next(iter(document.get(claims.accessor) or []), None) if claims else None
+        choice_value = (document.get(choice.name) or "") if choice else ""
         rows.append(
             ListRow(
                 url=url(public_id),
@@ -298,9 +299,7 @@ def list_rows(record_type, ids: list[int], place_paths: tuple[str, ...] = ()) ->
                 date=date,
                 solar_hijri=_solar_hijri(document.get("date")) if date else "",
                 places=list(dict.fromkeys(place_names[p] for p in in_places[pk] if p in place_names)),
-                kind=str(choice_labels.get(document.get(choice.name), document.get(choice.name) or ""))
-                if choice
-                else "",
+                kind=str(choice_labels.get(choice_value, choice_value)),  # its label, as get_FOO_display gives it
                 size=(first_claim["words"] or _range(first_claim)) if first_claim else "",
                 sources=len({c["source"]["id"] for c in document.get("citations") or [] if c.get("source")}),
             )

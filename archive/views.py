@@ -389,6 +389,7 @@ def _refused(request, record_type, filterset, errors: dict, sort: str, sorts: di
         "filterset": filterset,
         "errors": errors,
         "labelled_errors": _labelled_errors(filterset, errors),
+        "records": [],
         **_counts(Tally(model.objects.published()), filterset, facets=False),
         "sort": sort,
         "sorts": _sort_labels(model, sorts),
