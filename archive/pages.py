@@ -266,7 +266,7 @@ class ListRow:
 def list_rows(record_type, ids: list[int], place_paths: tuple[str, ...] = ()) -> list[ListRow]:
     """One row per record of a list page (its records' ids, in order), read from the public read model in two
     queries whatever the page size: the records' stored documents, titles and dates in the reader's language, and
-    the names of the public places they are in. `place_paths` are the relations to places a row names (the
+    the names of the public places they are in (`_place_titles`). `place_paths` are the relations to places a row names (the
     list's place filter's paths). A record without a document (hidden since the page was read) has no row."""
     from archive import readmodel  # the read model derives its documents with the API, which reads this module
     from archive.templatetags.archive_tags import record_addresses  # the tags read this module
@@ -319,11 +319,14 @@ def _linked_ids(document: dict, paths: tuple[str, ...]) -> list[str]:
 
 
 def _place_titles(public_ids: set[str], language: str) -> dict[str, str]:
-    """{public id: name in the reader's language} of the public places among these ids (a hidden one has no row)."""
+    """{public id: name in the reader's language} of the public places among these ids, from their stored rows.
+    Through the public gate as well, as search's titles are (`readmodel.listed`): a place hidden by a write that
+    bypassed the write path (bulk SQL) is not named, even before `rebuild_public` removes its rows."""
     if not public_ids:
         return {}
+    public = models.Place.objects.published().filter(public_id__in=sorted(public_ids)).values("pk")
     rows = models.PublicDocument.objects.filter(record_type=registry.key_of(models.Place), language=language)
-    return dict(rows.filter(public_id__in=sorted(public_ids)).values_list("public_id", "title"))
+    return dict(rows.filter(object_id__in=public).values_list("public_id", "title"))
 
 
 def _solar_hijri(date: dict | None) -> str:
