@@ -190,6 +190,19 @@ def test_a_list_row_reads_as_the_record_does_in_each_language(listed, language):
     assert bool(march.solar_hijri) == (language == "fa")
 
 
+@pytest.mark.parametrize(
+    ("lang", "places"),
+    [
+        ("en", "<bdi>Tabriz</bdi>, <bdi>Urmia</bdi>"),
+        ("az", "<bdi>Təbriz</bdi>, <bdi>Urmia</bdi>"),
+        ("fa", "<bdi>تبریز</bdi>، <bdi>Urmia</bdi>"),  # the Persian comma
+        ("tr", "<bdi>Tebriz</bdi>, <bdi>Urmia</bdi>"),
+    ],
+)
+def test_a_rows_places_are_listed_with_the_languages_separator(listed, client, lang, places):
+    assert places in client.get(f"/{lang}/protests/").content.decode()
+
+
 @pytest.fixture
 def every_type(tabriz):
     """A record of every type linked to places through each kind of relation (one place, a place and a country,
