@@ -266,8 +266,9 @@ class ListRow:
 def list_rows(record_type, ids: list[int], place_paths: tuple[str, ...] = ()) -> list[ListRow]:
     """One row per record of a list page (its records' ids, in order), read from the public read model in two
     queries whatever the page size: the records' stored documents, titles and dates in the reader's language, and
-    the names of the public places they are in (`_place_titles`). `place_paths` are the relations to places a row names (the
-    list's place filter's paths). A record without a document (hidden since the page was read) has no row."""
+    the names of the public places they are in (`_place_titles`). `place_paths` are the relations to places a
+    row names (the list's place filter's paths). A record without a document (hidden since the page was read)
+    has no row."""
     from archive import readmodel  # the read model derives its documents with the API, which reads this module
     from archive.templatetags.archive_tags import record_addresses  # the tags read this module
 
