@@ -270,7 +270,7 @@ def list_rows(record_type, ids: list[int], place_paths: tuple[str, ...] = ()) ->
     row names (the list's place filter's paths). A record without a document (hidden since the page was read)
     has no row."""
     from archive import readmodel  # the read model derives its documents with the API, which reads this module
-    from archive.templatetags.archive_tags import record_addresses  # the tags read this module
+    from archive.templatetags.archive_tags import addresses  # the tags read this module
 
     language = readmodel.language_of()
     stored = models.PublicDocument.objects.filter(record_type=record_type.key, language=language)
@@ -285,7 +285,7 @@ def list_rows(record_type, ids: list[int], place_paths: tuple[str, ...] = ()) ->
     choice = next(iter(record_type.fields_of(Kind.CHOICE, public=True)), None)
     choice_labels = dict(record_type.model._meta.get_field(choice.name).flatchoices) if choice else {}
     claims = record_type.part(Claims)
-    url = record_addresses(record_type.model)
+    url = addresses("archive:detail", record_type.key)
     rows = []
     for pk in ids:
         if pk not in found:

@@ -21,18 +21,13 @@ def record_url(record) -> str:
 def record_urls(model):
     """`record_url` for many records of one type (a map's hundreds of places): the address is resolved once, and
     each public id (a slug, as the address requires) put in its place."""
-    address = record_addresses(model)
+    address = addresses("archive:detail", registry.key_of(model))
     return lambda record: address(record.public_id)
 
 
-def record_addresses(model):
-    """`record_urls` by public id (a list row read from the public read model has no record)."""
-    return addresses("archive:detail", registry.key_of(model))
-
-
 def addresses(view: str, *args):
-    """The addresses of a view whose last argument is a public id, by public id: resolved once, each id put in
-    its place (a slug, as the address requires)."""
+    """The addresses of a view whose last argument is a public id, by public id (a list row read from the public
+    read model has no record): resolved once, each id put in its place (a slug, as the address requires)."""
     head, tail = reverse(view, args=[*args, _ID_SLOT]).split(_ID_SLOT)
     return lambda public_id: f"{head}{quote(public_id, safe='')}{tail}"
 
