@@ -219,3 +219,31 @@ def test_every_number_in_the_pictures_is_a_number_in_every_language(article, cli
     for svg in svgs:
         chart_helpers.assert_all_numbers(svg)
     assert any("." in value for value in values)  # fractions are there to be written wrongly
+
+
+def test_protests_by_city_count_what_the_list_filtered_by_the_city_finds(client):
+    """A protest at a village, a monument or a site inside a city counts under the city, once — what the list
+    filtered by the city finds, and what the map's dot for the city says (both read the read model's place keys)."""
+    from archive.charts import dotmap, places
+
+    before = charts.protests_by_city().unattributed  # (the module's other tests may have loaded the article)
+    province = factories.PlaceFactory(name="Testprovince", kind=models.PlaceKind.PROVINCE)
+    city = factories.PlaceFactory(name="Testcity", parent=province, latitude=38.0, longitude=46.3)
+    inside = [
+        factories.PlaceFactory(name=f"Inside {kind}", kind=kind, parent=city)
+        for kind in (models.PlaceKind.VILLAGE, models.PlaceKind.MONUMENT, models.PlaceKind.SITE)
+    ]
+    for place in inside:
+        factories.ProtestFactory().places.set([place])
+    factories.ProtestFactory().places.set(inside[:2])  # in two places of the city: once under it
+    factories.ProtestFactory().places.set([province])  # in the province, in no city
+    factories.ProtestFactory()  # in no place at all
+
+    chart = charts.protests_by_city()
+
+    by_name = {c.name: c.count for c in chart.cities}
+    listed = client.get("/en/protests/", {"place": city.public_id}).context["total"]
+    public = places.public_places()
+    assert by_name["Testcity"] == listed == dotmap.protests_within(public)[city.pk] == 4
+    assert chart.unattributed == before + 2  # the province's and the placeless
+    assert "Inside village" not in by_name  # a village is not a city

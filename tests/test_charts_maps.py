@@ -258,3 +258,81 @@ def test_a_dots_name_and_link_are_escaped_in_the_svg(db):
     assert 'href="/en/protests/?a=1&amp;place=x"' in svg
     assert "Tab&quot;riz &lt;b&gt;&amp;&#x27;x" in svg
     assert "<b>" not in svg and 'Tab"riz' not in svg
+
+
+def _crowded_towns(count: int = 5) -> list:
+    """`count` towns with coordinates, town i with i + 1 protests (so the busiest are the last)."""
+    with changes.recording():
+        towns = [
+            factories.PlaceFactory(name=f"Crowdtown {i}", latitude=37 + i / 5, longitude=46 + i / 5)
+            for i in range(count)
+        ]
+        for i, town in enumerate(towns):
+            for _n in range(i + 1):
+                factories.ProtestFactory().places.set([town])
+    return towns
+
+
+def _places_listed(html: str) -> list[str]:
+    listed = html[html.index('<ul class="chart-places">') :]
+    return re.findall(r"<bdi>([^<]*)</bdi></a>", listed[: listed.index("</ul>")])
+
+
+def _more(language: str, n: int) -> tuple[str, str]:
+    """What the page says, in `language`, of `n` places left out of the list; and where every place is."""
+    from django.utils import translation
+    from django.utils.translation import gettext, ngettext
+
+    from archive.templatetags.archive_tags import local_digits
+
+    with translation.override(language):
+        more = ngettext(
+            "%(n)s more place, with the fewest protests, is not listed here.",
+            "%(n)s more places, with the fewest protests, are not listed here.",
+            n,
+        )
+        return local_digits(more % {"n": n}), gettext("Every place has its page in the list of places.")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "az", "fa", "tr"])
+def test_the_list_under_the_map_names_the_places_drawn_and_counts_the_rest(client, monkeypatch, language):
+    """At scale M the list under the map named every place with coordinates — 2,700 items, 440 KB of the home page
+    and of each protests list; it now names those drawn (and any beyond the map), and says how many more there are."""
+    _crowded_towns()
+    monkeypatch.setattr(dotmap, "MAX_DOTS", 3)
+
+    home = client.get(f"/{language}/")
+    protests = client.get(f"/{language}/protests/")
+
+    for response, place_map in (
+        (home, home.context["place_map"]),
+        (protests, protests.context["list_charts"].place_map),
+    ):
+        html = response.content.decode()
+        assert len(place_map.points) == 3 and len(place_map.crowded) >= 2
+        assert "Crowdtown 4" in {p.name for p in place_map.points}  # the busiest is drawn
+        assert _places_listed(html) == [p.name for p in place_map.named]
+        assert sorted(p.name for p in place_map.named) == sorted(p.name for p in place_map.points + place_map.outside)
+        assert not {p.name for p in place_map.crowded} & set(_places_listed(html))
+        more, every_place = _more(language, len(place_map.crowded))
+        assert more in html
+        if language != "en":  # translated, not left in English
+            assert "fewest protests" not in more and "Every place" not in every_place
+    # The home page's map is of every place, each with its page in the list of places; a list's map is of its records.
+    assert f'<a href="/{language}/places/">{every_place}</a>' in home.content.decode()
+    assert every_place not in protests.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_map_with_room_for_every_place_lists_every_place(client):
+    _crowded_towns(3)
+
+    response = client.get("/en/")
+
+    place_map = response.context["place_map"]
+    html = response.content.decode()
+    assert not place_map.crowded
+    assert _places_listed(html) == [p.name for p in place_map.listed]
+    assert {"Crowdtown 0", "Crowdtown 1", "Crowdtown 2"} <= set(_places_listed(html))
+    assert "not listed here" not in html and "the list below names each with its protests" in html

@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from archive import registry
 from archive.charts.dotmap import place_points
 from archive.charts.places import protests_by_city, public_places
-from archive.models import Source
+from archive.models import Protest, Source
 from archive.pages import title_of
+from archive.readmodel import places as place_keys
 from archive.templatetags.archive_tags import record_url
 
 # The record types the timeline stacks and "recently added" lists: the events, not the places, people
@@ -344,13 +345,23 @@ def home_context() -> dict:
     """Everything the home page's pictures need, in about ten queries."""
     rows = dated_rows()
     places = public_places()
+    # Protests per place, from the read model's place keys: the cities' bars and the map's dots count alike.
+    counted = place_keys.counts(Protest.objects.published())
     article = Source.objects.published().filter(public_id=ARTICLE_SOURCE_ID).exists()
     return {
         "timeline_all": timeline(rows=rows),
         "timeline_war": timeline(WAR_START, WAR_END, WEEK, rows=rows),
-        "cities": protests_by_city(places),
-        "place_map": place_points(places),
+        "cities": protests_by_city(places, counted),
+        "place_map": place_points(places, counted),
         "article_source_published": article,
-        "counts": [(t.verbose_name_plural, t.model.objects.published().count()) for t in registry.TYPES],
+        "counts": [(t.verbose_name_plural, _count(t, rows)) for t in registry.TYPES],
         "stats_as_of": timezone.now(),
     }
+
+
+def _count(record_type, rows: dict[str, list[tuple[dt.date | None, int]]]) -> int:
+    """How many records of the type are published: for an event type, the timeline's rows summed (undated ones
+    included), so those are not counted twice."""
+    if record_type.model_name in rows:
+        return sum(n for _day, n in rows[record_type.model_name])
+    return record_type.model.objects.published().count()

@@ -105,8 +105,15 @@ class PlaceMap:
 
     @property
     def listed(self) -> list[MapPoint]:
-        """Every place with coordinates, drawn or not, in name order: the map's text alternative."""
+        """Every place with coordinates the map counted, drawn or not, in name order."""
         return sorted([*self.points, *self.outside, *self.crowded], key=lambda p: p.name)
+
+    @property
+    def named(self) -> list[MapPoint]:
+        """The places the list under the map names, in name order — its text alternative: those drawn and those
+        beyond the map. The crowded ones (past the MAX_DOTS busiest) are only counted there: at scale M they were
+        2,700 list items, 440 KB of every home page and protests list, for places the picture leaves out."""
+        return sorted([*self.points, *self.outside], key=lambda p: p.name)
 
     @property
     def text(self) -> str:
@@ -115,17 +122,21 @@ class PlaceMap:
             if not self.every_place:
                 return _("None of these records is tied to a place with coordinates.")
             return _("No published place has coordinates yet.")
-        text = ngettext(
-            "%(n)s place with coordinates; the list below names it.",
-            "%(n)s places with coordinates; the list below names each with its protests.",
-            listed,
-        ) % {"n": listed}
+        if self.crowded:
+            text = ngettext("%(n)s place with coordinates.", "%(n)s places with coordinates.", listed) % {"n": listed}
+        else:
+            text = ngettext(
+                "%(n)s place with coordinates; the list below names it.",
+                "%(n)s places with coordinates; the list below names each with its protests.",
+                listed,
+            ) % {"n": listed}
         if self.outside:
             text += " " + ngettext(
                 "%(n)s of them lies beyond the map.", "%(n)s of them lie beyond the map.", len(self.outside)
             ) % {"n": len(self.outside)}
         if self.crowded:
             text += " " + _("Only the %(n)s with the most protests are drawn.") % {"n": len(self.points)}
+            text += " " + _("The list below names those drawn and any beyond the map, with their protests.")
         return text
 
 
@@ -142,10 +153,11 @@ def dotted(place: ChartPlace) -> bool:
     return place.latitude is not None and place.longitude is not None and place.kind not in AREA_KINDS
 
 
-def place_points(places: dict[int, ChartPlace] | None = None) -> PlaceMap:
-    """The home page's map: every public place with coordinates, linking to its page, sized by its protests."""
+def place_points(places: dict[int, ChartPlace] | None = None, counted: dict[int, int] | None = None) -> PlaceMap:
+    """The home page's map: every public place with coordinates, linking to its page, sized by its protests
+    (`counted` per place, as `protests_within` takes them)."""
     places = public_places() if places is None else places
-    return draw(places, protests_within(places), record_urls(Place), every_place=True)
+    return draw(places, protests_within(places, counted), record_urls(Place), every_place=True)
 
 
 def draw(places: dict[int, ChartPlace], counts: dict[int, int], url_for: Callable, **options) -> PlaceMap:

@@ -1,7 +1,8 @@
-"""Where the published protests were: protests by city, and the counting the dot map (charts.dotmap) shares.
+"""Where the published protests were: protests by city, and the public places the dot map (charts.dotmap) shares.
 
 Like the timeline, pure functions over the public gate that return the geometry an inline SVG
-needs and the numbers its text alternative shows.
+needs and the numbers its text alternative shows; a place's protests are counted from the read model's
+place keys (`archive.readmodel.places`), as the place filter finds them.
 """
 
 import copy
@@ -9,14 +10,12 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from archive import dialect, registry, translations
+from archive import registry, translations
 from archive.models import Place, PlaceKind, Protest
+from archive.readmodel import places as place_keys
 from archive.templatetags.archive_tags import record_urls
 
 # Chart geometry, in SVG user units; the narrow picture is the one phones show.
@@ -86,59 +85,6 @@ def public_places() -> dict[int, ChartPlace]:
     return places
 
 
-def city_of(place_id: int | None, places: dict[int, ChartPlace]) -> int | None:
-    """The public city a city or site lies in (a site's parents are walked up), else None."""
-    seen = set()
-    while place_id in places and place_id not in seen:
-        seen.add(place_id)
-        place = places[place_id]
-        if place.kind == PlaceKind.CITY:
-            return place_id
-        if place.kind != PlaceKind.SITE:
-            return None
-        place_id = place.parent_id
-    return None
-
-
-def record_places(records, paths=("places",)):
-    """(item, spot) rows: each record of `records` with each place it is tied to through `paths` (a protest's
-    `places`, an arrest's `place`), for `distinct_records` to count."""
-    rows = [
-        records.order_by().filter(**{f"{path}__isnull": False}).values(item=F("pk"), spot=F(path)) for path in paths
-    ]
-    return rows[0].union(*rows[1:]) if len(rows) > 1 else rows[0]
-
-
-def distinct_records(targets: dict[int, set[int]], links) -> dict[int, int]:
-    """For each target, how many records were tied to a place that counts toward it.
-
-    `targets` maps a place to the targets it counts toward (itself, its city, or a marker); `links` are the
-    (item, spot) rows of `record_places`. A record in several such places counts once per target. On PostgreSQL
-    one aggregate query (the mapping travels as two arrays); elsewhere the links are walked in Python.
-    """
-    if not dialect.is_postgres():
-        held: dict[int, set[int]] = {}
-        for row in links:
-            for target in targets.get(row["spot"], ()):
-                held.setdefault(target, set()).add(row["item"])
-        return {target: len(ids) for target, ids in held.items()}
-    pairs = [(place, target) for place, those in targets.items() for target in those]
-    try:
-        sql, params = links.query.sql_with_params()
-    except EmptyResultSet:  # the records can be seen to be none (a filter by an unknown place): nothing to count
-        return {}
-    # `sql` is the ORM's own compiled query; every value travels as a parameter.
-    # DISTINCT pairs first: PostgreSQL hashes them, where COUNT(DISTINCT …) would sort every link.
-    query = (
-        "SELECT target, COUNT(*) FROM (SELECT DISTINCT m.target, l.item "  # noqa: S608
-        f"FROM ({sql}) l JOIN unnest(%s::bigint[], %s::bigint[]) AS m(place, target) ON m.place = l.spot) pairs "
-        "GROUP BY target"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(query, [*params, [p for p, _t in pairs], [t for _p, t in pairs]])
-        return dict(cursor.fetchall())
-
-
 def within(place_id: int | None, places: dict[int, ChartPlace]) -> set[int]:
     """The place and every public place inside it: the places whose records the place filter finds (it descends
     only through public places, as this does). One walk down the tree in memory, over places the charts have read
@@ -156,23 +102,24 @@ def within(place_id: int | None, places: dict[int, ChartPlace]) -> set[int]:
     return found
 
 
-ANY_CITY = 0  # a marker target: "held in some city"
-
-
-def protests_by_city(places: dict[int, ChartPlace] | None = None) -> CityChart:
-    """Published protests per public city; a protest in a site (a bazaar) counts under its city,
-    and a protest in several places of one city counts once there."""
+def protests_by_city(places: dict[int, ChartPlace] | None = None, counted: dict[int, int] | None = None) -> CityChart:
+    """Published protests per public city: those there or at a public place inside it (a bazaar, a monument),
+    each counted once per city — what the list filtered by the city finds, and what the map's dot says. From the
+    read model's place keys: `counted` (the place keys' counts, `readmodel.places.counts`) if the caller has them."""
     places = public_places() if places is None else places
-    city = {pk: city_of(pk, places) for pk in places}
-    targets = {pk: {c, ANY_CITY} for pk, c in city.items() if c is not None}
-    counts = distinct_records(targets, record_places(Protest.objects.published()))
-    attributed = counts.pop(ANY_CITY, 0)
+    protests = Protest.objects.published()
+    counted = place_keys.counts(protests) if counted is None else counted
     page_of = record_urls(Place)
     cities = sorted(
-        (CityCount(places[pk].name, page_of(places[pk]), n) for pk, n in counts.items()),
+        (
+            CityCount(place.name, page_of(place), counted[pk])
+            for pk, place in places.items()
+            if place.kind == PlaceKind.CITY and counted.get(pk)
+        ),
         key=lambda c: (-c.count, c.name),
     )
-    chart = CityChart(cities, unattributed=Protest.objects.published().count() - attributed)
+    in_a_city = place_keys.found_in_any(protests, Place.objects.published().filter(kind=PlaceKind.CITY))
+    chart = CityChart(cities, unattributed=protests.count() - in_a_city)
     chart.narrow = _lay_out_cities(copy.deepcopy(chart), NARROW_BAR_LABEL_WIDTH, NARROW_BAR_WIDTH)
     return _lay_out_cities(chart, BAR_LABEL_WIDTH, BAR_WIDTH)
 
