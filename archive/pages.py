@@ -181,10 +181,16 @@ class Section:
 SECTION_LIMIT = 50
 
 
+def _titled(records):
+    """The records with what their titles read through a relation (an arrest's detainee) joined: not a query
+    per record when the page titles them."""
+    return records.select_related(*registry.of(records.model).label_paths)
+
+
 def _public(record, path: str) -> list:
     value = getattr(record, path)
     if hasattr(value, "published"):
-        return list(value.published())
+        return list(_titled(value.published()))
     if hasattr(value, "all"):
         return [r for r in value.all() if r.is_public]
     return [value] if value is not None and value.is_public else []
@@ -216,7 +222,7 @@ def _listed(record, section) -> Section | None:
     found = filterset_for(related.key)(params, queryset=related.model.objects.published()).qs
     first = F("date_start").asc(nulls_last=True) if related.dated else F(related.label_field or "pk").asc()
     order = (first, "pk")
-    records = list(found.order_by(*order)[: SECTION_LIMIT + 1])
+    records = list(_titled(found.order_by(*order))[: SECTION_LIMIT + 1])
     if not records:
         return None
     total = len(records) if len(records) <= SECTION_LIMIT else found.count()
@@ -242,7 +248,7 @@ def cited_by(source) -> list:
     for content_type_id, ids in ids_by_type.items():
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if registry.is_record(model):
-            found.extend(model.objects.published().filter(pk__in=ids))
+            found.extend(_titled(model.objects.published().filter(pk__in=ids)))
     return found
 
 

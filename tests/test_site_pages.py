@@ -146,3 +146,28 @@ def test_relation_options_only_list_public_records(client, article):
     Organization.objects.filter(public_id="org-gamac").update(status=Status.DRAFT)
     options = client.get("/en/statements/").context["relation_facets"]["organization"]
     assert "org-gamac" not in {public_id for public_id, _name, _count in options}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["organizations", "sources"])
+def test_a_record_page_titles_its_arrests_without_a_query_each(client, kind):
+    """An arrest is titled by its detainee: an organization's arrests made, and a source's citing records, are read
+    with their detainees (an organization with 33 arrests made cost 43 queries at scale M; now 10)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    authority = factories.OrganizationFactory()
+    source = factories.SourceFactory()
+    record = authority if kind == "organizations" else source
+
+    def queries_with(arrests: int) -> int:
+        for _n in range(arrests):
+            arrest = factories.ArrestFactory(person=factories.PersonFactory(), authority=authority)
+            factories.CitationFactory(record=arrest, source=source)
+        with CaptureQueriesContext(connection) as done:
+            response = client.get(f"/en/{kind}/{record.public_id}/")
+        assert response.status_code == 200
+        return len(done)
+
+    one = queries_with(1)
+    assert queries_with(5) == one
