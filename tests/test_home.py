@@ -75,3 +75,31 @@ def test_kept_pictures_never_keep_a_withdrawn_title_in_recently_added(client, se
         page = client.get(f"/{language}/")
         assert page.context["stats_cached"]  # the pictures are still the kept ones
         assert "Vigil for the withdrawn" not in page.content.decode()
+
+
+def test_recently_added_comes_from_the_read_model_in_the_readers_language(client, django_assert_num_queries):
+    """Its titles are the stored ones in the reader's language; a record hidden by a write that bypassed the write
+    path (bulk SQL) is left out before `rebuild_public` removes its rows, and the next newest take its place."""
+    from archive import charts, models
+    from tests.factories import ArrestFactory, PersonFactory, ProtestFactory, StatementFactory
+
+    protests = [
+        ProtestFactory(title=f"Rally {n}", translations={"title": {"fa": {"text": f"تجمع {n}", "by": "archive"}}})
+        for n in range(11)
+    ]
+    arrest = ArrestFactory(person=PersonFactory(name="Named Detainee", at_risk=True))
+    statement = StatementFactory(title="Newest statement")
+    with django_assert_num_queries(2):  # the newest rows, and the public gate asked of them
+        assert len(charts.recently_updated()) == 10
+
+    models.Protest.objects.filter(pk=protests[-1].pk).update(status=models.Status.DRAFT)  # bulk SQL
+    recent = charts.recently_updated()
+
+    titles = [r.title for r in recent]
+    assert titles == ["Newest statement", "a detainee, name withheld", *[f"Rally {n}" for n in range(9, 1, -1)]]
+    assert [r.url for r in recent[:2]] == [
+        f"/en/statements/{statement.public_id}/",
+        f"/en/arrests/{arrest.public_id}/",
+    ]
+    persian = client.get("/fa/").content.decode()
+    assert "تجمع 9" in persian and "تجمع 10" not in persian and "Named Detainee" not in persian

@@ -20,13 +20,12 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from archive import registry
+from archive import readmodel, registry
 from archive.charts.dotmap import place_points
 from archive.charts.places import protests_by_city, public_places
 from archive.models import Protest, Source
-from archive.pages import title_of
 from archive.readmodel import places as place_keys
-from archive.templatetags.archive_tags import record_url
+from archive.templatetags.archive_tags import addresses
 
 # The record types the timeline stacks and "recently added" lists: the events, not the places, people
 # and sources they involve. The key (the model's name) is also the CSS class suffix.
@@ -302,14 +301,14 @@ class Recent:
 
 
 def recently_updated(limit: int = 10) -> list[Recent]:
-    """The `limit` most recently updated published protests, arrests and statements: three queries."""
-    found = []
-    for _key, model in EVENT_TYPES:
-        # A label read through a relation (an arrest's detainee) comes in the same query.
-        queryset = model.objects.published().select_related(*registry.of(model).label_paths)
-        found += list(queryset.order_by("-updated", "-pk")[:limit])
-    found.sort(key=lambda r: r.updated, reverse=True)
-    return [Recent(title_of(r), record_url(r), capfirst(str(r._meta.verbose_name)), r.updated) for r in found[:limit]]
+    """The `limit` published protests, arrests and statements changed last, from the public read model: their
+    stored titles in the reader's language (an arrest's "a detainee, name withheld" as stored). One query."""
+    labels = {key: capfirst(str(registry.get(key).verbose_name)) for key in EVENT_KEYS}
+    urls = {key: addresses("archive:detail", key) for key in EVENT_KEYS}
+    return [
+        Recent(row.title, urls[row.record_type](row.public_id), labels[row.record_type], row.updated)
+        for row in readmodel.newest(EVENT_KEYS, limit)
+    ]
 
 
 # The period of the 2020 war (27 September – 10 November) and its aftermath, by week.

@@ -47,7 +47,11 @@ class PublicDocument(models.Model):
                 fields=["record_type", "language", "object_id"], name="archive_publicdocument_one_per_language"
             )
         ]
-        indexes = [models.Index(fields=["record_type", "language", "public_id"], name="publicdocument_public_id")]
+        indexes = [
+            models.Index(fields=["record_type", "language", "public_id"], name="publicdocument_public_id"),
+            # The home page's "recently added": the newest changes in a language, read in order (readmodel.newest).
+            models.Index(fields=["language", "-updated"], name="publicdocument_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.record_type} {self.public_id} [{self.language}]"

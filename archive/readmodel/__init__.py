@@ -319,6 +319,38 @@ def listed(keys: Iterable[tuple[str, int]], language: str | None = None) -> dict
     }
 
 
+@dataclass(frozen=True)
+class Changed:
+    """A public record among those changed last, as stored in the reader's language."""
+
+    record_type: str
+    public_id: str
+    title: str
+    updated: object
+
+
+def newest(keys: Iterable[str], limit: int, language: str | None = None) -> list[Changed]:
+    """The `limit` public records of these types whose public form changed last, newest first (then the newest
+    id), read in order from the `(language, updated)` index. Through the public gate as well as the read model,
+    as `listed` is, asked of the candidates only: gating every row in the one query made PostgreSQL hash every
+    public record first (82 ms at M, against 2 ms for both queries)."""
+    language = language_of(language)
+    rows = PublicDocument.objects.filter(record_type__in=list(keys), language=language)
+    rows = rows.order_by("-updated", "-object_id").values_list(
+        "record_type", "object_id", "public_id", "title", "updated"
+    )
+    found: list[Changed] = []
+    start = 0
+    while len(found) < limit:  # more than once only if rows of records hidden by bulk SQL are among the newest
+        candidates = list(rows[start : start + limit])
+        public = listed([(key, pk) for key, pk, *_rest in candidates], language)
+        found += [Changed(key, *rest) for key, pk, *rest in candidates if (key, pk) in public]
+        if len(candidates) < limit:
+            break
+        start += limit
+    return found[:limit]
+
+
 def csv_lines(key: str, ordered_ids, language: str | None = None, *, using: str | None = None):
     """The stored CSV lines of these records in the order given, a chunk (one query) at a time, from the
     database the ids came from (`using`); hidden records have none."""
