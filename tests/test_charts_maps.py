@@ -287,8 +287,8 @@ def _more(language: str, n: int) -> tuple[str, str]:
 
     with translation.override(language):
         more = ngettext(
-            "%(n)s more place, with the fewest protests, is not listed here.",
-            "%(n)s more places, with the fewest protests, are not listed here.",
+            "%(n)s more place, with no more protests than those drawn, is not listed here.",
+            "%(n)s more places, each with no more protests than those drawn, are not listed here.",
             n,
         )
         return local_digits(more % {"n": n}), gettext("Every place has its page in the list of places.")
@@ -300,6 +300,9 @@ def test_the_list_under_the_map_names_the_places_drawn_and_counts_the_rest(clien
     """At scale M the list under the map named every place with coordinates — 2,700 items, 440 KB of the home page
     and of each protests list; it now names those drawn (and any beyond the map), and says how many more there are."""
     _crowded_towns()
+    with changes.recording():  # beyond the map: listed, though it has fewer protests than any crowded town
+        far = factories.PlaceFactory(name="Far north", latitude=69.0, longitude=33.0)
+        factories.ProtestFactory().places.set([far])
     monkeypatch.setattr(dotmap, "MAX_DOTS", 3)
 
     home = client.get(f"/{language}/")
@@ -312,13 +315,14 @@ def test_the_list_under_the_map_names_the_places_drawn_and_counts_the_rest(clien
         html = response.content.decode()
         assert len(place_map.points) == 3 and len(place_map.crowded) >= 2
         assert "Crowdtown 4" in {p.name for p in place_map.points}  # the busiest is drawn
+        assert "Far north" in _places_listed(html) and "Crowdtown 0" not in _places_listed(html)
         assert _places_listed(html) == [p.name for p in place_map.named]
         assert sorted(p.name for p in place_map.named) == sorted(p.name for p in place_map.points + place_map.outside)
         assert not {p.name for p in place_map.crowded} & set(_places_listed(html))
         more, every_place = _more(language, len(place_map.crowded))
         assert more in html
         if language != "en":  # translated, not left in English
-            assert "fewest protests" not in more and "Every place" not in every_place
+            assert "those drawn" not in more and "Every place" not in every_place
     # The home page's map is of every place, each with its page in the list of places; a list's map is of its records.
     assert f'<a href="/{language}/places/">{every_place}</a>' in home.content.decode()
     assert every_place not in protests.content.decode()

@@ -89,7 +89,7 @@ class MapLabel:
 class PlaceMap:
     points: list[MapPoint]  # drawn, the biggest first so that a small dot is never hidden under a big one
     outside: list[MapPoint] = field(default_factory=list)  # with coordinates beyond the base map: listed only
-    crowded: list[MapPoint] = field(default_factory=list)  # past the MAX_DOTS busiest: listed only
+    crowded: list[MapPoint] = field(default_factory=list)  # past the MAX_DOTS busiest: only counted under the map
     without_coordinates: int = 0
     countries: list[mapframe.Country] = field(default_factory=list)
     labels: list[MapLabel] = field(default_factory=list)
@@ -101,7 +101,8 @@ class PlaceMap:
 
     @property
     def elsewhere(self) -> int:
-        return sum(1 for p in self.listed if p.elsewhere)
+        """The pale dots: places drawn outside the place a list is filtered by."""
+        return sum(1 for p in self.points if p.elsewhere)
 
     @property
     def listed(self) -> list[MapPoint]:
