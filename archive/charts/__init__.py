@@ -371,13 +371,15 @@ def home_context() -> dict:
     # Protests per place, from the read model's place keys: the cities' bars and the map's dots count alike.
     counted = place_keys.counts(Protest.objects.published())
     article = Source.objects.published().filter(public_id=ARTICLE_SOURCE_ID).exists()
+    counts = [(t, _count(t, rows)) for t in registry.TYPES]
+    protests = next(n for t, n in counts if t.model is Protest)
     return {
         "timeline_all": timeline(rows=rows),
         "timeline_war": timeline(WAR_START, WAR_END, WEEK, rows=rows),
-        "cities": protests_by_city(places, counted),
+        "cities": protests_by_city(places, counted, protests),
         "place_map": place_points(places, counted),
         "article_source_published": article,
-        "counts": [(t.verbose_name_plural, _count(t, rows)) for t in registry.TYPES],
+        "counts": [(t.verbose_name_plural, n) for t, n in counts],
         "stats_as_of": timezone.now(),
     }
 

@@ -102,13 +102,17 @@ def within(place_id: int | None, places: dict[int, ChartPlace]) -> set[int]:
     return found
 
 
-def protests_by_city(places: dict[int, ChartPlace] | None = None, counted: dict[int, int] | None = None) -> CityChart:
+def protests_by_city(
+    places: dict[int, ChartPlace] | None = None, counted: dict[int, int] | None = None, total: int | None = None
+) -> CityChart:
     """Published protests per public city: those there or at a public place inside it (a bazaar, a monument),
     each counted once per city — what the list filtered by the city finds, and what the map's dot says. From the
-    read model's place keys: `counted` (the place keys' counts, `readmodel.places.counts`) if the caller has them."""
+    read model's place keys: `counted` (the place keys' counts, `readmodel.places.counts`) and `total` (how many
+    protests are published) if the caller has them."""
     places = public_places() if places is None else places
     protests = Protest.objects.published()
     counted = place_keys.counts(protests) if counted is None else counted
+    total = protests.count() if total is None else total
     page_of = record_urls(Place)
     cities = sorted(
         (
@@ -119,7 +123,7 @@ def protests_by_city(places: dict[int, ChartPlace] | None = None, counted: dict[
         key=lambda c: (-c.count, c.name),
     )
     in_a_city = place_keys.found_in_any(protests, Place.objects.published().filter(kind=PlaceKind.CITY))
-    chart = CityChart(cities, unattributed=protests.count() - in_a_city)
+    chart = CityChart(cities, unattributed=total - in_a_city)
     chart.narrow = _lay_out_cities(copy.deepcopy(chart), NARROW_BAR_LABEL_WIDTH, NARROW_BAR_WIDTH)
     return _lay_out_cities(chart, BAR_LABEL_WIDTH, BAR_WIDTH)
 
