@@ -77,8 +77,12 @@ format: install-dev
 migrations-check: install-dev
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
+# The suite runs on TEST_PROCESSES processes (pytest-xdist; auto: one per core, 0: in this process alone, as
+# for a debugger). Tests are dealt out one by one in the suite's own order (--dist load; .ci/run says why).
+TEST_PROCESSES ?= auto
+
 test: lint migrations-check
-	DEBUG=1 $(BIN)/pytest
+	DEBUG=1 $(BIN)/pytest -n $(TEST_PROCESSES) --dist load
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
