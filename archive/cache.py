@@ -58,7 +58,9 @@ def _replicas_may_lag() -> bool:
     return time.time() - last_write < settings.ARCHIVE_REPLICA_LAG_SECONDS
 
 
-def _cacheable_request(request) -> bool:
+def may_keep(request) -> bool:
+    """Whether the answer to this request may be served from, and kept in, the cache: an anonymous read, with
+    the cache on."""
     if settings.ARCHIVE_CACHE_SECONDS <= 0 or request.method not in {"GET", "HEAD"}:
         return False
     signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META
@@ -85,7 +87,7 @@ def _not_modified(request, response):
 
 def cached_response(request, produce):
     """Return the cached response for this anonymous read, or `produce()` it and keep it."""
-    if not _cacheable_request(request):
+    if not may_keep(request):
         return produce()
     key = _key(request)  # before `produce()` reads any record: see the module's docstring
     response = cache.get(key)

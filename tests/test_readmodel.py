@@ -85,6 +85,34 @@ def test_an_api_list_page_is_one_query_for_its_documents(article, client, django
     assert response.status_code == 200 and len(response.json()["results"]) > 10
 
 
+def test_an_api_detail_reads_its_document_once_unless_the_cache_may_keep_the_answer(article, client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def documents_read(answer) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = answer()
+        return response, sum("archive_publicdocument" in q["sql"] for q in captured.captured_queries)
+
+    protest = Protest.objects.published().first()
+    url = f"/api/v1/protests/{protest.public_id}/"
+    settings.ARCHIVE_CACHE_SECONDS = 0
+    uncached, once = documents_read(lambda: client.get(url))
+    assert uncached.status_code == 200 and once == 1
+    # Kept by the cache: read again after the cache read the generation (archive.cache), as before.
+    settings.ARCHIVE_CACHE_SECONDS = 300
+    cached, twice = documents_read(lambda: client.get(url))
+    assert twice == 2
+    assert cached.content == uncached.content and cached["ETag"] == uncached["ETag"]
+
+    settings.ARCHIVE_CACHE_SECONDS = 0
+    assert client.get(url, HTTP_IF_NONE_MATCH=uncached["ETag"]).status_code == 304
+    workflow.record_withdraw(record=protest, user=user_in_role("Editor"), reason="Misdated: a 2019 rally.")
+    gone = client.get(url)
+    assert gone.status_code == 410 and "Misdated" in gone.content.decode()
+    assert client.get("/api/v1/protests/no-such-record/").status_code == 404
+
+
 # --- the write path keeps it --------------------------------------------------------------------------
 
 

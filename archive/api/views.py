@@ -245,19 +245,25 @@ class RecordViewSet(viewsets.ModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         self.require_json_detail(request)
         public_id = kwargs[self.lookup_field]
-        current = readmodel.one(self.model, public_id)  # for the validators only
+        current = readmodel.one(self.model, public_id)
         validators = None
         if current is not None:
             validators = conditional.for_record(request, self.record_type, public_id, current.updated)
+        # An answer the cache may keep reads the document again (see `fresh_retrieve`); one it will not keep (the
+        # cache off, a signed-in client) is made from this read.
+        again = cache.may_keep(request)
         return conditional.respond(
-            request, validators, lambda: cache.cached_response(request, lambda: self.fresh_retrieve(request, public_id))
+            request,
+            validators,
+            lambda: cache.cached_response(request, lambda: self.fresh_retrieve(request, public_id, current, again)),
         )
 
-    def fresh_retrieve(self, request, public_id: str):
-        """The record's public document; else why there is none (withdrawn: 410, merged: a redirect, 404). Read
-        here, after the cache read the generation (archive.cache): a document read before it could be one a
-        withdrawal committed in between has retired, kept under the new generation's key."""
-        stored = readmodel.one(self.model, public_id)
+    def fresh_retrieve(self, request, public_id: str, current: readmodel.Stored | None, read_again: bool):
+        """The record's public document (`current`, as the caller read it); else why there is none (withdrawn:
+        410, merged: a redirect, 404). An answer the cache keeps reads it again here, after the cache read the
+        generation (archive.cache): a document read before it could be one a withdrawal committed in between
+        has retired, kept under the new generation's key."""
+        stored = readmodel.one(self.model, public_id) if read_again else current
         if stored is not None:
             document = readmodel.absolute(stored.public_document, request)
             if request.accepted_renderer.format == "json":  # the stored text as it is, as a list page serves it
