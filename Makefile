@@ -77,9 +77,10 @@ format: install-dev
 migrations-check: install-dev
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
-# The suite runs on TEST_PROCESSES processes (pytest-xdist; auto: one per core, 0: in this process alone, as
-# for a debugger). Tests are dealt out one by one in the suite's own order (--dist load; .ci/run says why).
-TEST_PROCESSES ?= auto
+# The suite runs on TEST_PROCESSES processes (pytest-xdist): one per core this process may use, at most four
+# (each builds its own test database, test worlds and browser); 0: in this process alone, as a debugger wants.
+# Tests are dealt out one by one in the suite's own order (--dist load; .ci/run says why).
+TEST_PROCESSES ?= $(shell n=$$(nproc); echo $$(( n < 4 ? n : 4 )))
 
 test: lint migrations-check
 	DEBUG=1 $(BIN)/pytest -n $(TEST_PROCESSES) --dist load

@@ -35,8 +35,9 @@ def no_time_budgets(settings):
     """A list page's option counts, total and pictures are dropped when they overrun their time budget
     (`dialect.within_time_budget`, on PostgreSQL). Whether they do depends on how busy the machine is: on a
     loaded CI machine one of two answers the canary suite compares byte for byte was counted and the other
-    was not. So no budget applies in tests; the tests of the budget set one (tests/test_list_counts.py) or
-    run out of time on purpose."""
+    was not. So no budget applies to pages the tests ask in this process; the tests of the budget set one
+    (tests/test_list_counts.py, tests/test_site_pages.py's query budgets) or run out of time on purpose. Servers
+    started in a subprocess (tests/gunicorn_server.py) keep the default budget."""
     settings.ARCHIVE_FACET_TIME_LIMIT_MS = 0
 
 

@@ -89,7 +89,8 @@ def test_an_api_detail_reads_its_document_once_unless_the_cache_may_keep_the_ans
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def documents_read(answer) -> int:
+    def documents_read(answer):
+        """(the response, how many queries read stored documents)"""
         with CaptureQueriesContext(connection) as captured:
             response = answer()
         return response, sum("archive_publicdocument" in q["sql"] for q in captured.captured_queries)
@@ -104,6 +105,11 @@ def test_an_api_detail_reads_its_document_once_unless_the_cache_may_keep_the_ans
     cached, twice = documents_read(lambda: client.get(url))
     assert twice == 2
     assert cached.content == uncached.content and cached["ETag"] == uncached["ETag"]
+    # A signed-in client's answer is never kept: one read, the cache on.
+    client.force_login(user_in_role("Archivist"))
+    signed_in, once = documents_read(lambda: client.get(url))
+    assert once == 1 and signed_in.json() == uncached.json()
+    client.logout()
 
     settings.ARCHIVE_CACHE_SECONDS = 0
     assert client.get(url, HTTP_IF_NONE_MATCH=uncached["ETag"]).status_code == 304
