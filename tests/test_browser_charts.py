@@ -72,32 +72,34 @@ PLACES_LIST = {"en": "Places", "az": "Yerlər", "fa": "مکان‌ها", "tr": "
 
 @pytest.mark.parametrize("lang", ["en", "az", "fa", "tr"])
 def test_more_places_than_dots_the_list_under_the_map_says_so_and_leads_to_every_place(page, lang, monkeypatch):
-    """At phone width, in every language: with room for three dots only, the places' list under a map names the
-    three and says how many more there are (in the reader's digits and direction), on the home page and folded
-    under a list's map; the home page's sentence leads to the list of places."""
+    """At phone and desktop width, in every language: with room for three dots only, the places' list under a
+    map names the three and says how many more there are (in the reader's digits and direction), on the home page
+    and folded under a list's map; the home page's sentence leads to the list of places."""
     from archive.charts import dotmap
 
     monkeypatch.setattr(dotmap, "MAX_DOTS", 3)  # the live server runs in this process
-    page.set_viewport_size({"width": 390, "height": 900})
-    for path, folded in ((f"/{lang}/", False), (f"/{lang}/protests/", True)):
-        page.goto(path)
-        more = page.locator(".chart-places-more").first
-        if folded:
-            more.locator("xpath=ancestor::details/summary").click()
-        more.scroll_into_view_if_needed()
-        assert more.is_visible()
-        box = more.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
-        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
-        text = more.inner_text()
-        if lang == "fa":
-            assert not re.search(r"[0-9]", text)  # the count in Persian digits
-        assert int(re.search(r"\d+", text.translate(PERSIAN)).group()) >= 1
-        assert more.evaluate("e => getComputedStyle(e).direction") == ("rtl" if lang == "fa" else "ltr")
-        listed = more.locator("xpath=preceding-sibling::ul[1]/li")
-        assert listed.count() >= 3 and listed.nth(0).is_visible()
-        shot = f"/tmp/browser-more-places-{lang}-{'list' if folded else 'home'}.png"  # noqa: S108 - as test_browser's
-        more.locator("xpath=..").screenshot(path=shot)  # the places' list and its sentence
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path, folded in ((f"/{lang}/", False), (f"/{lang}/protests/", True)):
+            page.goto(path)
+            more = page.locator(".chart-places-more").first
+            if folded:
+                more.locator("xpath=ancestor::details/summary").click()
+            more.scroll_into_view_if_needed()
+            assert more.is_visible()
+            box = more.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width
+            assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+            text = more.inner_text()
+            if lang == "fa":
+                assert not re.search(r"[0-9]", text)  # the count in Persian digits
+            assert int(re.search(r"\d+", text.translate(PERSIAN)).group()) >= 1
+            assert more.evaluate("e => getComputedStyle(e).direction") == ("rtl" if lang == "fa" else "ltr")
+            listed = more.locator("xpath=preceding-sibling::ul[1]/li")
+            assert listed.count() >= 3 and listed.nth(0).is_visible()
+            page_name = "list" if folded else "home"
+            shot = f"/tmp/browser-more-places-{lang}-{width}-{page_name}.png"  # noqa: S108 - as test_browser's
+            more.locator("xpath=..").screenshot(path=shot)  # the places' list and its sentence
     page.goto(f"/{lang}/")
     page.locator(".chart-places-more a").click()
     assert page.url.endswith(f"/{lang}/places/")
