@@ -13,18 +13,27 @@ twice: once when it starts (a warning) and once when Redis answers again.
 
 Nothing stale comes back with Redis: cached answers are keyed by a generation kept in the database
 (archive.cache), so a write made during the outage retires whatever Redis still holds.
+
+API throttles count requests in a sliding window (`count_request`): on Redis in one atomic round trip (a
+sorted set per client, changed by a script), so that workers counting the same client at once cannot undercount
+it; in any other cache, or in memory during an outage, as Django REST framework does (the list of times read,
+then written).
 """
 
+import hashlib
 import logging
+import secrets
 import threading
 import time
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import NoScriptError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
@@ -101,6 +110,23 @@ def shown(location: str) -> str:
     return ",".join(url._replace(netloc=url.netloc.rpartition("@")[2]).geturl() for url in urls)
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, keeping one redis-py client per server instead of making one for every operation:
+    making it took half of a cache read's time (56 of 108 µs here). A redis-py client is safe to share between
+    threads; its connections come from the server's pool, as before."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)  # the server's pool (a replica's for a read, if several)
+        client = self._clients.get(id(pool))  # pools live as long as this object: their ids stay theirs
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """Django's RedisCache, falling back to a per-process LocMemCache while Redis is unreachable.
 
@@ -115,6 +141,7 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_timeout", 0.25)
         options.setdefault("retry", Retry(NoBackoff(), 0))
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusingRedisCacheClient
         location = server if isinstance(server, str) else ",".join(server)
         self._breaker = breaker_for(location, retry_seconds)
         # Same timeout, key prefix and version as the shared cache; its own bounded store per process.
@@ -123,16 +150,39 @@ class ResilientRedisCache(RedisCache):
 
     def _either(self, operation: str, *args, **kwargs):
         """Run `operation` on Redis if the breaker allows and Redis answers, else on memory."""
+        return self._redis_or_memory(
+            lambda: getattr(RedisCache, operation)(self, *args, **kwargs),
+            lambda: getattr(self._memory, operation)(*args, **kwargs),
+        )
+
+    def _redis_or_memory(self, on_redis, on_memory):
         if self._breaker.allows():
             try:
-                result = getattr(super(), operation)(*args, **kwargs)
+                result = on_redis()
             except OUTAGE_ERRORS as error:
                 self._breaker.failed(error)
             else:
                 if self._breaker.succeeded():
                     self._memory.clear()  # what was kept meanwhile is local and short-lived: start afresh
                 return result
-        return getattr(self._memory, operation)(*args, **kwargs)
+        return on_memory()
+
+    def count_request(self, key: str, now: float, duration: int, limit: int) -> "Window":
+        """`count_request` on Redis, atomically and in one round trip; in memory during an outage."""
+        return self._redis_or_memory(
+            lambda: self._count_on_redis(key, now, duration, limit),
+            lambda: count_request(self._memory, key, now, duration, limit),
+        )
+
+    def _count_on_redis(self, key: str, now: float, duration: int, limit: int) -> "Window":
+        key = self.make_and_validate_key(f"{key}:window")  # a sorted set: not a key `get` and `set` use
+        client = self._cache.get_client(key, write=True)
+        arguments = (repr(now), duration, limit, f"{now!r}:{secrets.token_hex(4)}")  # a member per request
+        try:
+            allowed, count, oldest = client.evalsha(_WINDOW_SHA, 1, key, *arguments)
+        except NoScriptError:  # the first time on this server, or after a restart: EVAL loads it
+            allowed, count, oldest = client.eval(_WINDOW_SCRIPT, 1, key, *arguments)
+        return Window(bool(allowed), count, float(oldest) if oldest is not None else None)
 
     # Every operation RedisCache implements; the rest of BaseCache (get_or_set, decr, the async
     # variants, incr_version…) is built on these.
@@ -169,3 +219,49 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         return self._either("clear")
+
+
+@dataclass(frozen=True)
+class Window:
+    """A client's requests in a throttle's window, as counting one more left them."""
+
+    allowed: bool  # this request was within the limit, and counted
+    count: int  # requests in the window, this one included if allowed
+    oldest: float | None  # when the oldest of them was made (the next to leave the window)
+
+
+def count_request(cache, key: str, now: float, duration: int, limit: int) -> Window:
+    """Count a request made at `now` (seconds) against `limit` requests per `duration` seconds in a sliding window.
+
+    A cache that counts for itself (`ResilientRedisCache.count_request`: atomically, on Redis) does; any other
+    keeps, under `key`, the times of the requests in the window, newest first, as Django REST framework's
+    throttles do: read, then written, so two processes counting at once may both pass. That suits a cache of
+    one process's own (memory), where nothing else counts."""
+    counter = getattr(cache, "count_request", None)
+    if counter is not None:
+        return counter(key, now, duration, limit)
+    history = [made for made in cache.get(key, []) if made > now - duration]
+    allowed = len(history) < limit
+    if allowed:
+        history.insert(0, now)
+        cache.set(key, history, duration)
+    return Window(allowed, len(history), history[-1] if history else None)
+
+
+# The same count on Redis, in one step no other client's can interleave with: drop the requests that left the
+# window, count the rest, add this one if there is room, and say when the oldest was made. Scores are the
+# times; the key lives as long as the window after the last request counted.
+_WINDOW_SCRIPT = """
+local key, now, duration, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - duration)
+local count = redis.call('ZCARD', key)
+local allowed = 0
+if count < limit then
+    redis.call('ZADD', key, ARGV[1], ARGV[4])
+    redis.call('EXPIRE', key, duration)
+    count, allowed = count + 1, 1
+end
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+return {allowed, count, oldest or false}
+"""
+_WINDOW_SHA = hashlib.sha1(_WINDOW_SCRIPT.encode(), usedforsecurity=False).hexdigest()

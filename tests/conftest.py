@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.redis_server import redis_server, use_cache  # noqa: F401 - fixtures for the tests that use Redis
+
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 
 

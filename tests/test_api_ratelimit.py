@@ -1,13 +1,19 @@
 """Rate-limit headers (draft-ietf-httpapi-ratelimit-headers-09) on every throttled API answer, from the
-throttle's own log: the policy, what is left and when the oldest counted request leaves the window."""
+throttle's own count: the policy, what is left and when the oldest counted request leaves the window. The same
+answers whether the count is kept in memory or on Redis, where it is made atomically in one round trip."""
+
+import threading
+from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from rest_framework import throttling
 from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 
+from archive import cachebackend
 from tests.factories import user_in_role
+from tests.redis_server import REDIS_SERVER, needs_redis_server
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +34,26 @@ def rates(settings):
     cache.clear()
 
 
+@pytest.fixture(params=["memory", "redis"])
+def store(request, rates, settings):
+    """Where the throttle counts: the cache of tests (memory), or a Redis of the test's own."""
+    if request.param == "redis":
+        if not Path(REDIS_SERVER).exists():
+            pytest.skip("needs redis-server")
+        request.getfixturevalue("on_redis")
+    settings.ARCHIVE_CACHE_SECONDS = 0  # nothing else in the cache: only the throttle uses it
+    return request.param
+
+
+@pytest.fixture
+def on_redis(rates, redis_server, use_cache, settings):
+    """The throttle counts on a Redis of the test's own, emptied; nothing else uses it."""
+    redis_server.client.flushdb()
+    use_cache(redis_server.port)
+    settings.ARCHIVE_CACHE_SECONDS = 0
+    return redis_server
+
+
 @pytest.fixture
 def clock(monkeypatch):
     """The throttles' clock, moved by hand."""
@@ -36,7 +62,7 @@ def clock(monkeypatch):
     return now
 
 
-def test_each_answer_says_the_policy_what_is_left_and_when_the_oldest_request_expires(client, rates, clock):
+def test_each_answer_says_the_policy_what_is_left_and_when_the_oldest_request_expires(client, store, clock):
     seen = []
     for _ in range(3):
         response = client.get(URL)
@@ -50,7 +76,7 @@ def test_each_answer_says_the_policy_what_is_left_and_when_the_oldest_request_ex
     ]
 
 
-def test_past_the_limit_a_429_problem_with_retry_after_and_the_headers(client, rates, clock):
+def test_past_the_limit_a_429_problem_with_retry_after_and_the_headers(client, store, clock):
     for _ in range(3):
         client.get(URL)
         clock[0] += 10
@@ -63,7 +89,7 @@ def test_past_the_limit_a_429_problem_with_retry_after_and_the_headers(client, r
     assert again.status_code == 200 and again["RateLimit"] == '"anon";r=0;t=9'
 
 
-def test_a_signed_in_client_has_the_user_policy(client, rates, clock):
+def test_a_signed_in_client_has_the_user_policy(client, store, clock):
     token = Token.objects.create(user=user_in_role("Archivist", "ali"))
     response = client.get(URL, HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response["RateLimit-Policy"] == '"user";q=5;w=60' and response["RateLimit"] == '"user";r=4;t=60'
@@ -80,3 +106,43 @@ def test_every_throttled_answer_carries_them_errors_too(client, rates, path):
 def test_answers_no_throttle_counted_have_none(client, rates):
     assert "RateLimit" not in client.get("/data/datapackage.json")
     assert "RateLimit" not in client.get("/en/")
+
+
+@needs_redis_server
+def test_on_redis_a_request_is_counted_in_one_round_trip(client, on_redis):
+    """One script call per request, and no `get` or `set` of a list of times (DRF's two round trips) — also the
+    first time after Redis lost its scripts (a restart), when the script is loaded again."""
+    on_redis.client.script_flush()
+    on_redis.client.config_resetstat()
+    for _ in range(4):
+        client.get(URL)
+    calls = {
+        name.removeprefix("cmdstat_"): stats["calls"] for name, stats in on_redis.client.info("commandstats").items()
+    }
+    assert calls.get("evalsha", 0) >= 4 and calls.get("eval") == 1  # the first evalsha found no script
+    assert not {"get", "set", "mget", "setex", "psetex", "getex"} & calls.keys(), calls
+    (window,) = on_redis.client.keys("*throttle_anon_*")
+    assert on_redis.client.zcard(window) == 3  # the fourth request was refused, and not counted
+
+
+@needs_redis_server
+def test_on_redis_workers_counting_one_client_at_once_never_let_more_through_than_the_limit(on_redis):
+    """Eight threads (as eight workers would, each with its own connection) count 20 requests each of one client at
+    the same moment against a limit of 50: exactly 50 pass. Counting by reading the list and writing it back, two
+    that read together both pass."""
+    allowed = []
+    start = threading.Barrier(8)
+
+    def worker():
+        counter = caches["default"]  # each thread has its own cache object and connection
+        start.wait()
+        allowed.extend(
+            cachebackend.count_request(counter, "throttle_anon_1.2.3.4", 1e6, 60, 50).allowed for _ in range(20)
+        )
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(allowed) == 160 and sum(allowed) == 50

@@ -7,17 +7,12 @@ every read waits for the socket timeout, as a hung or overloaded Redis does.
 
 import logging
 import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-import redis
-from django.core.cache import caches
 from django.core.management import call_command
 from django.test import override_settings
 from rest_framework import throttling
@@ -25,17 +20,13 @@ from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
-from archive import cachebackend
 from archive.models import Protest
 from tests.conftest import article_fixture_files
 from tests.factories import user_in_role
+from tests.redis_server import needs_redis_server, spare_port
 
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not Path(REDIS_SERVER).exists(), reason="needs redis-server"),
-]
+pytestmark = [pytest.mark.django_db, needs_redis_server]
 
 PROTEST = "protest-2020-09-29-ardabil-rally"
 PUBLIC_READS = [
@@ -48,82 +39,6 @@ PUBLIC_READS = [
     f"/api/v1/protests/{PROTEST}/",
     "/api/v1/search/?q=Ardabil",
 ]
-TIMEOUT = 0.25
-
-
-def spare_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class RedisServer:
-    def __init__(self):
-        self.port = spare_port()
-        self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        self.client = redis.Redis(port=self.port, db=3, socket_timeout=5)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                self.client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        self.paused = False
-
-    def pause(self) -> None:
-        self.process.send_signal(signal.SIGSTOP)
-        self.paused = True
-
-    def resume(self) -> None:
-        self.process.send_signal(signal.SIGCONT)
-        self.paused = False
-
-    def stop(self) -> None:
-        self.resume()
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def redis_server():
-    server = RedisServer()
-    yield server
-    server.stop()
-
-
-def shared_cache(port: int, *, timeout: float = TIMEOUT, retry_seconds: float = 5):
-    """Settings as config/settings.py makes them from REDIS_URL, REDIS_TIMEOUT_MS, REDIS_RETRY_SECONDS."""
-    options = {"socket_connect_timeout": timeout, "socket_timeout": timeout, "retry_seconds": retry_seconds}
-    location = f"redis://127.0.0.1:{port}/3"
-    return {
-        "default": {"BACKEND": "archive.cachebackend.ResilientRedisCache", "LOCATION": location, "OPTIONS": options}
-    }
-
-
-@pytest.fixture
-def use_cache():
-    """Point the cache at a Redis for the test: `use_cache(port, **options)`. Setting CACHES resets the
-    cache handlers (django.test.signals), so `django.core.cache.cache` follows."""
-    overrides = []
-
-    def use(port: int, **options):
-        cachebackend._breakers.clear()  # each test starts with Redis believed up…
-        override = override_settings(CACHES=shared_cache(port, **options))
-        override.enable()
-        overrides.append(override)
-        caches["default"]._memory.clear()  # …and with nothing in the process's stand-in (throttle counts)
-
-    yield use
-    for override in reversed(overrides):
-        override.disable()
-    cachebackend._breakers.clear()
 
 
 @pytest.fixture(params=["refused", "paused"])

@@ -1,8 +1,9 @@
 """API throttling and the rate-limit headers that tell a client where it stands.
 
 Anonymous clients have the "anon" rate (API_THROTTLE_ANON), signed-in ones the "user" rate
-(API_THROTTLE_USER); DRF keeps, per client, the times of its requests in the last window (a sliding log)
-and answers 429 with Retry-After past the limit.
+(API_THROTTLE_USER). Each client's requests are counted in a sliding window (`cachebackend.count_request`: on
+Redis in one atomic round trip, so workers counting the same client at once cannot undercount it), and past the
+limit the answer is a 429 with Retry-After, as Django REST framework's throttles give it.
 
 Every throttled API answer (a 429 too) says, in the form of draft-ietf-httpapi-ratelimit-headers-09
 (structured fields):
@@ -11,30 +12,46 @@ Every throttled API answer (a 429 too) says, in the form of draft-ietf-httpapi-r
     RateLimit: "anon";r=87;t=34               87 left; in 34 seconds the oldest request counted leaves
                                               the window (one more becomes available)
 
-Both come from the log the throttle has just read and written: no extra cache round trip.
+Both come from the count the throttle has just made: no extra cache round trip.
 """
 
 import math
 
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from archive.cachebackend import count_request
+
 # The attribute of the Django request the throttle leaves its state on, for the middleware to read.
 STATE = "_archive_rate_limit"
 
 
 class RateLimitHeadersMixin:
-    """Leaves the state of the throttle that counted this request on the request."""
+    """Counts the request in the client's window (`count_request`) and leaves the count on the request."""
 
     def allow_request(self, request, view):
-        allowed = super().allow_request(request, view)
-        if getattr(self, "key", None) is not None:  # this throttle counted the client (anon or signed in)
-            setattr(request._request, STATE, self)
-        return allowed
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:  # not this throttle's client (a signed-in one for "anon", and the other way)
+            return True
+        self.now = self.timer()
+        self.window = count_request(self.cache, self.key, self.now, self.duration, self.num_requests)
+        setattr(request._request, STATE, self)
+        return self.window.allowed
+
+    def wait(self) -> float | None:
+        """Seconds until the client may ask again (Retry-After), spread over the requests it has left, as Django
+        REST framework's `SimpleRateThrottle.wait` reckons it."""
+        window = self.window
+        remaining = self.duration - (self.now - window.oldest) if window.oldest is not None else self.duration
+        available = self.num_requests - window.count + 1
+        return remaining / available if available > 0 else None
 
     def headers(self) -> dict[str, str]:
-        remaining = max(0, self.num_requests - len(self.history))
-        # The history is newest first; its last entry is the next to leave the window.
-        reset = self.history[-1] + self.duration - self.now if self.history else 0
+        window = self.window
+        remaining = max(0, self.num_requests - window.count)
+        # The oldest request counted is the next to leave the window.
+        reset = window.oldest + self.duration - self.now if window.oldest is not None else 0
         return {
             "RateLimit-Policy": f'"{self.scope}";q={self.num_requests};w={self.duration}',
             "RateLimit": f'"{self.scope}";r={remaining};t={max(0, math.ceil(reset))}',
