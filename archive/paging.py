@@ -63,9 +63,13 @@ class Key:
     field: object
     name: str  # what the query orders by (a stand-in for a nullable date)
     descending: bool
+    attribute: str = "pk"  # where a record, or a row of `values_list(named=True)`, holds the field's value
+    undated: object = None  # the stand-in's value for a record without the date
 
     def value(self, record):
-        return getattr(record, self.name if self.name != "pk" else "pk")
+        """The record's position on this key: the stand-in's value where it has no date, as the query sorts it."""
+        value = getattr(record, self.attribute)
+        return self.undated if value is None else value
 
     def parse(self, text):
         """A position value back from the cursor, or ValueError if it is no value of this field."""
@@ -96,12 +100,12 @@ def _keys(model, ordering) -> tuple[list[Key], dict]:
     for name in [*ordering, "pk"] if "pk" not in [o.lstrip("-") for o in ordering] else ordering:
         descending, bare = name.startswith("-"), name.lstrip("-")
         field = model._meta.pk if bare == "pk" else model._meta.get_field(bare)
-        query_name = bare
+        query_name, last = bare, None
         if field.null and field.get_internal_type() == "DateField":
             query_name = bare + STAND_IN_SUFFIX
             last = dt.date.min if descending else dt.date.max
             stand_ins[query_name] = Coalesce(bare, Value(last, output_field=DateField()))
-        keys.append(Key(field, query_name, descending))
+        keys.append(Key(field, query_name, descending, bare, last))
     return keys, stand_ins
 
 
@@ -182,7 +186,8 @@ def unseal(token: str) -> bytes:
 
 
 def paginate(queryset, *, ordering: tuple[str, ...], cursor: str | None, size: int) -> Page:
-    """One page of `queryset` in `ordering` (field names, "-" for descending; the pk is added last)."""
+    """One page of `queryset` in `ordering` (field names, "-" for descending; the pk is added last): its records,
+    or its rows if it is a `values_list(..., named=True)` holding the ordering's fields and the pk."""
     ordering = tuple(ordering)
     keys, stand_ins = _keys(queryset.model, ordering)
     queryset = queryset.annotate(**stand_ins)

@@ -134,7 +134,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         the reader's language, as stored JSON text with the request's addresses. A record with no document is not
         public (archive.readmodel)."""
         texts = (record.public_document for record in records)
-        return [readmodel.absolute(text, self.request) for text in texts if text is not None]
+        return readmodel.absolute_all((text for text in texts if text is not None), self.request)
 
     def documents(self, records) -> list[dict]:
         return [json.loads(text) for text in self.stored_documents(records)]
@@ -152,8 +152,10 @@ class RecordViewSet(viewsets.ModelViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         if fmt != "json":
             return self.stream(queryset, fmt)
-        listed = queryset.only(*self.paginator.fields(request, queryset, self))
-        page = self.paginate_queryset(readmodel.with_documents(listed, self.record_type.key))
+        fields = self.paginator.fields(request, queryset, self)
+        listed = readmodel.with_documents(queryset, self.record_type.key)
+        # Rows, not model instances (a quarter of a millisecond a page): their position and stored document.
+        page = self.paginate_queryset(listed.values_list(*fields, "public_document", named=True))
         tombstones = None
         if request.query_params.get("updated_since") and not request.query_params.get("cursor"):
             tombstones = self.tombstones(self.filterset_class(request.query_params).form)

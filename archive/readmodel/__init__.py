@@ -233,10 +233,15 @@ def chunked(records: Iterable, size: int = CHUNK):
 
 def absolute(document: str, request=None) -> str:
     """A stored document with its links made the request's addresses (left as paths without a request)."""
+    return absolute_all([document], request)[0]
+
+
+def absolute_all(documents: Iterable[str], request=None) -> list[str]:
+    """`absolute` of each document, the request's origin worked out once."""
     if request is None:
-        return document
-    origin = request.build_absolute_uri("/")[:-1]
-    return document.replace(_PATH_LINK, f'"url":"{origin}/')
+        return list(documents)
+    link = f'"url":"{request.build_absolute_uri("/")[:-1]}/'
+    return [document.replace(_PATH_LINK, link) for document in documents]
 
 
 def with_documents(queryset, key: str, language: str | None = None):
