@@ -89,6 +89,29 @@ def test_past_the_limit_a_429_problem_with_retry_after_and_the_headers(client, s
     assert again.status_code == 200 and again["RateLimit"] == '"anon";r=0;t=9'
 
 
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("en", "You have made too many requests; try again in 30 seconds."),
+        ("az", "Həddən artıq çox sorğu göndərdiniz; 30 saniyədən sonra yenidən cəhd edin."),
+        ("fa", "درخواست‌های شما بیش از حد است؛ 30 ثانیه دیگر دوباره تلاش کنید."),  # Latin digits, as every API message
+        ("tr", "Çok fazla istek gönderdiniz; 30 saniye sonra yeniden deneyin."),
+    ],
+)
+def test_the_429_says_how_long_to_wait_in_the_clients_language(client, rates, clock, language, says):
+    """Wholly in the client's language (DRF's own message said the wait in English in Azerbaijani), one second
+    in the singular."""
+    for _ in range(3):
+        client.get(URL)
+        clock[0] += 10
+    refused = client.get(URL, HTTP_ACCEPT_LANGUAGE=language)
+    assert refused.status_code == 429 and refused["Retry-After"] == "30"
+    assert refused.json()["detail"] == says and refused.json()["code"] == "throttled"
+    clock[0] += 29.5
+    one_second = says.replace("30", "1").replace("1 seconds", "1 second")
+    assert client.get(URL, HTTP_ACCEPT_LANGUAGE=language).json()["detail"] == one_second
+
+
 def test_a_signed_in_client_has_the_user_policy(client, store, clock):
     token = Token.objects.create(user=user_in_role("Archivist", "ali"))
     response = client.get(URL, HTTP_AUTHORIZATION=f"Token {token.key}")

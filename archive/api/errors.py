@@ -4,11 +4,12 @@
 `detail`, as before, is kept for existing clients unless it is one of the standard members). The browsable
 API shows its errors in its HTML page; the site keeps its HTML pages."""
 
+import math
 import sys
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import defaults
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import exceptions, serializers
@@ -101,10 +102,28 @@ class Withdrawn(exceptions.APIException):
         self.extra = {"id": public_id, "reason": reason}
 
 
+def throttled(wait: float | None) -> exceptions.Throttled:
+    """A 429 whose message is the archive's, in each of its languages (DRF's Azerbaijani catalogue lacks the
+    sentence with the wait, so a client read half of it in English); `Retry-After` says the same wait."""
+    if wait is None:
+        return exceptions.Throttled(detail=_("You have made too many requests; try again later."))
+    wait = math.ceil(wait)
+    message = ngettext(
+        "You have made too many requests; try again in %(wait)d second.",
+        "You have made too many requests; try again in %(wait)d seconds.",
+        wait,
+    )
+    error = exceptions.Throttled(detail=message % {"wait": wait})  # given the wait, DRF would add its own sentence
+    error.wait = wait  # for Retry-After
+    return error
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DjangoPermissionDenied) and str(exc):
         # The write path's refusal says why (DRF would answer a bare "You do not have permission").
         exc = exceptions.PermissionDenied(str(exc))
+    if isinstance(exc, exceptions.Throttled):
+        exc = throttled(exc.wait)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
