@@ -22,6 +22,7 @@ then written).
 
 import hashlib
 import logging
+import math
 import secrets
 import threading
 import time
@@ -33,7 +34,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
@@ -155,11 +156,11 @@ class ResilientRedisCache(RedisCache):
             lambda: getattr(self._memory, operation)(*args, **kwargs),
         )
 
-    def _redis_or_memory(self, on_redis, on_memory):
+    def _redis_or_memory(self, on_redis, on_memory, errors=OUTAGE_ERRORS):
         if self._breaker.allows():
             try:
                 result = on_redis()
-            except OUTAGE_ERRORS as error:
+            except errors as error:
                 self._breaker.failed(error)
             else:
                 if self._breaker.succeeded():
@@ -168,16 +169,20 @@ class ResilientRedisCache(RedisCache):
         return on_memory()
 
     def count_request(self, key: str, now: float, duration: int, limit: int) -> "Window":
-        """`count_request` on Redis, atomically and in one round trip; in memory during an outage."""
+        """`count_request` on Redis, atomically and in one round trip; in memory during an outage, and while a
+        Redis refuses the script (an ACL without scripting, a proxy without EVALSHA, out of memory) — logged
+        as an outage, once, and tried again as one is."""
         return self._redis_or_memory(
             lambda: self._count_on_redis(key, now, duration, limit),
             lambda: count_request(self._memory, key, now, duration, limit),
+            errors=(*OUTAGE_ERRORS, ResponseError),
         )
 
     def _count_on_redis(self, key: str, now: float, duration: int, limit: int) -> "Window":
         key = self.make_and_validate_key(f"{key}:window")  # a sorted set: not a key `get` and `set` use
         client = self._cache.get_client(key, write=True)
-        arguments = (repr(now), duration, limit, f"{now!r}:{secrets.token_hex(4)}")  # a member per request
+        # The time is the score; the member only has to be unique per request.
+        arguments = (repr(now), math.ceil(duration), limit, secrets.token_hex(8))
         try:
             allowed, count, oldest = client.evalsha(_WINDOW_SHA, 1, key, *arguments)
         except NoScriptError:  # the first time on this server, or after a restart: EVAL loads it
@@ -235,17 +240,21 @@ def count_request(cache, key: str, now: float, duration: int, limit: int) -> Win
 
     A cache that counts for itself (`ResilientRedisCache.count_request`: atomically, on Redis) does; any other
     keeps, under `key`, the times of the requests in the window, newest first, as Django REST framework's
-    throttles do: read, then written, so two processes counting at once may both pass. That suits a cache of
-    one process's own (memory), where nothing else counts."""
+    throttles do: read, then written, one thread of the process at a time. That is exact in a cache of one
+    process's own (memory); two processes sharing another kind of cache may both let a request through."""
     counter = getattr(cache, "count_request", None)
     if counter is not None:
         return counter(key, now, duration, limit)
-    history = [made for made in cache.get(key, []) if made > now - duration]
-    allowed = len(history) < limit
-    if allowed:
-        history.insert(0, now)
-        cache.set(key, history, duration)
+    with _counting:
+        history = [made for made in cache.get(key, []) if made > now - duration]
+        allowed = len(history) < limit
+        if allowed:
+            history.insert(0, now)
+            cache.set(key, history, duration)
     return Window(allowed, len(history), history[-1] if history else None)
+
+
+_counting = threading.Lock()  # the threads of a process (gthread workers, runserver) count one at a time
 
 
 # The same count on Redis, in one step no other client's can interleave with: drop the requests that left the

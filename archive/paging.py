@@ -63,7 +63,7 @@ class Key:
     field: object
     name: str  # what the query orders by (a stand-in for a nullable date)
     descending: bool
-    attribute: str = "pk"  # where a record, or a row of `values_list(named=True)`, holds the field's value
+    attribute: str  # where a record, or a row of `values_list(named=True)`, holds the field's value
     undated: object = None  # the stand-in's value for a record without the date
 
     def value(self, record):

@@ -68,10 +68,11 @@ def redis_server():
     server.stop()
 
 
-def shared_cache(port: int, *, timeout: float = TIMEOUT, retry_seconds: float = 5):
-    """Settings as config/settings.py makes them from REDIS_URL, REDIS_TIMEOUT_MS, REDIS_RETRY_SECONDS."""
+def shared_cache(port: int, *, timeout: float = TIMEOUT, retry_seconds: float = 5, user: str = ""):
+    """Settings as config/settings.py makes them from REDIS_URL, REDIS_TIMEOUT_MS, REDIS_RETRY_SECONDS; `user`:
+    "name:password" of a Redis ACL user to connect as."""
     options = {"socket_connect_timeout": timeout, "socket_timeout": timeout, "retry_seconds": retry_seconds}
-    location = f"redis://127.0.0.1:{port}/3"
+    location = f"redis://{user + '@' if user else ''}127.0.0.1:{port}/3"
     return {
         "default": {"BACKEND": "archive.cachebackend.ResilientRedisCache", "LOCATION": location, "OPTIONS": options}
     }

@@ -141,3 +141,47 @@ def test_the_same_position_seals_to_the_same_cursor():
     """Deterministic: a page's next link is the same on every request (caches and ETags keep working)."""
     assert paging.seal(b'{"o":["pk"],"p":[3]}') == paging.seal(b'{"o":["pk"],"p":[3]}')
     assert paging.seal(b'{"o":["pk"],"p":[3]}') != paging.seal(b'{"o":["pk"],"p":[4]}')
+
+
+def walk(client, url: str) -> tuple[list[str], list[str]]:
+    """Every id following `next` from `url`, and every id following `previous` back from the last page."""
+    forward, pages = [], []
+    while url:
+        pages.append(page(client, url))
+        forward += ids(pages[-1])
+        url = pages[-1]["next"]
+    backward, url = ids(pages[-1]), pages[-1]["previous"]
+    while url:
+        body = page(client, url)
+        backward, url = ids(body) + backward, body["previous"]
+    return forward, backward
+
+
+@pytest.mark.parametrize("ordering", ["date_start", "-date_start", "-updated", "-pk", "-date_start,-pk"])
+def test_pages_walk_both_ways_across_undated_records_in_the_lists_order(client, ordering):
+    """A page's rows carry only their position and document (not model instances): an undated record's position
+    is the stand-in its ordering sorts it by, so the walk both ways across them gives the list's order."""
+    days = ["2020-10-03", "2020-10-01", None, "2020-10-02", "2020-10-02", None, "2020-10-05", None]
+    protests = [
+        factories.ProtestFactory(date_start=day, **({} if day else {"date_precision": "undated"})) for day in days
+    ]
+    for protest in protests:
+        protest.refresh_from_db()
+    last, first = dt.date.max, dt.date.min
+
+    def position(protest, field):
+        if field == "date_start":
+            return protest.date_start or (first if ordering.startswith("-") else last)
+        return getattr(protest, field)
+
+    expected = protests
+    keys = ordering.split(",")
+    keys += [] if {"pk", "-pk"} & set(keys) else ["pk"]  # the pk breaks ties last
+    for name in reversed(keys):  # stable sorts, the last key first
+        field = name.lstrip("-")
+        expected = sorted(expected, key=lambda p, field=field: position(p, field), reverse=name.startswith("-"))
+    expected = [p.public_id for p in expected]
+
+    assert ids(page(client, f"/api/v1/protests/?ordering={ordering}&page_size=100")) == expected
+    for size in (2, 3):
+        assert walk(client, f"/api/v1/protests/?ordering={ordering}&page_size={size}") == (expected, expected)

@@ -47,11 +47,15 @@ def store(request, rates, settings):
 
 @pytest.fixture
 def on_redis(rates, redis_server, use_cache, settings):
-    """The throttle counts on a Redis of the test's own, emptied; nothing else uses it."""
+    """The throttle counts on a Redis of the test's own, emptied; nothing else uses it. A generous timeout (a
+    loaded CI machine), and afterwards proof that the count was made there, not in the memory that stands in
+    for a Redis taken for down."""
     redis_server.client.flushdb()
-    use_cache(redis_server.port)
+    use_cache(redis_server.port, timeout=5)
     settings.ARCHIVE_CACHE_SECONDS = 0
-    return redis_server
+    yield redis_server
+    assert all(breaker.down_since is None for breaker in cachebackend._breakers.values()), "Redis taken for down"
+    assert redis_server.client.keys("*:window"), "nothing was counted on Redis"
 
 
 @pytest.fixture
@@ -126,6 +130,16 @@ def test_every_throttled_answer_carries_them_errors_too(client, rates, path):
     assert "RateLimit" in response["Access-Control-Expose-Headers"]  # a browser script may read them
 
 
+def test_a_429_without_a_wait_says_to_try_later_in_the_clients_language():
+    from django.utils import translation
+
+    from archive.api.errors import throttled
+
+    with translation.override("tr"):
+        assert str(throttled(None).detail) == "Çok fazla istek gönderdiniz; biraz sonra yeniden deneyin."
+    assert throttled(None).wait is None and throttled(0.2).wait == 1
+
+
 def test_answers_no_throttle_counted_have_none(client, rates):
     assert "RateLimit" not in client.get("/data/datapackage.json")
     assert "RateLimit" not in client.get("/en/")
@@ -146,6 +160,23 @@ def test_on_redis_a_request_is_counted_in_one_round_trip(client, on_redis):
     assert not {"get", "set", "mget", "setex", "psetex", "getex"} & calls.keys(), calls
     (window,) = on_redis.client.keys("*throttle_anon_*")
     assert on_redis.client.zcard(window) == 3  # the fourth request was refused, and not counted
+    cache_client = caches["default"]._cache
+    assert cache_client.get_client(write=True) is cache_client.get_client(write=True)  # one redis-py client, kept
+
+
+@needs_redis_server
+def test_a_redis_that_refuses_scripts_counts_in_memory_and_says_so_once(client, rates, redis_server, use_cache, caplog):
+    """A Redis user without scripting (an ACL, or a proxy without EVALSHA): the API still answers, counting in each
+    process's memory as during an outage, and the log says so once, not once per request."""
+    redis_server.client.acl_setuser(
+        "noscript", enabled=True, passwords=["+secret"], keys=["*"], commands=["+@all", "-@scripting"], reset=True
+    )
+    use_cache(redis_server.port, timeout=5, user="noscript:secret")
+    answers = [client.get(URL) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert [a["RateLimit"] for a in answers[:3]] == ['"anon";r=2;t=60', '"anon";r=1;t=60', '"anon";r=0;t=60']
+    refusals = [r.getMessage() for r in caplog.records if r.name == "archive.cachebackend"]
+    assert len(refusals) == 1 and "no permissions to run the 'evalsha' command" in refusals[0], refusals
 
 
 @needs_redis_server

@@ -18,7 +18,15 @@ from rest_framework.utils.encoders import JSONEncoder
 from archive import changes, paging, readmodel, registry, workflow
 from archive.api.serializers import SERIALIZERS
 from archive.models import Arrest, PlaceName, Protest, PublicDocument, PublicPlace, Status
-from tests.factories import ArrestFactory, CitationFactory, PersonFactory, PlaceFactory, ProtestFactory, user_in_role
+from tests.factories import (
+    ArrestFactory,
+    CitationFactory,
+    LanguageFactory,
+    PersonFactory,
+    PlaceFactory,
+    ProtestFactory,
+    user_in_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +157,8 @@ def test_renaming_a_place_rewrites_the_documents_that_name_it():
 
 def test_another_name_reaches_the_named_records_documents_in_every_language():
     place = PlaceFactory(name="Tabriz")
-    PlaceName.objects.create(owner=place, name="تبریز", language_id="fa", kind="native")
+    persian = LanguageFactory(code="fa", name="Persian")  # the test's own (it relied on another test's row)
+    PlaceName.objects.create(owner=place, name="تبریز", language=persian, kind="native")
     for language in readmodel.LANGUAGES:
         assert [n["name"] for n in stored(place, language)["other_names"]] == ["تبریز"]
     assert_agrees()
