@@ -235,6 +235,9 @@ class Window:
     oldest: float | None  # when the oldest of them was made (the next to leave the window)
 
 
+_counting = threading.Lock()  # the threads of a process (gthread workers, runserver) count one at a time
+
+
 def count_request(cache, key: str, now: float, duration: int, limit: int) -> Window:
     """Count a request made at `now` (seconds) against `limit` requests per `duration` seconds in a sliding window.
 
@@ -252,9 +255,6 @@ def count_request(cache, key: str, now: float, duration: int, limit: int) -> Win
             history.insert(0, now)
             cache.set(key, history, duration)
     return Window(allowed, len(history), history[-1] if history else None)
-
-
-_counting = threading.Lock()  # the threads of a process (gthread workers, runserver) count one at a time
 
 
 # The same count on Redis, in one step no other client's can interleave with: drop the requests that left the
